@@ -1,0 +1,1 @@
+namespace WWPS.PolicyBot.Tests;
