@@ -1,0 +1,183 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using WWPS.PolicyBot.Cognitive.Answering;
+using WWPS.PolicyBot.Cognitive.Policy;
+
+namespace WWPS.PolicyBot.Cli;
+
+/// <summary>
+/// The bot's verbs for scripts and evaluation: <c>ask</c> and <c>check</c>. They call the same Cognitive services the
+/// dialogs do. Results go to stdout; messages for people go to stderr so JSON Lines output stays clean.
+/// </summary>
+internal static class CommandLine
+{
+    public static bool IsVerb(string arg) => arg is "ask" or "check" or "help" or "--help" or "-h";
+
+    public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var (options, rest) = Options.Parse(args.Skip(1));
+        if (options.Error is { } error)
+        {
+            await stderr.WriteLineAsync(error);
+            return 2;
+        }
+
+        var configuration = Configuration();
+        PolicyDocument policy;
+        try
+        {
+            policy = PolicyLoader.Load(options.PolicyPath ?? configuration.GetValue<string>("Policy:Path"));
+        }
+        catch (PolicyFormatException ex)
+        {
+            await stderr.WriteLineAsync(ex.Message);
+            return 3;
+        }
+
+        switch (args[0])
+        {
+            case "ask":
+                var threshold = configuration.GetValue("Ask:Threshold", PolicyAnswerer.DefaultThreshold);
+                return await AskAsync(new PolicyAnswerer(policy, TimeProvider.System, threshold), options, rest, stdin, stdout, stderr, cancellationToken);
+            default:
+                await stderr.WriteLineAsync(Usage);
+                return args[0] is "help" or "--help" or "-h" ? 0 : 2;
+        }
+    }
+
+    private const string Usage = """
+        usage:
+          WWPS.PolicyBot ask "question"          answer a question from the policy, with the clauses it rests on
+          WWPS.PolicyBot ask --jsonl             read {"q": ...} lines on stdin, write one JSON answer a line
+          WWPS.PolicyBot check "draft post"      check a draft (text from the argument, --file F, or stdin)
+          WWPS.PolicyBot check --jsonl           read {"text": ..., "attachments": [...]} lines, write one result a line
+        options:
+          --explain                              (ask) also print what each candidate clause matched on
+          --policy PATH                          a policy file (.md, .txt, .docx) instead of the bundled one
+        with no verb the bot starts its web host (web chat on http://localhost:3978/).
+        """;
+
+    private static async Task<int> AskAsync(PolicyAnswerer answerer, Options options, List<string> rest, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (options.JsonLines)
+        {
+            await ForEachLineAsync(stdin, stdout, line =>
+            {
+                var input = JsonSerializer.Deserialize(line, CliJsonContext.Default.AskInput);
+                if (input?.Q is not { } q)
+                {
+                    return JsonSerializer.Serialize(new CliError("expected an object with a \"q\" string"), CliJsonContext.Default.CliError);
+                }
+
+                return JsonSerializer.Serialize(answerer.Answer(q), CliJsonContext.Default.PolicyAnswer);
+            }, cancellationToken);
+            return 0;
+        }
+
+        var question = string.Join(' ', rest);
+        if (question.Length == 0)
+        {
+            await stderr.WriteLineAsync("ask: give a question, e.g. ask \"can I friend a parent on Facebook?\"");
+            return 2;
+        }
+
+        await stdout.WriteAsync(Render(answerer.Answer(question)));
+        if (options.Explain)
+        {
+            // For people tuning the synonym map or the threshold: what each candidate clause matched on.
+            foreach (var match in answerer.Explain(question))
+            {
+                await stderr.WriteLineAsync($"  {match.Score:0.000} {match.Clause.Id}: {string.Join(", ", match.MatchedTerms)}");
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Readable answer for a terminal: the verdict, then each cited clause quoted with its id.</summary>
+    internal static string Render(PolicyAnswer answer)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(answer.Answer);
+        foreach (var c in answer.Citations)
+        {
+            sb.AppendLine();
+            sb.AppendLine($"  {c.Title} [{c.Clause}]");
+            sb.AppendLine($"  \u201c{c.Text}\u201d");
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// One output line per input line, in order. A line that is not valid JSON gets an error object rather than
+    /// stopping the batch, so a caller can still pair outputs with inputs.
+    /// </summary>
+    internal static async Task ForEachLineAsync(TextReader stdin, TextWriter stdout, Func<string, string> handle, CancellationToken cancellationToken)
+    {
+        while (await stdin.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.Trim().Length == 0)
+            {
+                continue;
+            }
+
+            string output;
+            try
+            {
+                output = handle(line);
+            }
+            catch (JsonException)
+            {
+                output = JsonSerializer.Serialize(new CliError("not a JSON object"), CliJsonContext.Default.CliError);
+            }
+
+            await stdout.WriteLineAsync(output);
+        }
+
+        await stdout.FlushAsync(cancellationToken);
+    }
+
+    private static IConfiguration Configuration() => new ConfigurationBuilder()
+        .SetBasePath(AppContext.BaseDirectory)
+        .AddJsonFile("appsettings.json", optional: true)
+        .AddEnvironmentVariables()
+        .Build();
+
+    internal sealed record Options(bool JsonLines, bool Explain, string? PolicyPath, string? FilePath, string? Error)
+    {
+        public static (Options, List<string>) Parse(IEnumerable<string> args)
+        {
+            var rest = new List<string>();
+            bool jsonl = false, explain = false;
+            string? policy = null, file = null, error = null;
+            using var e = args.GetEnumerator();
+            while (e.MoveNext())
+            {
+                switch (e.Current)
+                {
+                    case "--jsonl":
+                        jsonl = true;
+                        break;
+                    case "--explain":
+                        explain = true;
+                        break;
+                    case "--policy":
+                        policy = e.MoveNext() ? e.Current : null;
+                        error ??= policy is null ? "--policy needs a path" : null;
+                        break;
+                    case "--file":
+                        file = e.MoveNext() ? e.Current : null;
+                        error ??= file is null ? "--file needs a path" : null;
+                        break;
+                    default:
+                        rest.Add(e.Current);
+                        break;
+                }
+            }
+
+            return (new Options(jsonl, explain, policy, file, error), rest);
+        }
+    }
+}
