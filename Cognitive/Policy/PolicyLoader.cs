@@ -174,7 +174,7 @@ public static partial class PolicyLoader
         {
             document = WordprocessingDocument.Open(path, false);
         }
-        catch (Exception ex) when (ex is OpenXmlPackageException or InvalidDataException or IOException)
+        catch (Exception ex) when (ex is OpenXmlPackageException or InvalidDataException or IOException or FileFormatException)
         {
             throw new PolicyFormatException(path, "not a readable Word document");
         }
@@ -237,7 +237,8 @@ public static partial class PolicyLoader
                 continue;
             }
 
-            var sectionId = SectionId(section, text);
+            // The adoption note closes most policies, under whichever heading came last.
+            var sectionId = !isListItem && AdoptedRegex().IsMatch(text) ? "review" : SectionId(section);
             var n = sectionCounts[sectionId] = sectionCounts.GetValueOrDefault(sectionId) + 1;
             var id = isListItem ? $"{sectionId}-{n}" : n == 1 ? sectionId : $"{sectionId}-{n}";
             var clauseTitle = isListItem || section.Length == 0 ? ShortTitle(text) : section;
@@ -266,11 +267,11 @@ public static partial class PolicyLoader
     private static bool LooksLikeHeading(string text) =>
         text.Length <= 60 && !text.EndsWith('.') && !text.EndsWith(':') && text.Split(' ').Length <= 8;
 
-    private static string SectionId(string section, string text)
+    private static string SectionId(string section)
     {
         if (section.Length == 0)
         {
-            return AdoptedRegex().IsMatch(text) ? "review" : "clause";
+            return "clause";
         }
 
         // The common headings of early-years policies get the same ids the bundled Markdown uses.

@@ -25,6 +25,9 @@ public sealed class ClauseRetriever
     private const double TextWeight = 0.5;
     private const double KeywordWeight = 1.0;
 
+    // How much a clause keeps of its score when it explains none of the question's content words.
+    private const double CoverageFloor = 0.2;
+
     // Squash point: a raw score of this much maps to 0.5. Set from the spread of scores on the evaluation sets.
     private const double HalfScore = 4.0;
 
@@ -125,7 +128,7 @@ public sealed class ClauseRetriever
                 var content = queryTerms.Where(t => !ContextTerms.Contains(t)).ToArray();
                 var coverage = content.Length == 0 ? 1.0 : (double)content.Count(explained.Contains) / content.Length;
                 var squashed = score / (score + HalfScore);
-                results.Add(new ClauseMatch(clause.Clause, squashed * (0.4 + (0.6 * coverage)), coverage, matched));
+                results.Add(new ClauseMatch(clause.Clause, squashed * (CoverageFloor + ((1 - CoverageFloor) * coverage)), coverage, matched));
             }
         }
 
