@@ -48,9 +48,10 @@ public sealed partial class AzureLanguageClient
             throw new ArgumentException("Endpoint must be an absolute http(s) address.", nameof(options));
         }
 
-        if (string.IsNullOrWhiteSpace(options.Key))
+        // Checked here because HttpHeaders would otherwise reject a bad key later with a message that quotes it.
+        if (string.IsNullOrEmpty(options.Key) || options.Key.Any(c => c is <= ' ' or > '~'))
         {
-            throw new ArgumentException("Key is required.", nameof(options));
+            throw new ArgumentException("Key is required and must be printable ASCII without spaces or line breaks.", nameof(options));
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxRetries, nameof(options));

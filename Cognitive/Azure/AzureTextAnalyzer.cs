@@ -41,9 +41,8 @@ public sealed class AzureTextAnalyzer : ITextAnalyzer
         {
             await Task.WhenAll(sentimentTask, piiTask).ConfigureAwait(false);
         }
-        catch (AzureLanguageException) when (!cancellationToken.IsCancellationRequested)
+        catch (AzureLanguageException failure) when (!cancellationToken.IsCancellationRequested)
         {
-            var failure = (AzureLanguageException)(sentimentTask.Exception?.InnerException ?? piiTask.Exception!.InnerException!);
             AzureLog.FellBack(_logger, failure.Kind, (int?)failure.StatusCode, failure.ErrorCode, texts.Count);
             var notice = NoticeFor(failure);
             return await FallBackAsync(texts, Enumerable.Range(0, texts.Count).Select(i => (i, notice)).ToList(), new TextAnalysis[texts.Count], cancellationToken)
