@@ -245,6 +245,11 @@ public sealed partial class AzureLanguageClient
                     {
                         throw new AzureLanguageException(AzureFailureKind.BadResponse, call.Attempts, response.StatusCode, innerException: ex);
                     }
+                    catch (Exception ex) when (ex is HttpRequestException or IOException)
+                    {
+                        // The connection broke while the body was read: as good as no answer.
+                        throw new AzureLanguageException(AzureFailureKind.Network, call.Attempts, response.StatusCode, innerException: ex);
+                    }
                 }
 
                 var errorCode = await ReadErrorCodeAsync(response, cancellationToken).ConfigureAwait(false);
@@ -292,9 +297,9 @@ public sealed partial class AzureLanguageClient
             var error = await response.Content.ReadFromJsonAsync(AzureLanguageJsonContext.Default.ErrorResponse, cancellationToken).ConfigureAwait(false);
             return SafeCode(error?.Error.Innererror?.Code) ?? SafeCode(error?.Error.Code);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or HttpRequestException or IOException)
         {
-            // Gateways answer with HTML or nothing; the status code alone is enough then.
+            // Gateways answer with HTML, nothing, or a dropped connection; the status code alone is enough then.
             return null;
         }
     }

@@ -302,6 +302,21 @@ public sealed class AzureTextAnalyzerTests
         }
     }
 
+    [Fact]
+    public async Task FallsBackWhenTheAnswerLacksFieldsItReliesOn()
+    {
+        // A sentiment document without its label or scores must not turn into a silent "neutral, 0".
+        await using var server = await FakeLanguageServer.StartAsync((r, _, _) => Task.FromResult(Reply.Json(r.Kind == "SentimentAnalysis"
+            ? """{"kind":"SentimentAnalysisResults","results":{"documents":[{"id":"0","warnings":[]}],"errors":[],"modelVersion":"x"}}"""
+            : DocumentedResponses.SuccessFor(r))));
+        var h = Create(server.Endpoint);
+
+        var result = (await h.Analyzer.AnalyzeAsync(["The parking was awful"], CancellationToken.None)).Single();
+
+        Assert.Equal(AnalysisBackend.Local, result.Backend);
+        Assert.Equal("Checked with the local analyser: Azure AI Language sent an answer that could not be read.", result.Notice);
+    }
+
     [Theory]
     [InlineData(Key + "\n")]
     [InlineData(" " + Key)]
