@@ -26,8 +26,16 @@ public interface IPiiAnalyzer
     IReadOnlyList<PiiEntity> Recognize(string text);
 }
 
+/// <summary>Which analyser produced a result, so a caller never has to guess whether Azure or the local rules spoke.</summary>
+public enum AnalysisBackend
+{
+    Local,
+    Azure,
+}
+
 /// <summary>Sentiment and personal data for one text, and a notice when the result came from a fallback.</summary>
-public sealed record TextAnalysis(SentimentResult Sentiment, IReadOnlyList<PiiEntity> Pii, string? Notice = null);
+public sealed record TextAnalysis(
+    SentimentResult Sentiment, IReadOnlyList<PiiEntity> Pii, string? Notice = null, AnalysisBackend Backend = AnalysisBackend.Local);
 
 /// <summary>The backend the draft check uses: local analysers by default, Azure AI Language by configuration.</summary>
 public interface ITextAnalyzer
