@@ -1,0 +1,230 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using WWPS.PolicyBot.Cognitive.Analysis;
+using WWPS.PolicyBot.Cognitive.Pii;
+using WWPS.PolicyBot.Cognitive.Policy;
+
+namespace WWPS.PolicyBot.Cognitive.Drafts;
+
+/// <summary>
+/// Checks a draft post against the policy: tone and personal data from the text analyser, situations from
+/// <see cref="DraftRules"/>, each finding tied to the clause it breaks. The preschool's own published contacts are
+/// never counted against a post.
+/// </summary>
+public sealed class DraftReviewer
+{
+    public const int MaxLength = 20_000;
+
+    // Clause ids in the bundled policy; a setting's own policy without them still gets findings, with the id alone.
+    internal const string Confidential = "methods-1";
+    internal const string Harm = "methods-2";
+    internal const string Photos = "methods-3";
+    internal const string Defamation = "methods-4";
+    internal const string Contact = "methods-8";
+
+    // Clearly hostile tone about the preschool's people counts as criticism even without a listed word.
+    private const double HostileCompound = -0.5;
+
+    // Criticism words in an otherwise warm post ("avoid the traffic, come early!") are not criticism.
+    private const double WarmCompound = 0.5;
+
+    private readonly PolicyDocument _policy;
+    private readonly ITextAnalyzer _analyzer;
+    private readonly ContactAllowList _allowList;
+
+    public DraftReviewer(PolicyDocument policy, ITextAnalyzer analyzer, ContactAllowList allowList)
+    {
+        _policy = policy;
+        _analyzer = analyzer;
+        _allowList = allowList;
+    }
+
+    /// <summary>A contact allow-list from what the policy publishes (its email and phone number).</summary>
+    public static ContactAllowList AllowListFor(PolicyDocument policy) => new(
+        policy.Metadata.ContactEmail is { } email ? [email] : [],
+        policy.Metadata.ContactPhone is { } phone ? [phone] : []);
+
+    /// <summary>Null when the text can be checked, else a message for the person who sent it.</summary>
+    public static string? Validate(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return "There's nothing to check: paste the text of your draft post.";
+        }
+
+        return text.Length > MaxLength
+            ? $"That draft is {text.Length:N0} characters; I can check up to {MaxLength:N0}. Please check it in parts."
+            : null;
+    }
+
+    public async Task<DraftReview> ReviewAsync(DraftInput draft, CancellationToken cancellationToken) =>
+        (await ReviewAsync([draft], cancellationToken).ConfigureAwait(false))[0];
+
+    /// <summary>Checks several drafts with one call to the analyser (Azure batches them).</summary>
+    public async Task<IReadOnlyList<DraftReview>> ReviewAsync(IReadOnlyList<DraftInput> drafts, CancellationToken cancellationToken)
+    {
+        foreach (var draft in drafts)
+        {
+            if (Validate(draft.Text) is { } problem)
+            {
+                throw new ArgumentException(problem, nameof(drafts));
+            }
+        }
+
+        var analyses = await _analyzer.AnalyzeAsync([.. drafts.Select(d => d.Text)], cancellationToken).ConfigureAwait(false);
+        return [.. drafts.Zip(analyses, Review)];
+    }
+
+    private DraftReview Review(DraftInput draft, TextAnalysis analysis)
+    {
+        var text = draft.Text;
+        var pii = analysis.Pii.Where(e => !_allowList.IsAllowed(e)).OrderBy(e => e.Start).ToList();
+        var findings = new List<DraftFinding>();
+        var compound = analysis.Sentiment.Compound;
+
+        var hasChildWords = DraftRules.ChildWords().IsMatch(text);
+        var hasSettingWords = DraftRules.SettingWords().IsMatch(text);
+        var welfareTopic = DraftRules.ChildWelfareTopics().Match(text);
+        var contactOffer = DraftRules.PrivateContactOffer().Match(text);
+        var privateChannel = contactOffer.Success || pii.Any(e => e.Category is PiiCategories.PhoneNumber or PiiCategories.Email);
+        var offersPrivateContact = privateChannel && welfareTopic.Success && (contactOffer.Success || Mentions(text, "rather than", "instead of", "easier than", "quicker than"));
+
+        foreach (var entity in pii)
+        {
+            var isContact = offersPrivateContact && entity.Category is PiiCategories.PhoneNumber or PiiCategories.Email;
+            findings.Add(Finding(isContact ? "private-contact" : "pii", isContact ? Contact : Confidential, PiiMessage(entity), Span(text, entity.Start, entity.Length)));
+        }
+
+        if (offersPrivateContact && contactOffer.Success)
+        {
+            findings.Add(Finding("private-contact", Contact,
+                "Offers a private way to contact you about a child. Messages about a child's development, welfare or attendance go through the preschool's own email or phone.",
+                Span(text, contactOffer)));
+        }
+
+        var media = DraftRules.MediaWords().Match(text);
+        var showsPupils = hasChildWords || (hasSettingWords && !DraftRules.NonPersonSubjects().IsMatch(text));
+        if (draft.Attachments.Any(a => a.IsPhotoOrVideo) && (showsPupils || !DraftRules.NonPersonSubjects().IsMatch(text)))
+        {
+            findings.Add(Finding("photo", Photos, "Has a photo or video attached. Photos and videos of pupils must not be uploaded to social networking sites.", null));
+        }
+        else if (media.Success && showsPupils)
+        {
+            findings.Add(Finding("photo", Photos, "Shares photos or videos of the children. Photos and videos of pupils must not be uploaded.", Span(text, media)));
+        }
+
+        if (DraftRules.WorkInformation().Match(text) is { Success: true } work)
+        {
+            findings.Add(Finding("work-info", Photos, "Shares work-related information, which must not be posted on social networking sites.", Span(text, work)));
+        }
+
+        var aboutPreschool = DraftRules.PreschoolPeople().IsMatch(text);
+        var criticism = DraftRules.Criticism().Match(text);
+        var insinuation = DraftRules.Insinuation().Match(text);
+        if (aboutPreschool && ((criticism.Success && compound < WarmCompound) || insinuation.Success || compound <= HostileCompound))
+        {
+            var where = insinuation.Success ? insinuation : criticism.Success ? criticism : null;
+            findings.Add(Finding("criticism", Defamation,
+                insinuation.Success
+                    ? "Hints at wrongdoing by the preschool or its people. Concerns are raised privately with the Manager or the Chair, not online."
+                    : "Criticises the preschool or its people. The preschool may only be discussed on personal pages positively.",
+                where is null ? Span(text, 0, text.Length) : Span(text, where)));
+        }
+
+        var sensitive = DraftRules.SensitiveMatters().Match(text);
+        if (sensitive.Success && (pii.Any(e => e.Category == PiiCategories.Person) || hasChildWords || hasSettingWords || Mentions(text, "mum", "dad", "family", "families", "nan", "brother", "sister", "staff", "colleague", "deputy", "manager", "key worker", "one of the")))
+        {
+            findings.Add(Finding("confidential", Confidential,
+                "Shares a personal or confidential matter about a child, a family or a member of staff.",
+                Span(text, sensitive)));
+        }
+
+        if (DraftRules.HarmToWelfare().Match(text) is { Success: true } harm)
+        {
+            findings.Add(Finding("harm", Harm, "Could put the welfare of children or adults connected with the preschool at risk.", Span(text, harm)));
+        }
+
+        var verdict = findings.Count == 0 ? DraftVerdicts.Ok
+            : findings.Any(f => f.Kind is "criticism" or "confidential" or "harm") ? DraftVerdicts.DoNotPost
+            : DraftVerdicts.Revise;
+        var redacted = Redact(text, pii);
+        return new DraftReview(
+            verdict == DraftVerdicts.Ok,
+            verdict,
+            findings,
+            pii,
+            analysis.Sentiment,
+            redacted,
+            verdict == DraftVerdicts.Revise ? Suggest(redacted, findings, draft) : null,
+            analysis.Notice);
+    }
+
+    private string? Suggest(string redacted, List<DraftFinding> findings, DraftInput draft)
+    {
+        var sb = new StringBuilder(redacted.Trim());
+        if (findings.Any(f => f.Kind == "private-contact") && _policy.Metadata is { ContactEmail: { } email, ContactPhone: { } phone })
+        {
+            sb.Append($" (For anything about your child, please contact the preschool on {phone} or {email}.)");
+        }
+
+        if (findings.Any(f => f.Kind == "photo") && draft.Attachments.Count > 0)
+        {
+            sb.Append(" [post without the photo or video]");
+        }
+
+        return findings.Any(f => f.Kind is "pii" or "private-contact") || draft.Attachments.Count > 0 ? sb.ToString() : null;
+    }
+
+    /// <summary>Personal data replaced by placeholders; later overlapping entities are skipped so offsets stay true.</summary>
+    internal static string Redact(string text, IReadOnlyList<PiiEntity> pii)
+    {
+        var sb = new StringBuilder(text.Length);
+        var at = 0;
+        foreach (var entity in pii.OrderBy(e => e.Start))
+        {
+            if (entity.Start < at || entity.End > text.Length)
+            {
+                continue;
+            }
+
+            sb.Append(text, at, entity.Start - at).Append(Placeholder(entity));
+            at = entity.End;
+        }
+
+        return sb.Append(text, at, text.Length - at).ToString();
+    }
+
+    private static string Placeholder(PiiEntity entity) => entity.Category switch
+    {
+        PiiCategories.Person => entity.Subcategory == PiiCategories.Child ? "[CHILD]" : "[NAME]",
+        PiiCategories.PhoneNumber => "[PHONE]",
+        PiiCategories.Email => "[EMAIL]",
+        PiiCategories.Address => "[ADDRESS]",
+        PiiCategories.Age => "[AGE]",
+        PiiCategories.DateOfBirth => "[DATE OF BIRTH]",
+        PiiCategories.NhsNumber => "[NHS NUMBER]",
+        PiiCategories.NationalInsuranceNumber => "[NI NUMBER]",
+        _ => "[PERSONAL DATA]",
+    };
+
+    private static string PiiMessage(PiiEntity entity) => entity.Category switch
+    {
+        PiiCategories.Person when entity.Subcategory == PiiCategories.Child => "Names a child. Pupils must not be identified online.",
+        PiiCategories.Person => "Names a person connected with the post. Personal matters about the preschool's families and staff stay private.",
+        PiiCategories.PhoneNumber => "Shares a private phone number.",
+        PiiCategories.Email => "Shares a private email address.",
+        PiiCategories.Address => "Shares where someone lives.",
+        PiiCategories.Age or PiiCategories.DateOfBirth => "Gives a child's age or date of birth.",
+        _ => "Shares personal data.",
+    };
+
+    private DraftFinding Finding(string kind, string clause, string message, TextSpan? span) =>
+        new(kind, clause, _policy.Find(clause)?.Text ?? "", message, span);
+
+    private static TextSpan Span(string text, Match match) => Span(text, match.Index, match.Length);
+
+    private static TextSpan Span(string text, int start, int length) => new(start, length, text.Substring(start, length));
+
+    private static bool Mentions(string text, params string[] words) =>
+        words.Any(w => Regex.IsMatch(text, $@"\b{Regex.Escape(w)}\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant));
+}
