@@ -7,8 +7,11 @@ internal enum NameKind : byte
     None,
     /// <summary>A first name that is rarely anything else when capitalised ("Jayden", "Olivia").</summary>
     Clear,
-    /// <summary>A first name that is also an everyday word, month, place or family word ("May", "Will", "Reading", "Nan"): needs a cue or a surname.</summary>
+    /// <summary>A first name that is also an everyday word or family word ("Will", "Grace", "Nan"): needs a cue or a surname.</summary>
     Ambiguous,
+    /// <summary>A month, day, holiday or place that is also a first name ("May", "Easter", "Chester"): "our Easter" is not a child,
+    /// so only a surname or a cue after it ("May's mum", "April (3)") makes it a name.</summary>
+    Reserved,
 }
 
 /// <summary>
@@ -31,18 +34,25 @@ internal sealed class NameGazetteer
         "Jarred", "Eddy", "Dickie", "Chuck", "Brad", "Chad", "Wren", "Cherry", "Teddy",
     ];
 
-    // Capitalised for reasons other than being a person: calendar, faith and holidays, family words, places
-    // near the preschool and common place names that double as first names, and sentence openers.
-    private static readonly string[] NeedsCue =
+    // Capitalised for reasons other than being a person: calendar, faith and holidays, places near the preschool,
+    // common place names that double as first names, and compass words that open place names ("West Wycombe").
+    private static readonly string[] Reserved =
     [
         "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
         "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Easter", "Christmas", "Noel", "Eid",
-        "Diwali", "Jesus", "God", "Allah", "Santa", "Christian", "Nan", "Nana", "Nanny", "Gran", "Granny", "Grandma", "Grandad",
-        "Grandpa", "Mum", "Mummy", "Mam", "Mama", "Dad", "Daddy", "Papa", "Bubba", "Sis", "Bro",
+        "Diwali", "Jesus", "God", "Allah", "Santa", "Christian",
         "London", "Paris", "Chester", "Sydney", "Lincoln", "Devon", "Kent", "Marlow", "Austin", "Jersey", "Windsor", "Oxford",
         "Reading", "Wycombe", "Bristol", "Aylesbury", "Amersham", "Chesham", "Beaconsfield", "Wales", "England", "Scotland",
         "Ireland", "India", "Africa", "America", "Asia", "Europe", "Georgia", "Virginia", "Carolina", "Dakota", "Florida",
-        "Victoria", "Sherwood", "Hampton", "Milton", "Ashley", "Kensington", "Chelsea", "Brighton",
+        "Victoria", "Sherwood", "Hampton", "Milton", "Kensington", "Chelsea", "Brighton", "West", "East", "North", "South",
+        "High", "Old", "New", "Great", "Upper", "Lower",
+    ];
+
+    // Family words and everyday words whose word sense is the usual one, including the verbs "Will", "May", "Hope".
+    private static readonly string[] NeedsCue =
+    [
+        "Nan", "Nana", "Nanny", "Gran", "Granny", "Grandma", "Grandad",
+        "Grandpa", "Mum", "Mummy", "Mam", "Mama", "Dad", "Daddy", "Papa", "Bubba", "Sis", "Bro",
         "Grace", "Hope", "Will", "Bill", "Sunny", "Rose", "Joy", "Faith", "Mark", "Frank", "Art", "Pat", "Sue", "Summer",
         "Autumn", "Angel", "Dawn", "Eve", "Lucky", "Star", "Miss",
     ];
@@ -64,6 +74,7 @@ internal sealed class NameGazetteer
         foreach (var (name, isWord) in entries) names[name] = isWord ? NameKind.Ambiguous : NameKind.Clear;
         foreach (var name in NamesDespiteBeingWords) names[name] = NameKind.Clear;
         foreach (var name in NeedsCue) names[name] = NameKind.Ambiguous;
+        foreach (var name in Reserved) names[name] = NameKind.Reserved;
         foreach (var name in NeverNames) names.Remove(name);
         _names = names.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         _lookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();

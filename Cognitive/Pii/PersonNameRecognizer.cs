@@ -60,6 +60,8 @@ internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecogn
         "Mr", "Mrs", "Ms", "Miss", "Dr", "PS", "OK", "Ok", "Xx", "Xxx", "Lol", "Everyone", "Everybody", "All", "You", "We",
         "They", "He", "She", "It", "To", "For", "From", "With", "At", "In", "On", "Of", "Is", "Was", "Has", "Had", "Birthday");
 
+    private static readonly FrozenSet<string> VerbLikeNames = Set("Will", "May", "Hope", "Mark", "Grant", "Pat", "Sue", "Bill", "Trust", "Wish");
+
     private static readonly FrozenSet<string> StreetSuffixes = Set(
         "Road", "Street", "Lane", "Avenue", "Close", "Drive", "Way", "Crescent", "Gardens", "Grove", "Terrace", "Mews", "Place",
         "Square", "Court", "Rise", "Row", "Walk", "Parade", "Rd", "St", "Ln", "Ave");
@@ -91,18 +93,19 @@ internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecogn
 
             bool possessive = word.Length != tokens[i].Length;
             int last = i;
-            // An ambiguous word before a clear first name is a greeting or a verb ("Will Sophie come?"), not a first name.
+            // A verb before a clear first name is a question or a wish ("Will Sophie come?", "Hope Leo feels better").
             if (capitalised && !possessive && IsAdjacentWord(input, i) && IsSurnameLike(input, i + 1)
-                && !(kind == NameKind.Ambiguous && gazetteer.Lookup(AnalysisInput.WithoutPossessive(input.Span(tokens[i + 1]))) == NameKind.Clear)
+                && !(Lookup(VerbLikeNames, word) && gazetteer.Lookup(AnalysisInput.WithoutPossessive(input.Span(tokens[i + 1]))) == NameKind.Clear)
                 && !(IsAdjacentWord(input, i + 1) && Lookup(StreetSuffixes, input.Span(tokens[i + 2]))))
             {
                 last = i + 1;
             }
 
-            var cue = FindCue(input, i, last);
+            var cue = FindCue(input, i, last, allowOur: kind != NameKind.Reserved);
+            if (kind == NameKind.Reserved && last == i && cue == Cue.None) continue;
             double score = last > i ? (kind == NameKind.Clear ? FullNameScore : AmbiguousFullNameScore)
                 : !capitalised ? LowerCaseScore
-                : kind == NameKind.Ambiguous ? AmbiguousScore
+                : kind != NameKind.Clear ? AmbiguousScore
                 : IsSentenceStart(input.Text, tokens[i].Start) ? SentenceStartScore : MidSentenceScore;
             score = Scoring.WithContext(score, cue != Cue.None);
 
@@ -114,12 +117,15 @@ internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecogn
 
     private enum Cue { None, Person, Child, Adult }
 
-    private static Cue FindCue(AnalysisInput input, int first, int last)
+    // "our" marks a child before a name ("our Freddie") but also opens events ("our Easter egg hunt"), so a
+    // month, holiday or place takes only the other cues.
+    private static Cue FindCue(AnalysisInput input, int first, int last, bool allowOur)
     {
         var tokens = input.Tokens;
         for (int k = first - 1; k >= Math.Max(0, first - 2); k--)
         {
             var before = AnalysisInput.WithoutPossessive(input.Span(tokens[k]));
+            if (!allowOur && before.Equals("our", StringComparison.OrdinalIgnoreCase)) continue;
             if (Lookup(ChildCuesBefore, before)) return Cue.Child;
             if (Lookup(PersonCuesBefore, before)) return Cue.Person;
         }
@@ -150,11 +156,11 @@ internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecogn
         return new PiiCandidate(PiiCategories.Person, start, end - start, score, subcategory);
     }
 
-    private static bool IsSurnameLike(AnalysisInput input, int index)
+    private bool IsSurnameLike(AnalysisInput input, int index)
     {
         if (index >= input.Tokens.Count) return false;
         var word = AnalysisInput.WithoutPossessive(input.Span(input.Tokens[index]));
-        if (word.Length < 2 || !IsCapitalised(word) || Lookup(NotSurnames, word)) return false;
+        if (word.Length < 2 || !IsCapitalised(word) || Lookup(NotSurnames, word) || gazetteer.Lookup(word) == NameKind.Reserved) return false;
         foreach (char c in word)
         {
             if (!char.IsLetter(c) && !AnalysisInput.IsApostrophe(c) && c != '-') return false;
