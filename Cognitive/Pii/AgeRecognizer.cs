@@ -51,7 +51,7 @@ internal sealed partial class AgeRecognizer(NameGazetteer gazetteer) : IPiiRecog
     [GeneratedRegex(@"(?<![\p{L}\p{Nd}])(?<name>\p{Lu}[\p{Ll}'\u2019\-]+)\s?\((?<age>\d{1,2})\)", RegexOptions.CultureInvariant)]
     private static partial Regex BracketAgePattern();
 
-    [GeneratedRegex(Before + @"(?:born(?:\s+on)?|d\.?o\.?b\.?|date\s+of\s+birth|birthday(?:\s+is)?(?:\s+on)?)\s*[:\-]?\s*(?<date>" + Date + @")" + After,
+    [GeneratedRegex(Before + @"(?:born(?:\s+on)?|d\.?o\.?b\.?|date\s+of\s+birth(?:\s+is)?|birthday(?:\s+is)?(?:\s+on)?)\s*[:\-]?\s*(?<date>" + Date + @")" + After,
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex DateOfBirthPattern();
 }

@@ -35,7 +35,7 @@ internal sealed class NameGazetteer
     ];
 
     // Capitalised for reasons other than being a person: calendar, faith and holidays, places near the preschool,
-    // common place names that double as first names, and compass words that open place names ("West Wycombe").
+    // and common place names that double as first names.
     private static readonly string[] Reserved =
     [
         "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
@@ -44,8 +44,7 @@ internal sealed class NameGazetteer
         "London", "Paris", "Chester", "Sydney", "Lincoln", "Devon", "Kent", "Marlow", "Austin", "Jersey", "Windsor", "Oxford",
         "Reading", "Wycombe", "Bristol", "Aylesbury", "Amersham", "Chesham", "Beaconsfield", "Wales", "England", "Scotland",
         "Ireland", "India", "Africa", "America", "Asia", "Europe", "Georgia", "Virginia", "Carolina", "Dakota", "Florida",
-        "Victoria", "Sherwood", "Hampton", "Milton", "Kensington", "Chelsea", "Brighton", "West", "East", "North", "South",
-        "High", "Old", "New", "Great", "Upper", "Lower",
+        "Victoria", "Sherwood", "Hampton", "Milton", "Kensington", "Chelsea", "Brighton"
     ];
 
     // Family words and everyday words whose word sense is the usual one, including the verbs "Will", "May", "Hope".
@@ -57,12 +56,14 @@ internal sealed class NameGazetteer
         "Autumn", "Angel", "Dawn", "Eve", "Lucky", "Star", "Miss",
     ];
 
-    // In the source lists, but in a post they open a greeting ("Happy Birthday", "Thanks Sophie") and would
-    // otherwise pair with the next capitalised word as a full name.
+    // In the source lists, but in a post they open a greeting ("Happy Birthday", "Thanks Sophie") or a place
+    // name and would otherwise pair with the next capitalised word as a full name.
     private static readonly string[] NeverNames =
     [
         "Hi", "Hello", "Hey", "Thank", "Thanks", "Happy", "Dear", "Honey", "Sweetie", "Teacher", "Sir", "Baby", "Love",
         "Well", "Wow", "Yay", "Sorry", "Please", "Welcome",
+        // Compass words and adjectives that open place names and events ("West Wycombe", "New Year").
+        "West", "East", "North", "South", "High", "Old", "New", "Great", "Upper", "Lower", "Little",
     ];
 
     private readonly FrozenDictionary<string, NameKind> _names;
