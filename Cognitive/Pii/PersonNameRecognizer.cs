@@ -53,7 +53,8 @@ internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecogn
     private static readonly FrozenSet<string> NotSurnames = Set(
         "Road", "Street", "Lane", "Avenue", "Close", "Drive", "Way", "Crescent", "Gardens", "Grove", "Terrace", "Mews", "Place",
         "Square", "Court", "Park", "Green", "Hill", "Preschool", "Pre-school", "Nursery", "School", "Playgroup", "Academy",
-        "Church", "Centre", "Center", "Hall", "Club", "Group", "Team", "Day", "Week", "Term", "Year", "Eve", "Half", "Fair", "Party",
+        "Church", "Centre", "Center", "Hall", "Club", "Group", "Team", "Day", "Week", "Term", "Year", "Eve",
+        "Zoo", "Museum", "Farm", "Library", "Station", "Hospital", "Castle", "Cathedral", "Festival", "Show", "Market", "Fair", "Half", "Fair", "Party",
         "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
         "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Easter", "Christmas",
         "Mum", "Mummy", "Dad", "Daddy", "Nan", "Nana", "Grandma", "Grandad", "I", "And", "Or", "But", "The", "A", "An",

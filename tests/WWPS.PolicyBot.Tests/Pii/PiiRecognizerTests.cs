@@ -184,6 +184,7 @@ public sealed class PiiRecognizerTests
     [InlineData("Thanks to all the families who donated")]
     [InlineData("Christmas Fair in December")]
     [InlineData("Trip to Marlow and Reading next week")]
+    [InlineData("Chester Zoo trip was amazing")]
     public void IgnoresOrdinaryWordsThatAreAlsoNames(string text)
     {
         var found = Analyzer.Recognize(text);
