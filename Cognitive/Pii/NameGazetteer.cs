@@ -1,0 +1,106 @@
+using System.Collections.Frozen;
+
+namespace WWPS.PolicyBot.Cognitive.Pii;
+
+internal enum NameKind : byte
+{
+    None,
+    /// <summary>A first name that is rarely anything else when capitalised ("Jayden", "Olivia").</summary>
+    Clear,
+    /// <summary>A first name that is also an everyday word or family word ("Will", "Grace", "Nan"): needs a cue or a surname.</summary>
+    Ambiguous,
+    /// <summary>A month, day, holiday or place that is also a first name ("May", "Easter", "Chester"): "our Easter" is not a child,
+    /// so only a surname or a cue after it ("May's mum", "April (3)") makes it a name.</summary>
+    Reserved,
+}
+
+/// <summary>
+/// First names from the embedded list (see Data/ATTRIBUTION.md), with the project's curated exceptions on top.
+/// Built once; look-ups take a span so the recognizer never allocates a string per word.
+/// </summary>
+internal sealed class NameGazetteer
+{
+    private const string ResourceName = "WWPS.PolicyBot.Cognitive.Pii.first-names.txt";
+
+    // Ordinary English words by the dictionary flag, but overwhelmingly names when capitalised in a post about
+    // children, and among the most given UK names; treating them as ambiguous would miss "Poppy was poorly".
+    private static readonly string[] NamesDespiteBeingWords =
+    [
+        "Harry", "Jack", "Lily", "Poppy", "Daisy", "Ruby", "Ivy", "Max", "Mason", "Jasper", "Phoebe", "Willow", "Hazel",
+        "Violet", "Iris", "Holly", "Bonnie", "Bonny", "Sonny", "Billy", "Bobby", "Jimmy", "Peter", "John", "Martin", "Mike",
+        "Tony", "Terry", "Sally", "Roger", "Victor", "Maria", "Marina", "Hector", "Ken", "Rick", "Matt", "Josh", "Barney",
+        "Felicity", "Jasmine", "Jade", "Colleen", "Beryl", "Kitty", "Dolly", "Patsy", "Derrick", "Dean", "Tom", "Nick",
+        "Mickey", "Olive", "Amber", "Pearl", "Heather", "Scarlet", "Melody", "Harmony", "Phoenix", "Ebony", "Rosemary",
+        "Jarred", "Eddy", "Dickie", "Chuck", "Brad", "Chad", "Wren", "Cherry", "Teddy",
+    ];
+
+    // Capitalised for reasons other than being a person: calendar, faith and holidays, places near the preschool,
+    // and common place names that double as first names.
+    private static readonly string[] Reserved =
+    [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+        "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Easter", "Christmas", "Noel", "Eid",
+        "Diwali", "Jesus", "God", "Allah", "Santa", "Christian",
+        "London", "Paris", "Chester", "Sydney", "Lincoln", "Devon", "Kent", "Marlow", "Austin", "Jersey", "Windsor", "Oxford",
+        "Reading", "Wycombe", "Bristol", "Aylesbury", "Amersham", "Chesham", "Beaconsfield", "Wales", "England", "Scotland",
+        "Ireland", "India", "Africa", "America", "Asia", "Europe", "Georgia", "Virginia", "Carolina", "Dakota", "Florida",
+        "Victoria", "Sherwood", "Hampton", "Milton", "Kensington", "Chelsea", "Brighton"
+    ];
+
+    // Family words and everyday words whose word sense is the usual one, including the verbs "Will", "May", "Hope".
+    private static readonly string[] NeedsCue =
+    [
+        "Nan", "Nana", "Nanny", "Gran", "Granny", "Grandma", "Grandad",
+        "Grandpa", "Mum", "Mummy", "Mam", "Mama", "Dad", "Daddy", "Papa", "Bubba", "Sis", "Bro",
+        "Grace", "Hope", "Will", "Bill", "Sunny", "Rose", "Joy", "Faith", "Mark", "Frank", "Art", "Pat", "Sue", "Summer",
+        "Autumn", "Angel", "Dawn", "Eve", "Lucky", "Star", "Miss",
+    ];
+
+    // In the source lists, but in a post they open a greeting ("Happy Birthday", "Thanks Sophie") or a place
+    // name and would otherwise pair with the next capitalised word as a full name.
+    private static readonly string[] NeverNames =
+    [
+        "Hi", "Hello", "Hey", "Thank", "Thanks", "Happy", "Dear", "Honey", "Sweetie", "Teacher", "Sir", "Baby", "Love",
+        "Well", "Wow", "Yay", "Sorry", "Please", "Welcome",
+        // Compass words and adjectives that open place names and events ("West Wycombe", "New Year").
+        "West", "East", "North", "South", "High", "Old", "New", "Great", "Upper", "Lower", "Little",
+    ];
+
+    private readonly FrozenDictionary<string, NameKind> _names;
+    private readonly FrozenDictionary<string, NameKind>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+    public NameGazetteer(IEnumerable<(string Name, bool IsWord)> entries)
+    {
+        var names = new Dictionary<string, NameKind>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, isWord) in entries) names[name] = isWord ? NameKind.Ambiguous : NameKind.Clear;
+        foreach (var name in NamesDespiteBeingWords) names[name] = NameKind.Clear;
+        foreach (var name in NeedsCue) names[name] = NameKind.Ambiguous;
+        foreach (var name in Reserved) names[name] = NameKind.Reserved;
+        foreach (var name in NeverNames) names.Remove(name);
+        _names = names.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        _lookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    public static NameGazetteer Default => LazyDefault.Value;
+
+    public int Count => _names.Count;
+
+    private static readonly Lazy<NameGazetteer> LazyDefault = new(LoadEmbedded);
+
+    public NameKind Lookup(ReadOnlySpan<char> word) => _lookup.TryGetValue(word, out var kind) ? kind : NameKind.None;
+
+    private static NameGazetteer LoadEmbedded()
+    {
+        using var stream = typeof(NameGazetteer).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException($"Embedded resource {ResourceName} is missing from {typeof(NameGazetteer).Assembly.GetName().Name}.");
+        using var reader = new StreamReader(stream);
+        var entries = new List<(string, bool)>(10_500);
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length == 0) continue;
+            int tab = line.IndexOf('\t');
+            entries.Add(tab < 0 ? (line, false) : (line[..tab], true));
+        }
+        return new NameGazetteer(entries);
+    }
+}

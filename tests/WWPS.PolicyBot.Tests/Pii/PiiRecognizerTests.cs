@@ -1,0 +1,259 @@
+using WWPS.PolicyBot.Cognitive.Analysis;
+using WWPS.PolicyBot.Cognitive.Pii;
+
+namespace WWPS.PolicyBot.Tests.Pii;
+
+public sealed class PiiRecognizerTests
+{
+    private static readonly LocalPiiAnalyzer Analyzer = new();
+
+    private static PiiEntity Single(string text, string category)
+    {
+        var found = Analyzer.Recognize(text).Where(e => e.Category == category).ToList();
+        Assert.True(found.Count == 1, $"expected one {category} in '{text}', got [{Describe(Analyzer.Recognize(text))}]");
+        return found[0];
+    }
+
+    internal static string Describe(IEnumerable<PiiEntity> entities) =>
+        string.Join("; ", entities.Select(e => $"{e.Category}{(e.Subcategory is null ? "" : "/" + e.Subcategory)} '{e.Text}' @{e.Start} {e.Score}"));
+
+    private static void AssertSpan(string text, string category, string expected)
+    {
+        var entity = Single(text, category);
+        Assert.Equal(expected, entity.Text);
+        Assert.Equal(text.IndexOf(expected, StringComparison.Ordinal), entity.Start);
+        Assert.Equal(expected.Length, entity.Length);
+        Assert.Equal(expected, text.Substring(entity.Start, entity.Length));
+    }
+
+    [Theory]
+    [InlineData("Text me on 07700 900300 about it", "07700 900300")]
+    [InlineData("ring 07700900300 after six", "07700900300")]
+    [InlineData("My number is +44 7700 900300", "+44 7700 900300")]
+    [InlineData("Call the office on (01494) 438996 please", "(01494) 438996")]
+    [InlineData("Call 01494-438-996 now", "01494-438-996")]
+    [InlineData("From abroad dial 0044 1494 438996", "0044 1494 438996")]
+    [InlineData("landline 020 7946 0018 any time", "020 7946 0018")]
+    public void FindsUkPhoneNumbersInAnyWrittenForm(string text, string number) => AssertSpan(text, PiiCategories.PhoneNumber, number);
+
+    [Theory]
+    [InlineData("We raised £1250 at the fair")]
+    [InlineData("Session runs 9.15-11.45 on 12/03/2024")]
+    [InlineData("Room 12, 3 tables and 44 chairs")]
+    [InlineData("Order ref 12345")]
+    public void IgnoresNumbersThatAreNotPhones(string text) =>
+        Assert.DoesNotContain(Analyzer.Recognize(text), e => e.Category == PiiCategories.PhoneNumber);
+
+    [Theory]
+    [InlineData("My email is jo.b@yahoo.com - message me", "jo.b@yahoo.com")]
+    [InlineData("write to Sam.Smith+pre@example.co.uk.", "Sam.Smith+pre@example.co.uk")]
+    [InlineData("(contact: wwpspg@gmail.com)", "wwpspg@gmail.com")]
+    public void FindsEmails(string text, string email) => AssertSpan(text, PiiCategories.Email, email);
+
+    [Theory]
+    [InlineData("see photo@2x.png attached")]
+    [InlineData("meet @ 3pm at the hall")]
+    [InlineData("jo@localhost is not a real address")]
+    [InlineData("jo..b@yahoo.com")]
+    public void RejectsThingsThatOnlyLookLikeEmails(string text) =>
+        Assert.DoesNotContain(Analyzer.Recognize(text), e => e.Category == PiiCategories.Email);
+
+    [Theory]
+    [InlineData("Lily, HP11 1AB, started today", "HP11 1AB")]
+    [InlineData("We are at SW1A 1AA", "SW1A 1AA")]
+    [InlineData("sent to M1 1AE yesterday", "M1 1AE")]
+    [InlineData("my postcode is hp11 1ab", "hp11 1ab")]
+    [InlineData("we live in hp14 3ax now", "hp14 3ax")]
+    public void FindsPostcodes(string text, string postcode)
+    {
+        var entity = Single(text, PiiCategories.Address);
+        Assert.Equal(postcode, entity.Text);
+        Assert.Equal(PiiCategories.Postcode, entity.Subcategory);
+    }
+
+    [Theory]
+    [InlineData("the code was ab12 3cd for the lock")]
+    [InlineData("Model QX1 2ZZ toaster")]
+    public void LoosePostcodeShapeWithoutContextIsNotFlagged(string text) =>
+        Assert.DoesNotContain(Analyzer.Recognize(text), e => e.Category == PiiCategories.Address);
+
+    [Theory]
+    [InlineData("He lives at 12 Marlow Road now", "12 Marlow Road")]
+    [InlineData("Moved to Flat 3, 5 High Street last week", "Flat 3, 5 High Street")]
+    [InlineData("Lily (3) from Marlow Road started today", "Marlow Road")]
+    [InlineData("Party at 7 Church Lane on Sunday", "7 Church Lane")]
+    [InlineData("they live on Cressex Close", "Cressex Close")]
+    [InlineData("post it to 14B Kingsmead Crescent", "14B Kingsmead Crescent")]
+    public void FindsStreetAddresses(string text, string address) => AssertSpan(text, PiiCategories.Address, address);
+
+    [Theory]
+    [InlineData("Thanks Dr Patel for the talk")]
+    [InlineData("Trip to St Albans on Friday")]
+    [InlineData("Picnic in the Rye Park is cancelled")]
+    [InlineData("Come to our Easter egg hunt at West Wycombe Preschool on Saturday")]
+    public void DoesNotMistakeOtherCapitalisedPhrasesForAddresses(string text) =>
+        Assert.DoesNotContain(Analyzer.Recognize(text), e => e.Category == PiiCategories.Address);
+
+    [Theory]
+    [InlineData("NHS number 943 476 5919 for the form", "943 476 5919")]
+    [InlineData("his number is 9434765919", "9434765919")]
+    [InlineData("ref 401-023-2137", "401-023-2137")]
+    public void FindsValidNhsNumbers(string text, string number) => AssertSpan(text, PiiCategories.NhsNumber, number);
+
+    [Theory]
+    [InlineData("NHS number 943 476 5918 for the form")]
+    [InlineData("NHS 000 000 0000")]
+    [InlineData("NHS 943 476 59190")]
+    public void RejectsNhsNumbersFailingTheCheck(string text) =>
+        Assert.DoesNotContain(Analyzer.Recognize(text), e => e.Category == PiiCategories.NhsNumber);
+
+    [Theory]
+    [InlineData("943 476 5919", true)]
+    [InlineData("943 476 5918", false)]
+    [InlineData("401 023 2137", true)]
+    [InlineData("1111111111", false)]
+    public void NhsModulus11(string number, bool valid) => Assert.Equal(valid, NhsNumberRecognizer.IsValid(number));
+
+    [Theory]
+    [InlineData("my NI number is AB 12 34 56 C", "AB 12 34 56 C")]
+    [InlineData("national insurance: JG103759A", "JG103759A")]
+    [InlineData("nino ce123456d", "ce123456d")]
+    public void FindsNationalInsuranceNumbers(string text, string nino) => AssertSpan(text, PiiCategories.NationalInsuranceNumber, nino);
+
+    [Theory]
+    [InlineData("NI number DA 12 34 56 C")]
+    [InlineData("NI number AO 12 34 56 C")]
+    [InlineData("NI number BG 12 34 56 C")]
+    [InlineData("NI number ZZ123456A")]
+    [InlineData("NI number AB 12 34 56 E")]
+    public void RejectsNinoPrefixesNeverIssued(string text) =>
+        Assert.DoesNotContain(Analyzer.Recognize(text), e => e.Category == PiiCategories.NationalInsuranceNumber);
+
+    [Theory]
+    [InlineData("Freddie (4) loved the slide", PiiCategories.Age, "4")]
+    [InlineData("my daughter, aged 3, loves it", PiiCategories.Age, "aged 3")]
+    [InlineData("he is 3 years old", PiiCategories.Age, "3 years old")]
+    [InlineData("our little one is three years old", PiiCategories.Age, "three years old")]
+    [InlineData("a 2-year-old was crying", PiiCategories.Age, "2-year-old")]
+    [InlineData("Leo turns 4 on Friday", PiiCategories.Age, "turns 4")]
+    [InlineData("She was born 12/03/2021 in Wycombe", PiiCategories.DateOfBirth, "12/03/2021")]
+    [InlineData("DOB 12 March 2021", PiiCategories.DateOfBirth, "12 March 2021")]
+    [InlineData("date of birth: 1st June 2022", PiiCategories.DateOfBirth, "1st June 2022")]
+    [InlineData("born on March 3, 2020", PiiCategories.DateOfBirth, "March 3, 2020")]
+    public void FindsAgesAndDatesOfBirth(string text, string category, string expected) => AssertSpan(text, category, expected);
+
+    [Theory]
+    [InlineData("Step (2) is to wash hands")]
+    [InlineData("Term starts on 12/03/2024")]
+    [InlineData("The fair is on 12 March 2024")]
+    [InlineData("Open 3 days a week")]
+    public void DoesNotFlagOrdinaryNumbersAndDates(string text) =>
+        Assert.DoesNotContain(Analyzer.Recognize(text), e => e.Category is PiiCategories.Age or PiiCategories.DateOfBirth);
+
+    [Theory]
+    [InlineData("Jayden was off again today", "Jayden")]
+    [InlineData("Poor George has been really struggling", "George")]
+    [InlineData("Had so much fun with Sophie Turner in the sandpit", "Sophie Turner")]
+    [InlineData("Text me about Leo's nappy rash", "Leo")]
+    [InlineData("Big shout out to Isla for sharing", "Isla")]
+    [InlineData("Muhammad and his sister", "Muhammad")]
+    [InlineData("Thanks Mrs Okonkwo for the lovely card", "Okonkwo")]
+    [InlineData("little May had a great day", "May")]
+    [InlineData("Will's mum says hi", "Will")]
+    [InlineData("Grace Hartley was brilliant", "Grace Hartley")]
+    [InlineData("our freddie loves the sandpit", "freddie")]
+    [InlineData("tell little jayden well done", "jayden")]
+    [InlineData("Happy birthday Amelia!", "Amelia")]
+    [InlineData("\"Freya\" said it first", "Freya")]
+    public void FindsPeoplesNames(string text, string name) => AssertSpan(text, PiiCategories.Person, name);
+
+    [Theory]
+    [InlineData("Will you come to the fair?")]
+    [InlineData("May half term starts soon")]
+    [InlineData("Reading is fun")]
+    [InlineData("Come to our Easter egg hunt at West Wycombe Preschool on Saturday")]
+    [InlineData("Monday, Tuesday and Friday sessions in June and August")]
+    [InlineData("Hope you all have a lovely weekend")]
+    [InlineData("Grace before lunch is a nice habit")]
+    [InlineData("Bill for the trip is due")]
+    [InlineData("Sunny day at the park")]
+    [InlineData("Rose petals everywhere")]
+    [InlineData("Mark your calendars")]
+    [InlineData("Happy Birthday to the preschool!")]
+    [InlineData("Beautiful sunset over the lake tonight.")]
+    [InlineData("Thanks to all the families who donated")]
+    [InlineData("Christmas Fair in December")]
+    [InlineData("Trip to Marlow and Reading next week")]
+    [InlineData("Chester Zoo trip was amazing")]
+    public void IgnoresOrdinaryWordsThatAreAlsoNames(string text)
+    {
+        var found = Analyzer.Recognize(text);
+        Assert.True(found.Count == 0, $"'{text}' flagged [{Describe(found)}]");
+    }
+
+    [Theory]
+    [InlineData("Freddie (4) loved the slide", "Freddie")]
+    [InlineData("Had the best afternoon with little Oliver", "Oliver")]
+    [InlineData("Olivia's mum picked her up", "Olivia")]
+    [InlineData("our Harry loves it", "Harry")]
+    [InlineData("baby Amelia is here", "Amelia")]
+    [InlineData("Sophie Turner in the sandpit at preschool today", "Sophie Turner")]
+    [InlineData("Isla turns 4 on Friday", "Isla")]
+    public void MarksChildrenAsChild(string text, string name)
+    {
+        var entity = Single(text, PiiCategories.Person);
+        Assert.Equal(name, entity.Text);
+        Assert.Equal(PiiCategories.Child, entity.Subcategory);
+    }
+
+    [Theory]
+    [InlineData("Thanks Mrs Patel for everything")]
+    [InlineData("Poor George has been really struggling")]
+    [InlineData("my husband Mark fixed the gate")]
+    public void LeavesAdultsAndUnknownsWithoutSubcategory(string text) =>
+        Assert.Null(Single(text, PiiCategories.Person).Subcategory);
+
+    public static TheoryData<string, string, string> Prefixes => new()
+    {
+        { "😀 ", PiiCategories.Person, "Jayden" },
+        { "👨‍👩‍👧 hello ", PiiCategories.Person, "Jayden" },
+        { "\u200B\u200D", PiiCategories.Person, "Jayden" },
+        { "\u200F\u05E9\u05DC\u05D5\u05DD ", PiiCategories.Person, "Jayden" },
+        { "😀", PiiCategories.PhoneNumber, "07700 900300" },
+        { "\u200D", PiiCategories.Email, "jo.b@yahoo.com" },
+        { "🎉🎉 ", PiiCategories.Address, "HP11 1AB" },
+        { "\u202Bمرحبا\u202C ", PiiCategories.NhsNumber, "943 476 5919" },
+        { "🧒🏽 ", PiiCategories.Age, "aged 3" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Prefixes))]
+    public void OffsetsAreUtf16IndicesIntoTheOriginalString(string prefix, string category, string entity)
+    {
+        string text = prefix + entity + " x";
+        var found = Single(text, category);
+        Assert.Equal(prefix.Length, found.Start);
+        Assert.Equal(entity.Length, found.Length);
+        Assert.Equal(entity, text.Substring(found.Start, found.Length));
+    }
+
+    [Fact]
+    public void OverlapsKeepTheBestThenLongest()
+    {
+        var found = Analyzer.Recognize("Lily (3) from Marlow Road, HP11 1AB, started preschool today");
+        Assert.Equal(
+            ["Person 'Lily'", "Age '3'", "Address 'Marlow Road'", "Address 'HP11 1AB'"],
+            found.Select(e => $"{e.Category} '{e.Text}'"));
+        Assert.Equal(PiiCategories.Child, found[0].Subcategory);
+    }
+
+    [Fact]
+    public void StreetNamedAfterAPersonIsAnAddressNotAName()
+    {
+        var found = Analyzer.Recognize("We moved to 4 George Street");
+        Assert.Equal(["Address '4 George Street'"], found.Select(e => $"{e.Category} '{e.Text}'"));
+    }
+
+    [Fact]
+    public void EmptyTextHasNothing() => Assert.Empty(Analyzer.Recognize(""));
+}
