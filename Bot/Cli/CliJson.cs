@@ -1,10 +1,38 @@
 using System.Text.Json.Serialization;
 using WWPS.PolicyBot.Cognitive.Answering;
+using WWPS.PolicyBot.Cognitive.Drafts;
 
 namespace WWPS.PolicyBot.Cli;
 
 /// <summary>Input line of <c>ask --jsonl</c>.</summary>
 internal sealed record AskInput(string? Q);
+
+/// <summary>Input line of <c>check --jsonl</c>.</summary>
+internal sealed record CheckInput(string? Text, List<AttachmentInput>? Attachments);
+
+internal sealed record AttachmentInput(string? ContentType, string? Name);
+
+/// <summary>Output line of <c>check --jsonl</c>, shaped exactly as the contract in shared/eval/README.md.</summary>
+internal sealed record CheckOutput(bool Allowed, string Verdict, List<FindingOutput> Findings, List<PiiOutput> Pii, SentimentOutput Sentiment, string Redacted)
+{
+    public static CheckOutput From(DraftReview review) => new(
+        review.Allowed,
+        review.Verdict,
+        [.. review.Findings.Select(f => new FindingOutput(f.Kind, f.Clause, f.ClauseText, f.Message, f.Span is { } s ? new SpanOutput(s.Start, s.Length, s.Text) : null))],
+        [.. review.Pii.Select(p => new PiiOutput(p.Category, p.Text, p.Start, p.Length, p.Score))],
+        new SentimentOutput(review.Sentiment.Label, new ScoresOutput(review.Sentiment.Scores.Positive, review.Sentiment.Scores.Neutral, review.Sentiment.Scores.Negative)),
+        review.Redacted);
+}
+
+internal sealed record FindingOutput(string Kind, string Clause, string ClauseText, string Message, SpanOutput? Span);
+
+internal sealed record SpanOutput(int Start, int Length, string Text);
+
+internal sealed record PiiOutput(string Category, string Text, int Start, int Length, double Score);
+
+internal sealed record SentimentOutput(string Label, ScoresOutput Scores);
+
+internal sealed record ScoresOutput(double Positive, double Neutral, double Negative);
 
 /// <summary>Output line for an input that could not be read; keeps the one-line-per-input contract.</summary>
 internal sealed record CliError(string Error);
@@ -17,4 +45,6 @@ internal sealed record CliError(string Error);
 [JsonSerializable(typeof(AskInput))]
 [JsonSerializable(typeof(PolicyAnswer))]
 [JsonSerializable(typeof(CliError))]
+[JsonSerializable(typeof(CheckInput))]
+[JsonSerializable(typeof(CheckOutput))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

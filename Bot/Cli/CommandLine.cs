@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using WWPS.PolicyBot.Cognitive;
 using WWPS.PolicyBot.Cognitive.Answering;
 using WWPS.PolicyBot.Cognitive.Policy;
 
@@ -23,11 +24,18 @@ internal static class CommandLine
             return 2;
         }
 
+        if (args[0] is not ("ask" or "check"))
+        {
+            await stderr.WriteLineAsync(Usage);
+            return args[0] is "help" or "--help" or "-h" ? 0 : 2;
+        }
+
         var configuration = Configuration();
-        PolicyDocument policy;
+        CognitiveServices services;
         try
         {
-            policy = PolicyLoader.Load(options.PolicyPath ?? configuration.GetValue<string>("Policy:Path"));
+            var settings = CognitiveSettingsFrom(configuration) with { PolicyPath = options.PolicyPath ?? configuration.GetValue<string>("Policy:Path") };
+            services = CognitiveServices.Create(settings, TimeProvider.System);
         }
         catch (PolicyFormatException ex)
         {
@@ -38,8 +46,9 @@ internal static class CommandLine
         switch (args[0])
         {
             case "ask":
-                var threshold = configuration.GetValue("Ask:Threshold", PolicyAnswerer.DefaultThreshold);
-                return await AskAsync(new PolicyAnswerer(policy, TimeProvider.System, threshold), options, rest, stdin, stdout, stderr, cancellationToken);
+                return await AskAsync(services.Answerer, options, rest, stdin, stdout, stderr, cancellationToken);
+            case "check":
+                return await CheckCommand.RunAsync(services.Reviewer, options, rest, stdin, stdout, stderr, cancellationToken);
             default:
                 await stderr.WriteLineAsync(Usage);
                 return args[0] is "help" or "--help" or "-h" ? 0 : 2;
@@ -138,6 +147,12 @@ internal static class CommandLine
 
         await stdout.FlushAsync(cancellationToken);
     }
+
+    internal static CognitiveSettings CognitiveSettingsFrom(IConfiguration configuration) => new(
+        configuration.GetValue<string>("Policy:Path"),
+        configuration.GetValue("Ask:Threshold", PolicyAnswerer.DefaultThreshold),
+        configuration.GetValue<string>("AzureLanguage:Endpoint"),
+        configuration.GetValue<string>("AzureLanguage:Key"));
 
     private static IConfiguration Configuration() => new ConfigurationBuilder()
         .SetBasePath(AppContext.BaseDirectory)

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using WWPS.PolicyBot.Cognitive.Analysis;
+using WWPS.PolicyBot.Cognitive.Answering;
+using WWPS.PolicyBot.Cognitive.Azure;
+using WWPS.PolicyBot.Cognitive.Drafts;
+using WWPS.PolicyBot.Cognitive.Pii;
+using WWPS.PolicyBot.Cognitive.Policy;
+using WWPS.PolicyBot.Cognitive.Sentiment;
+
+namespace WWPS.PolicyBot.Cognitive;
+
+/// <summary>Settings for the Cognitive layer, as read from configuration by the host.</summary>
+public sealed record CognitiveSettings(string? PolicyPath, double AskThreshold, string? AzureEndpoint, string? AzureKey);
+
+/// <summary>
+/// The services the dialogs and the command line share, built once: the policy, the answerer and the draft reviewer
+/// over the local analysers, or over Azure AI Language (falling back to local) when an endpoint and key are configured.
+/// </summary>
+public sealed class CognitiveServices
+{
+    private CognitiveServices(PolicyDocument policy, PolicyAnswerer answerer, DraftReviewer reviewer, string backend)
+    {
+        Policy = policy;
+        Answerer = answerer;
+        Reviewer = reviewer;
+        Backend = backend;
+    }
+
+    public PolicyDocument Policy { get; }
+
+    public PolicyAnswerer Answerer { get; }
+
+    public DraftReviewer Reviewer { get; }
+
+    /// <summary>"local" or "azure", for the start-up log.</summary>
+    public string Backend { get; }
+
+    /// <exception cref="PolicyFormatException">The configured policy file cannot be read.</exception>
+    public static CognitiveServices Create(CognitiveSettings settings, TimeProvider time, HttpClient? http = null, ILoggerFactory? logging = null)
+    {
+        logging ??= NullLoggerFactory.Instance;
+        var policy = PolicyLoader.Load(settings.PolicyPath);
+        ITextAnalyzer analyzer = new LocalTextAnalyzer(VaderAnalyzer.CreateDefault(), new LocalPiiAnalyzer());
+        var backend = "local";
+        if (!string.IsNullOrWhiteSpace(settings.AzureEndpoint) && !string.IsNullOrWhiteSpace(settings.AzureKey))
+        {
+            var options = new AzureLanguageOptions { Endpoint = new Uri(settings.AzureEndpoint), Key = settings.AzureKey };
+            var client = new AzureLanguageClient(http ?? new HttpClient(), options, time, logging.CreateLogger<AzureLanguageClient>());
+            analyzer = new AzureTextAnalyzer(client, analyzer, logging.CreateLogger<AzureTextAnalyzer>());
+            backend = "azure";
+        }
+
+        return new CognitiveServices(
+            policy,
+            new PolicyAnswerer(policy, time, settings.AskThreshold),
+            new DraftReviewer(policy, analyzer, DraftReviewer.AllowListFor(policy)),
+            backend);
+    }
+}
