@@ -11,7 +11,8 @@ public class CheckBenchmarks
     private const string Post =
         "Had the best afternoon at the preschool summer fair with little Oliver Hughes and his mum! " +
         "If anyone wants photos of the kids on the bouncy castle text me on 07700 900300. " +
-        "Honestly the committee were useless at organising the raffle though, total shambles. Email jo.b@yahoo.com x";
+        "Honestly the committee were useless at organising the raffle though, total shambles. Email jo.b@yahoo.com x " +
+        "and see you all at the Easter egg hunt next week, all money raised goes to new books for the children!";
 
     private DraftReviewer _reviewer = null!;
     private DraftInput _draft = null!;
