@@ -87,7 +87,7 @@ public sealed class DraftReviewer
         var welfareTopic = DraftRules.ChildWelfareTopics().Match(text);
         var contactOffer = DraftRules.PrivateContactOffer().Match(text);
         var privateChannel = contactOffer.Success || pii.Any(e => e.Category is PiiCategories.PhoneNumber or PiiCategories.Email);
-        var offersPrivateContact = privateChannel && welfareTopic.Success && (contactOffer.Success || Mentions(text, "rather than", "instead of", "easier than", "quicker than"));
+        var offersPrivateContact = privateChannel && welfareTopic.Success && (contactOffer.Success || DraftRules.InsteadOfThePreschool().IsMatch(text));
 
         foreach (var entity in pii)
         {
@@ -132,7 +132,7 @@ public sealed class DraftReviewer
         }
 
         var sensitive = DraftRules.SensitiveMatters().Match(text);
-        if (sensitive.Success && (pii.Any(e => e.Category == PiiCategories.Person) || hasChildWords || hasSettingWords || Mentions(text, "mum", "dad", "family", "families", "nan", "brother", "sister", "staff", "colleague", "deputy", "manager", "key worker", "one of the")))
+        if (sensitive.Success && (pii.Any(e => e.Category == PiiCategories.Person) || hasChildWords || hasSettingWords || DraftRules.FamilyOrStaff().IsMatch(text)))
         {
             findings.Add(Finding("confidential", Confidential,
                 "Shares a personal or confidential matter about a child, a family or a member of staff.",
@@ -225,6 +225,4 @@ public sealed class DraftReviewer
 
     private static TextSpan Span(string text, int start, int length) => new(start, length, text.Substring(start, length));
 
-    private static bool Mentions(string text, params string[] words) =>
-        words.Any(w => Regex.IsMatch(text, $@"\b{Regex.Escape(w)}\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant));
 }

@@ -54,4 +54,12 @@ internal static partial class DraftRules
     // Things that put children at risk: where they will be and when, codes, hostility towards a child or a family.
     [GeneratedRegex(@"\b(?:gate code|door code|key ?code|every (?:monday|tuesday|wednesday|thursday|friday|day|week) at \d|same route|walk to the park every|come and wave|brat|sort (?:him|her|them) out|needs a slap|can'?t stand|violent one|which .{0,20}(?:dad|mum|parent) is)\b", RegexOptions.IgnoreCase)]
     public static partial Regex HarmToWelfare();
+
+    // "...easier than ringing the office": a private channel offered in place of the preschool's own.
+    [GeneratedRegex(@"\b(?:rather than|instead of|easier than|quicker than)\b", RegexOptions.IgnoreCase)]
+    public static partial Regex InsteadOfThePreschool();
+
+    // People whose personal matters the policy protects, when no name or child word says who.
+    [GeneratedRegex(@"\b(?:mum|dad|family|families|nan|brother|sister|staff|colleague|deputy|manager|key worker|one of the)\b", RegexOptions.IgnoreCase)]
+    public static partial Regex FamilyOrStaff();
 }
