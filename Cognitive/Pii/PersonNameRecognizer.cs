@@ -127,6 +127,12 @@ internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecogn
         "Paddington", "Thomas", "Percy", "Bob", "Spot", "Kipper", "Biff", "Chip", "Floppy", "Wilma", "Mary", "Joseph", "Gabriel",
         "Harry", "Hermione", "Ron", "Matilda", "Pooh", "Winnie", "Tigger", "Duggee", "Barbie", "Ken", "Stitch", "Lilo", "Maui", "Mirabel", "Bruno");
 
+    private static readonly FrozenSet<string> FamousCharacters = Set(
+        "Jack Frost", "Peter Pan", "Peter Rabbit", "Harry Potter", "Father Christmas", "Postman Pat", "Fireman Sam", "Bob Builder",
+        "Mister Maker", "Mr Tumble", "Hey Duggee", "Paddington Bear", "Winnie Pooh", "Jack Sprat", "Tom Thumb", "Robin Hood");
+
+    private static readonly FrozenSet<string> Pronouns = Set("her", "his", "their", "my", "our", "she", "he");
+
     private static readonly FrozenSet<string> CharacterContext = Set(
         "Frozen", "Disney", "Pixar", "film", "films", "movie", "movies", "cartoon", "character", "characters", "costume", "costumes",
         "princess", "princesses", "superhero", "superheroes", "dressed", "dress-up", "fancy", "CBeebies", "Peppa", "Bluey", "Paw",
@@ -165,6 +171,8 @@ internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecogn
             bool possessive = word.Length != tokens[i].Length;
             // "Summer Fair", "Bank Holiday Monday", "Marlow Tesco", "Jack and the Beanstalk": the run names a thing.
             if (capitalised && !possessive && IsInNamedThing(input, i)) continue;
+            // "Autumn Fayre": an event word that is also a name ends a run, it does not start a person.
+            if (capitalised && Lookup(NamedThingNouns, word) && i > 0 && IsAdjacentWord(input, i - 1) && IsCapitalised(input.Span(tokens[i - 1]))) continue;
 
             int last = i;
             // A verb before a clear first name is a question or a wish ("Will Sophie come?", "Hope Leo feels better").
@@ -174,6 +182,9 @@ internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecogn
             {
                 last = i + 1;
             }
+
+            // Characters known by first name and surname ("Jack Frost", "Peter Rabbit") are not people.
+            if (last > i && FamousCharacters.Contains(input.Text.Substring(tokens[i].Start, tokens[last].End - tokens[i].Start))) { i = last; continue; }
 
             var cue = FindCue(input, i, last, allowOur: kind != NameKind.Reserved);
             bool character = last == i && Lookup(Characters, word) && (characterPost ??= input.ContainsWord(CharacterContext));
@@ -281,7 +292,10 @@ internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecogn
     {
         if (!IsAdjacentWord(input, index)) return false;
         var next = input.Span(input.Tokens[index + 1]);
-        return Lookup(SentenceVerbsAfter, next) || Lookup(PersonVerbsAfter, next) || IsInNameList(input, index);
+        if (Lookup(SentenceVerbsAfter, next) || Lookup(PersonVerbsAfter, next) || IsInNameList(input, index)) return true;
+        // "Willow and her brother", "Jack and his sister".
+        return next.Equals("and", StringComparison.OrdinalIgnoreCase) && index + 2 < input.Tokens.Count
+            && Lookup(Pronouns, input.Span(input.Tokens[index + 2]));
     }
 
     /// <summary>Joined by "&amp;", "and", "," or "/" to a capitalised clear first name: "Mon Bev &amp; Sue", "Grace and Leo".</summary>
