@@ -31,12 +31,29 @@ internal sealed partial class AgeRecognizer(NameGazetteer gazetteer) : IPiiRecog
             }
         }
 
+        // "Reggie is 3 today", "she's 4 now": a small number after a name or pronoun and "is", closed by a time word or
+        // the end of the clause ("is 3 minutes late" and "Room is 3 doors down" are not ages).
+        foreach (Match match in StatedAgePattern().Matches(text))
+        {
+            var subject = match.Groups["name"].ValueSpan;
+            if (!IsPronoun(subject))
+            {
+                var kind = gazetteer.Lookup(subject);
+                if (kind is NameKind.None or NameKind.Reserved || !char.IsUpper(subject[0])) continue;
+            }
+            var age = match.Groups["age"];
+            sink.Add(new PiiCandidate(PiiCategories.Age, age.Index, age.Length, AgePhraseScore));
+        }
+
         foreach (Match match in DateOfBirthPattern().Matches(text))
         {
             var date = match.Groups["date"];
             sink.Add(new PiiCandidate(PiiCategories.DateOfBirth, date.Index, date.Length, DateOfBirthScore));
         }
     }
+
+    private static bool IsPronoun(ReadOnlySpan<char> word) =>
+        word.Equals("he", StringComparison.OrdinalIgnoreCase) || word.Equals("she", StringComparison.OrdinalIgnoreCase);
 
     private const string Number = @"(?:\d{1,2}(?:\.5)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen)(?:\s+and\s+a\s+half|\s*\u00BD)?";
     private const string Month = @"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
@@ -50,6 +67,10 @@ internal sealed partial class AgeRecognizer(NameGazetteer gazetteer) : IPiiRecog
 
     [GeneratedRegex(@"(?<![\p{L}\p{Nd}])(?<name>\p{Lu}[\p{Ll}'\u2019\-]+)\s?\((?<age>\d{1,2})\)", RegexOptions.CultureInvariant)]
     private static partial Regex BracketAgePattern();
+
+    [GeneratedRegex(Before + @"(?<name>\p{L}[\p{L}\-]*)(?:\s+(?:is|was)(?:\s+(?:now|only|just))?|['\u2019]s(?:\s+(?:now|only|just))?)\s+(?<age>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)(?=\s+(?:today|tomorrow|now|this|next|on|in|at|and|yesterday|last)\b|\s*[!.,?;:)\u2026]|\s*$|\s+\p{So}|\s+\p{Cs})",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex StatedAgePattern();
 
     [GeneratedRegex(Before + @"(?:born(?:\s+on)?|d\.?o\.?b\.?|date\s+of\s+birth(?:\s+is)?|birthday(?:\s+is)?(?:\s+on)?)\s*[:\-]?\s*(?<date>" + Date + @")" + After,
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -44,16 +44,22 @@ internal sealed class NameGazetteer
         "London", "Paris", "Chester", "Sydney", "Lincoln", "Devon", "Kent", "Marlow", "Austin", "Jersey", "Windsor", "Oxford",
         "Reading", "Wycombe", "Bristol", "Aylesbury", "Amersham", "Chesham", "Beaconsfield", "Wales", "England", "Scotland",
         "Ireland", "India", "Africa", "America", "Asia", "Europe", "Georgia", "Virginia", "Carolina", "Dakota", "Florida",
-        "Victoria", "Sherwood", "Hampton", "Milton", "Kensington", "Chelsea", "Brighton"
+        "Victoria", "Sherwood", "Hampton", "Milton", "Kensington", "Chelsea", "Brighton",
+        // Seasons: "our Summer Fair" is an event, "Summer was so brave today" a child; only a cue or surname decides.
+        "Summer", "Autumn", "Winter", "Spring",
     ];
+
+    // UK short forms and nicknames that the dictionary also lists as words ("deb"), but that in a post are names
+    // ("Mon Bev & Deb"). The non-word ones are in first-names.uk-supplement.txt.
+    private static readonly string[] ShortFormsDespiteBeingWords = ["Deb", "Sal", "Mo"];
 
     // Family words and everyday words whose word sense is the usual one, including the verbs "Will", "May", "Hope".
     private static readonly string[] NeedsCue =
     [
         "Nan", "Nana", "Nanny", "Gran", "Granny", "Grandma", "Grandad",
         "Grandpa", "Mum", "Mummy", "Mam", "Mama", "Dad", "Daddy", "Papa", "Bubba", "Sis", "Bro",
-        "Grace", "Hope", "Will", "Bill", "Sunny", "Rose", "Joy", "Faith", "Mark", "Frank", "Art", "Pat", "Sue", "Summer",
-        "Autumn", "Angel", "Dawn", "Eve", "Lucky", "Star", "Miss",
+        "Grace", "Hope", "Will", "Bill", "Sunny", "Rose", "Joy", "Faith", "Mark", "Frank", "Art", "Pat", "Sue",
+        "Angel", "Dawn", "Eve", "Lucky", "Star", "Miss",
     ];
 
     // In the source lists, but in a post they open a greeting ("Happy Birthday", "Thanks Sophie") or a place
@@ -74,12 +80,20 @@ internal sealed class NameGazetteer
         var names = new Dictionary<string, NameKind>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, isWord) in entries) names[name] = isWord ? NameKind.Ambiguous : NameKind.Clear;
         foreach (var name in NamesDespiteBeingWords) names[name] = NameKind.Clear;
+        foreach (var name in ShortFormsDespiteBeingWords) names[name] = NameKind.Clear;
         foreach (var name in NeedsCue) names[name] = NameKind.Ambiguous;
         foreach (var name in Reserved) names[name] = NameKind.Reserved;
         foreach (var name in NeverNames) names.Remove(name);
         _names = names.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         _lookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
+        _commonWords = NamesDespiteBeingWords.ToFrozenSet(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
     }
+
+    private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _commonWords;
+
+    /// <summary>A name curated as clear although its lower-case form is an everyday word ("Daisy", "Ruby", "Jack"):
+    /// capitals at the start of a sentence do not tell "Daisy chains" from "Daisy was poorly".</summary>
+    public bool IsCommonWord(ReadOnlySpan<char> word) => _commonWords.Contains(word);
 
     public static NameGazetteer Default => LazyDefault.Value;
 
@@ -87,7 +101,32 @@ internal sealed class NameGazetteer
 
     private static readonly Lazy<NameGazetteer> LazyDefault = new(LoadEmbedded);
 
-    public NameKind Lookup(ReadOnlySpan<char> word) => _lookup.TryGetValue(word, out var kind) ? kind : NameKind.None;
+    public NameKind Lookup(ReadOnlySpan<char> word)
+    {
+        if (_lookup.TryGetValue(word, out var kind)) return kind;
+        int hyphen = word.IndexOf('-');
+        return hyphen > 0 ? LookupHyphenated(word, hyphen) : NameKind.None;
+    }
+
+    /// <summary>
+    /// A double first name ("Isla-Rose", "Amelia-Grace"): every part capitalised, the first a first name. All parts
+    /// names make it clear; a first name joined to something else ("Mary-Kate", "Lily-Mai") still needs a surname
+    /// or a cue. Calendar and place words never open one ("Stratford-upon-Avon", "Mid-May").
+    /// </summary>
+    private NameKind LookupHyphenated(ReadOnlySpan<char> word, int hyphen)
+    {
+        var first = word[..hyphen];
+        if (!_lookup.TryGetValue(first, out var firstKind) || firstKind == NameKind.Reserved) return NameKind.None;
+        bool allNames = true;
+        var rest = word[(hyphen + 1)..];
+        foreach (var range in rest.Split('-'))
+        {
+            var part = rest[range];
+            if (part.Length == 0 || !char.IsUpper(part[0]) || !char.IsUpper(first[0])) return NameKind.None;
+            if (!_lookup.TryGetValue(part, out var partKind) || partKind == NameKind.Reserved) allNames = false;
+        }
+        return allNames && firstKind == NameKind.Clear ? NameKind.Clear : NameKind.Ambiguous;
+    }
 
     private static NameGazetteer LoadEmbedded()
     {

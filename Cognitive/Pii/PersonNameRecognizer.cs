@@ -17,6 +17,7 @@ internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecogn
     private const double SentenceStartScore = 0.5;
     private const double AmbiguousScore = 0.15;
     private const double LowerCaseScore = 0.1;
+    private const double LowerCaseClearScore = 0.45;
     private const double FullNameScore = 0.85;
     private const double AmbiguousFullNameScore = 0.7;
     private const double TitledScore = 0.85;
@@ -59,7 +60,9 @@ internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecogn
         "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Easter", "Christmas",
         "Mum", "Mummy", "Dad", "Daddy", "Nan", "Nana", "Grandma", "Grandad", "I", "And", "Or", "But", "The", "A", "An",
         "Mr", "Mrs", "Ms", "Miss", "Dr", "PS", "OK", "Ok", "Xx", "Xxx", "Lol", "Everyone", "Everybody", "All", "You", "We",
-        "They", "He", "She", "It", "To", "For", "From", "With", "At", "In", "On", "Of", "Is", "Was", "Has", "Had", "Birthday");
+        "They", "He", "She", "It", "To", "For", "From", "With", "At", "In", "On", "Of", "Is", "Was", "Has", "Had", "Birthday",
+        "Holiday", "Holidays", "Mon", "Tue", "Tues", "Wed", "Thu", "Thur", "Thurs", "Fri", "Sat", "Sun", "Jan", "Feb", "Mar",
+        "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Spring", "Summer", "Autumn", "Winter");
 
     private static readonly FrozenSet<string> VerbLikeNames = Set("Will", "May", "Hope", "Mark", "Grant", "Pat", "Sue", "Bill", "Trust", "Wish");
 
@@ -67,10 +70,83 @@ internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecogn
         "Road", "Street", "Lane", "Avenue", "Close", "Drive", "Way", "Crescent", "Gardens", "Grove", "Terrace", "Mews", "Place",
         "Square", "Court", "Rise", "Row", "Walk", "Parade", "Rd", "St", "Ln", "Ave");
 
+    // The last word of a title-case run that names an event, a shop, a club or a pub rather than a person:
+    // "Summer Fair", "Grand Duck Race", "Bank Holiday", "Marlow Tesco", "Wycombe Rotary". Surnames that are also
+    // such words (Hall, Park, Green, Wood, Bank) are left out so "Lily Green" stays a name.
+    private static readonly FrozenSet<string> NamedThingNouns = Set(
+        "Fair", "Fayre", "Fete", "F\u00EAte", "Day", "Days", "Race", "Walk", "Run", "Sale", "Party", "Show", "Market", "Festival",
+        "Disco", "Ball", "Parade", "Picnic", "Concert", "Nativity", "Trail", "Hunt", "Raffle", "Tombola", "Bake", "Auction", "Quiz",
+        "Night", "Week", "Weekend", "Holiday", "Holidays", "Break", "Term", "Jumper", "Bonnet", "Lunch", "Tea", "Breakfast", "Camp",
+        "Carnival", "Gala", "Appeal", "Trip", "Outing", "Event", "Celebration", "Extravaganza", "Coffee", "Session", "Sessions",
+        "Workshop", "Assembly", "Panto", "Pantomime", "Grotto", "Eve", "Service", "Morning", "Afternoon", "Evening", "Sponsored",
+        "Tesco", "Sainsbury's", "Sainsburys", "Asda", "Aldi", "Lidl", "Waitrose", "Morrisons", "Co-op", "Boots", "Costa", "Greggs",
+        "Argos", "Primark", "Library", "Leisure", "Centre", "Center", "Council", "Rotary", "Lions", "Scouts", "Guides", "Brownies",
+        "Rainbows", "Cubs", "Beavers", "FC", "Football", "Rugby", "Cricket", "Surgery", "Pharmacy", "Hospital", "Academy",
+        "Preschool", "Pre-school", "Nursery", "Playgroup", "School", "Club", "Farm", "Zoo", "Museum", "Station", "Bakery", "Cafe",
+        "Caf\u00E9", "Arms", "Inn", "Tavern", "Hotel", "Pub", "Restaurant", "Shop", "Store", "Stores", "Garage", "Vets", "Dental",
+        "Trust", "Foundation", "Charity", "Society", "Association", "Theatre", "Cinema", "Village", "Town", "United", "Rangers",
+        "Community", "Team", "Group", "Choir", "Band");
+
+    // Copula phrases and verbs after a word that only a person does or is: "Summer was so brave", "Grace loved the
+    // slide". Enough to make an ambiguous name ("Grace", "May", "Summer") a name.
+    private static readonly FrozenSet<string> PersonVerbsAfter = Set(
+        "loved", "loves", "enjoyed", "enjoys", "played", "plays", "said", "says", "told", "asked", "cried", "cries", "laughed",
+        "giggled", "smiled", "painted", "drew", "wrote", "ate", "eats", "slept", "napped", "fell", "bit", "bites", "hit", "pushed",
+        "kicked", "shared", "helped", "learned", "learnt", "counted", "sang", "danced", "climbed", "wants", "wanted", "misses",
+        "cuddled", "hugged", "waved", "talked", "spoke", "chose", "built", "wore", "won", "tried", "refused", "managed", "thinks",
+        "thought", "knows", "likes", "liked", "adores", "adored", "hates", "hated", "needs", "needed", "starts", "started", "joined",
+        "joins", "settled", "toddled", "crawled", "scored", "finished", "remembered", "forgot", "lost", "found", "fed", "wet");
+
+    private static readonly FrozenSet<string> CopulasAfter = Set("is", "was", "isn't", "wasn't", "has", "seems", "seemed", "looked", "looks", "felt", "feels", "been", "being");
+
+    private static readonly FrozenSet<string> Intensifiers = Set("so", "very", "really", "super", "such", "a", "an", "little", "bit", "been", "feeling", "being", "extra", "quite", "too", "still", "off", "our");
+
+    // Said of a person, and among those of a small child; "Summer was lovely" stays a season.
+    private static readonly FrozenSet<string> PersonStatesAfter = Set(
+        "brave", "poorly", "ill", "sick", "unwell", "upset", "shy", "clingy", "cheeky", "naughty", "tired", "grumpy", "teething",
+        "chuffed", "thrilled", "proud", "star", "superstar", "sweetheart", "helper", "chatterbox", "crying", "asleep", "awake",
+        "walking", "talking", "toilet", "potty", "kind", "gentle", "sensible", "hungry", "scared", "nervous", "sad", "happy", "excited");
+
+    // After a sentence-initial name that is also a word ("Daisy chains" / "Daisy was poorly"), a verb says it is a person.
+    private static readonly FrozenSet<string> SentenceVerbsAfter = Set(
+        "is", "was", "isn't", "wasn't", "has", "had", "hasn't", "hadn't", "did", "didn't", "does", "doesn't", "can", "can't",
+        "could", "couldn't", "will", "won't", "would", "wouldn't", "got", "gets", "went", "goes", "came", "comes", "made", "makes",
+        "took", "takes", "gave", "gives", "saw", "sees", "ran", "runs", "had", "just", "always", "never", "finally", "absolutely");
+
+    // A name right before one of these is a costume, toy or theme ("Elsa dress", "Spiderman cake"), not a person.
+    private static readonly FrozenSet<string> ThingNounsAfter = Set(
+        "costume", "costumes", "dress", "dresses", "outfit", "song", "songs", "film", "films", "movie", "movies", "cake", "toy", "toys",
+        "doll", "dolls", "figure", "figures", "lunchbox", "sticker", "stickers", "themed", "theme", "pyjamas", "wellies", "balloon",
+        "balloons", "slippers", "chains", "jumper", "books", "book", "mask", "wand", "tiara", "soundtrack", "episode", "episodes");
+
+    // Story, film and nativity characters that are also first names; in a post about films, stories or dressing up they are characters.
+    private static readonly FrozenSet<string> Characters = Set(
+        "Elsa", "Anna", "Olaf", "Kristoff", "Moana", "Ariel", "Belle", "Cinderella", "Rapunzel", "Aurora", "Jasmine", "Peppa",
+        "George", "Mickey", "Minnie", "Bluey", "Bingo", "Chase", "Marshall", "Skye", "Rubble", "Rocky", "Zuma", "Ryder", "Everest",
+        "Woody", "Buzz", "Jessie", "Simba", "Nala", "Nemo", "Dory", "Shrek", "Fiona", "Mario", "Luigi", "Peach", "Sonic", "Elmo",
+        "Paddington", "Thomas", "Percy", "Bob", "Spot", "Kipper", "Biff", "Chip", "Floppy", "Wilma", "Mary", "Joseph", "Gabriel",
+        "Harry", "Hermione", "Ron", "Matilda", "Pooh", "Winnie", "Tigger", "Duggee", "Barbie", "Ken", "Stitch", "Lilo", "Maui", "Mirabel", "Bruno");
+
+    private static readonly FrozenSet<string> FamousCharacters = Set(
+        "Jack Frost", "Peter Pan", "Peter Rabbit", "Harry Potter", "Father Christmas", "Postman Pat", "Fireman Sam", "Bob Builder",
+        "Mister Maker", "Mr Tumble", "Hey Duggee", "Paddington Bear", "Winnie Pooh", "Jack Sprat", "Tom Thumb", "Robin Hood");
+
+    private static readonly FrozenSet<string> Pronouns = Set("her", "his", "their", "my", "our", "she", "he");
+
+    private static readonly FrozenSet<string> CharacterContext = Set(
+        "Frozen", "Disney", "Pixar", "film", "films", "movie", "movies", "cartoon", "character", "characters", "costume", "costumes",
+        "princess", "princesses", "superhero", "superheroes", "dressed", "dress-up", "fancy", "CBeebies", "Peppa", "Bluey", "Paw",
+        "panto", "pantomime", "nativity", "story", "stories", "storybook", "Encanto", "Moana", "Potter", "Gruffalo", "sing-along", "singalong");
+
+    // Lower-case tokens in the name list that are chat or brand words, not names ("ive", "cos", "costa").
+    private static readonly FrozenSet<string> LowerCaseNotNames = Set("ive", "wat", "cos", "telly", "costa", "param", "dev", "dom", "sig", "ly", "cy", "wm", "al", "jo", "anna", "elsa", "olaf", "marlow", "nan", "lil", "mon", "tue", "wed", "thu", "fri", "sat", "sun");
+
     public void Recognize(AnalysisInput input, List<PiiCandidate> sink)
     {
         var tokens = input.Tokens;
         bool? preschoolPost = null;
+        bool? characterPost = null;
+        bool shouted = IsShouted(input.Text);
 
         for (int i = 0; i < tokens.Count; i++)
         {
@@ -93,6 +169,11 @@ internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecogn
             if (IsAdjacentWord(input, i) && Lookup(StreetSuffixes, input.Span(tokens[i + 1]))) continue;
 
             bool possessive = word.Length != tokens[i].Length;
+            // "Summer Fair", "Bank Holiday Monday", "Marlow Tesco", "Jack and the Beanstalk": the run names a thing.
+            if (capitalised && !possessive && IsInNamedThing(input, i)) continue;
+            // "Autumn Fayre": an event word that is also a name ends a run, it does not start a person.
+            if (capitalised && Lookup(NamedThingNouns, word) && i > 0 && IsAdjacentWord(input, i - 1) && IsCapitalised(input.Span(tokens[i - 1]))) continue;
+
             int last = i;
             // A verb before a clear first name is a question or a wish ("Will Sophie come?", "Hope Leo feels better").
             if (capitalised && !possessive && IsAdjacentWord(input, i) && IsSurnameLike(input, i + 1)
@@ -102,18 +183,162 @@ internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecogn
                 last = i + 1;
             }
 
+            // Characters known by first name and surname ("Jack Frost", "Peter Rabbit") are not people.
+            if (last > i && FamousCharacters.Contains(input.Text.Substring(tokens[i].Start, tokens[last].End - tokens[i].Start))) { i = last; continue; }
+
             var cue = FindCue(input, i, last, allowOur: kind != NameKind.Reserved);
+            bool character = last == i && Lookup(Characters, word) && (characterPost ??= input.ContainsWord(CharacterContext));
+            if (cue == Cue.None && !character)
+            {
+                // Weaker evidence after the name: what the person does, or a list of other names ("Bev & Sue").
+                if (FollowsLikeAPerson(input, last)) cue = Cue.Person;
+                else if (kind != NameKind.Reserved && last == i && IsInNameList(input, i)) cue = Cue.Person;
+            }
+            bool sentenceStart = IsSentenceStart(input.Text, tokens[i].Start);
+
+            if (last == i && cue == Cue.None)
+            {
+                if (kind == NameKind.Reserved || character) continue;
+                // "the George and Dragon", "the Grange": after "the" a capitalised word is a place or a thing.
+                if (capitalised && IsAfterThe(input, i)) continue;
+                // "Elsa dress", "Daisy chains", "Ruby slippers".
+                if (!possessive && IsAdjacentWord(input, i) && Lookup(ThingNounsAfter, input.Span(tokens[i + 1]))) continue;
+                // "Daisy chains on the field" / "Daisy was poorly": a sentence-initial name that is also a word needs a verb after it.
+                if (capitalised && sentenceStart && !possessive && gazetteer.IsCommonWord(word) && !IsSentenceVerbAfter(input, i)) continue;
+            }
             if (kind == NameKind.Reserved && last == i && cue == Cue.None) continue;
+
             double score = last > i ? (kind == NameKind.Clear ? FullNameScore : AmbiguousFullNameScore)
-                : !capitalised ? LowerCaseScore
+                : !capitalised ? (IsBareLowerCaseName(word, kind, shouted) ? LowerCaseClearScore : LowerCaseScore)
                 : kind != NameKind.Clear ? AmbiguousScore
-                : IsSentenceStart(input.Text, tokens[i].Start) ? SentenceStartScore : MidSentenceScore;
+                : sentenceStart ? SentenceStartScore : MidSentenceScore;
             score = Scoring.WithContext(score, cue != Cue.None);
 
             bool child = cue == Cue.Child || (cue != Cue.Adult && (preschoolPost ??= input.ContainsWord(PreschoolWords)));
             sink.Add(Candidate(input, i, last, score, child ? PiiCategories.Child : null));
             i = last;
         }
+    }
+
+    /// <summary>
+    /// A lower-case (or shouted) clear name that is no English word is still a name ("freddie was a star", "FREDDIE
+    /// WAS A STAR"); very short ones and chat words need a cue.
+    /// </summary>
+    private bool IsBareLowerCaseName(ReadOnlySpan<char> word, NameKind kind, bool shouted) =>
+        kind == NameKind.Clear && word.Length >= (shouted ? 3 : 4) && !gazetteer.IsCommonWord(word) && !Lookup(LowerCaseNotNames, word)
+        && (shouted || !char.IsUpper(word[0]));
+
+    /// <summary>Mostly capitals: a shouted post, where case says nothing about names.</summary>
+    private static bool IsShouted(string text)
+    {
+        int upper = 0, lower = 0;
+        foreach (char c in text)
+        {
+            if (char.IsUpper(c)) upper++;
+            else if (char.IsLower(c)) lower++;
+        }
+        return upper >= 8 && lower * 5 < upper;
+    }
+
+    /// <summary>
+    /// The capitalised run from this word on ends in an event, shop, club or pub word ("Summer Fair", "Grand Duck Race",
+    /// "Bank Holiday", "Marlow Tesco"), or the word opens a title ("Jack and the Beanstalk").
+    /// </summary>
+    private static bool IsInNamedThing(AnalysisInput input, int index)
+    {
+        var tokens = input.Tokens;
+        for (int k = index; k < index + 4 && IsAdjacentWord(input, k); k++)
+        {
+            var raw = input.Span(tokens[k + 1]);
+            if (!IsCapitalised(raw)) break;
+            var next = AnalysisInput.WithoutPossessive(raw);
+            if (Lookup(NamedThingNouns, next) || Lookup(NamedThingNouns, raw)) return true;
+            if (next.Length != raw.Length) break;
+        }
+        if (index + 2 < tokens.Count && IsAdjacentWord(input, index) && IsAdjacentWord(input, index + 1)
+            && input.Span(tokens[index + 1]).Equals("and", StringComparison.OrdinalIgnoreCase)
+            && input.Span(tokens[index + 2]).Equals("the", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+        return false;
+    }
+
+    private static bool IsAfterThe(AnalysisInput input, int index) =>
+        index > 0 && IsAdjacentWord(input, index - 1) && input.Span(input.Tokens[index - 1]).Equals("the", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>"Summer was so brave today", "Grace loved the slide", "May is poorly".</summary>
+    private static bool FollowsLikeAPerson(AnalysisInput input, int last)
+    {
+        var tokens = input.Tokens;
+        if (!IsAdjacentWord(input, last)) return false;
+        var next = input.Span(tokens[last + 1]);
+        if (Lookup(PersonVerbsAfter, next)) return true;
+        if (!Lookup(CopulasAfter, next) && !IsContractedIs(input.Span(tokens[last]))) return false;
+        int k = Lookup(CopulasAfter, next) ? last + 2 : last + 1;
+        for (int end = k + 4; k < tokens.Count && k < end; k++)
+        {
+            var w = input.Span(tokens[k]);
+            if (Lookup(PersonStatesAfter, w)) return true;
+            if (!Lookup(Intensifiers, w)) return false;
+        }
+        return false;
+    }
+
+    private static bool IsContractedIs(ReadOnlySpan<char> token) =>
+        token.Length > 2 && (token[^1] is 's' or 'S') && AnalysisInput.IsApostrophe(token[^2]);
+
+    private bool IsSentenceVerbAfter(AnalysisInput input, int index)
+    {
+        if (!IsAdjacentWord(input, index)) return false;
+        var next = input.Span(input.Tokens[index + 1]);
+        if (Lookup(SentenceVerbsAfter, next) || Lookup(PersonVerbsAfter, next) || IsInNameList(input, index)) return true;
+        // "Willow and her brother", "Jack and his sister".
+        return next.Equals("and", StringComparison.OrdinalIgnoreCase) && index + 2 < input.Tokens.Count
+            && Lookup(Pronouns, input.Span(input.Tokens[index + 2]));
+    }
+
+    /// <summary>Joined by "&amp;", "and", "," or "/" to a capitalised clear first name: "Mon Bev &amp; Sue", "Grace and Leo".</summary>
+    private bool IsInNameList(AnalysisInput input, int index)
+    {
+        var tokens = input.Tokens;
+        // Right: "Sue & Bev", "Sue and Bev", "Sue, Bev".
+        if (index + 1 < tokens.Count)
+        {
+            int n = ListNeighbour(input, index, forward: true);
+            if (n >= 0 && IsClearCapitalisedName(input, n)) return true;
+        }
+        if (index > 0)
+        {
+            int n = ListNeighbour(input, index, forward: false);
+            if (n >= 0 && IsClearCapitalisedName(input, n)) return true;
+        }
+        return false;
+    }
+
+    private bool IsClearCapitalisedName(AnalysisInput input, int index)
+    {
+        var w = AnalysisInput.WithoutPossessive(input.Span(input.Tokens[index]));
+        return IsCapitalised(w) && gazetteer.Lookup(w) == NameKind.Clear && !Lookup(Characters, w);
+    }
+
+    /// <summary>The token joined to this one by a list separator, or -1.</summary>
+    private static int ListNeighbour(AnalysisInput input, int index, bool forward)
+    {
+        var tokens = input.Tokens;
+        int other = forward ? index + 1 : index - 1;
+        if (other < 0 || other >= tokens.Count) return -1;
+        var (a, b) = forward ? (tokens[index], tokens[other]) : (tokens[other], tokens[index]);
+        var gap = input.Text.AsSpan(a.End, b.Start - a.End).Trim();
+        if (gap is "&" or "," or "/" or "+") return other;
+        if (gap.Length == 0 && input.Span(tokens[other]).Equals("and", StringComparison.OrdinalIgnoreCase))
+        {
+            int beyond = forward ? other + 1 : other - 1;
+            if (beyond < 0 || beyond >= tokens.Count) return -1;
+            var (c, d) = forward ? (tokens[other], tokens[beyond]) : (tokens[beyond], tokens[other]);
+            return input.Text.AsSpan(c.End, d.Start - c.End).Trim().Length == 0 ? beyond : -1;
+        }
+        return -1;
     }
 
     private enum Cue { None, Person, Child, Adult }
@@ -126,6 +351,8 @@ internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecogn
         for (int k = first - 1; k >= Math.Max(0, first - 2); k--)
         {
             var before = AnalysisInput.WithoutPossessive(input.Span(tokens[k]));
+            // "our little Freddie" reaches over "little", but "our Summer Fair" does not reach "Fair".
+            if (k == first - 2 && IsCapitalised(input.Span(tokens[first - 1]))) break;
             if (!allowOur && before.Equals("our", StringComparison.OrdinalIgnoreCase)) continue;
             if (Lookup(ChildCuesBefore, before)) return Cue.Child;
             if (Lookup(PersonCuesBefore, before)) return Cue.Person;
