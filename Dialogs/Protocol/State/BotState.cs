@@ -59,7 +59,7 @@ public abstract class BotState
             var document = item.Value.Deserialize(StateJsonContext.Default.StateDocument);
             // An expired item is rewritten empty at save time, so what it held does not linger until the purge.
             cached.Discarded = document is null || IsExpired(document);
-            if (!cached.Discarded)
+            if (document is not null && !cached.Discarded)
             {
                 cached.Raw = new Dictionary<string, JsonElement>(document.Properties, StringComparer.Ordinal);
                 cached.LoadedJson = item.Value.GetRawText();
