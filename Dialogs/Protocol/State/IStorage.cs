@@ -10,6 +10,9 @@ namespace WWPS.PolicyBot.Protocol;
 public sealed record StoreItem(JsonElement Value, string? ETag = null)
 {
     public const string AnyETag = "*";
+
+    /// <summary>True when a write with this ETag must match the stored version.</summary>
+    public static bool IsConditional(string? etag) => etag is not null && etag != AnyETag;
 }
 
 /// <summary>Key/value storage with optimistic concurrency; conversation and user state, escalations live on it.</summary>

@@ -37,7 +37,7 @@ public sealed class MemoryStorage : IStorage
             // Check everything before changing anything, so a conflict leaves the store as it was.
             foreach (var (key, change) in changes)
             {
-                if (IsConditional(change.ETag) && (!_items.TryGetValue(key, out var current) || current.ETag != change.ETag))
+                if (StoreItem.IsConditional(change.ETag) && (!_items.TryGetValue(key, out var current) || current.ETag != change.ETag))
                 {
                     throw StorageConcurrencyException.For(key);
                 }
@@ -68,6 +68,4 @@ public sealed class MemoryStorage : IStorage
 
         return Task.CompletedTask;
     }
-
-    internal static bool IsConditional(string? etag) => etag is not null && etag != StoreItem.AnyETag;
 }
