@@ -3,6 +3,9 @@ using System.Text.Json.Serialization;
 
 namespace WWPS.PolicyBot.Protocol;
 
+// Extension data properties are settable, not init-only: the source generator would treat an init-only one as a
+// constructor argument, which System.Text.Json refuses for extension data.
+
 public sealed record ChannelAccount
 {
     public string? Id { get; init; }
@@ -13,7 +16,7 @@ public sealed record ChannelAccount
     public string? Role { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Properties { get; init; }
+    public Dictionary<string, JsonElement>? Properties { get; set; }
 }
 
 public sealed record ConversationAccount
@@ -29,7 +32,7 @@ public sealed record ConversationAccount
     public string? AadObjectId { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Properties { get; init; }
+    public Dictionary<string, JsonElement>? Properties { get; set; }
 }
 
 /// <summary>Everything needed to write into a conversation later; store it for proactive messages.</summary>
@@ -43,5 +46,5 @@ public sealed record ConversationReference(
     string? Locale)
 {
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Properties { get; init; }
+    public Dictionary<string, JsonElement>? Properties { get; set; }
 }

@@ -12,7 +12,7 @@ public sealed record Attachment
     public string? ThumbnailUrl { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Properties { get; init; }
+    public Dictionary<string, JsonElement>? Properties { get; set; }
 }
 
 public sealed record SuggestedActions
@@ -23,7 +23,7 @@ public sealed record SuggestedActions
     public List<CardAction> Actions { get; init; } = [];
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Properties { get; init; }
+    public Dictionary<string, JsonElement>? Properties { get; set; }
 }
 
 public sealed record CardAction
@@ -36,7 +36,7 @@ public sealed record CardAction
     public string? Image { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Properties { get; init; }
+    public Dictionary<string, JsonElement>? Properties { get; set; }
 
     /// <summary>A button that posts <paramref name="title"/> back as if the user had typed it.</summary>
     public static CardAction ImBack(string title, string? value = null) => new()

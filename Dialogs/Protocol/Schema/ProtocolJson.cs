@@ -30,12 +30,15 @@ public static class ProtocolJson
 [JsonSerializable(typeof(string))]
 public sealed partial class ProtocolJsonContext : JsonSerializerContext;
 
-/// <summary>Writes UTC timestamps as ISO-8601 with a trailing "Z"; reads any ISO-8601 form.</summary>
+/// <summary>
+/// Writes UTC timestamps as ISO-8601 with a trailing "Z" and only the fractional digits needed, so a channel's
+/// "…00.123Z" goes back out unchanged; reads any ISO-8601 form.
+/// </summary>
 internal sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>
 {
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         reader.GetDateTimeOffset();
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+        writer.WriteStringValue(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture));
 }
