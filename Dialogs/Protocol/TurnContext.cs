@@ -1,0 +1,106 @@
+namespace WWPS.PolicyBot.Protocol;
+
+public delegate Task BotCallbackHandler(ITurnContext turnContext, CancellationToken cancellationToken);
+
+/// <summary>
+/// Runs just before activities leave through the adapter; call <paramref name="next"/> to send them. A typing
+/// indicator or transcript logger hooks in here.
+/// </summary>
+public delegate Task<ResourceResponse[]> SendActivitiesHandler(
+    ITurnContext turnContext, IReadOnlyList<Activity> activities, Func<Task<ResourceResponse[]>> next, CancellationToken cancellationToken);
+
+/// <summary>The bot's view of one incoming activity and the way to answer it.</summary>
+public interface ITurnContext
+{
+    BotAdapter Adapter { get; }
+    Activity Activity { get; }
+
+    /// <summary>True once something other than a typing indicator has been sent this turn.</summary>
+    bool Responded { get; }
+
+    TurnStateBag TurnState { get; }
+
+    Task<ResourceResponse> SendActivityAsync(Activity activity, CancellationToken cancellationToken = default);
+
+    Task<ResourceResponse[]> SendActivitiesAsync(IReadOnlyList<Activity> activities, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds a handler that sees every send of this turn, in the order added.</summary>
+    ITurnContext OnSendActivities(SendActivitiesHandler handler);
+}
+
+public static class TurnContextExtensions
+{
+    public static Task<ResourceResponse> SendActivityAsync(
+        this ITurnContext turnContext, string text, string? inputHint = null, CancellationToken cancellationToken = default) =>
+        turnContext.SendActivityAsync(MessageFactory.Text(text, inputHint: inputHint), cancellationToken);
+}
+
+internal sealed class TurnContext(BotAdapter adapter, Activity activity) : ITurnContext
+{
+    private readonly List<SendActivitiesHandler> _onSend = [];
+
+    // expectReplies: the caller reads every reply from the HTTP response, so nothing may be sent on its own.
+    private readonly List<Activity>? _buffered =
+        activity.DeliveryMode == DeliveryModes.ExpectReplies ? [] : null;
+
+    public BotAdapter Adapter { get; } = adapter;
+    public Activity Activity { get; } = activity;
+    public bool Responded { get; private set; }
+    public TurnStateBag TurnState { get; } = new();
+    public IReadOnlyList<Activity>? BufferedReplies => _buffered;
+
+    public async Task<ResourceResponse> SendActivityAsync(Activity activity, CancellationToken cancellationToken = default)
+    {
+        var responses = await SendActivitiesAsync([activity], cancellationToken).ConfigureAwait(false);
+        return responses.Length > 0 ? responses[0] : new ResourceResponse(null);
+    }
+
+    public Task<ResourceResponse[]> SendActivitiesAsync(IReadOnlyList<Activity> activities, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(activities);
+        if (activities.Count == 0)
+        {
+            return Task.FromResult(Array.Empty<ResourceResponse>());
+        }
+
+        // Copy before addressing: callers (prompts) keep their activities in state, and those must not pick up
+        // the user's name and ids.
+        var reference = Activity.GetConversationReference();
+        var outgoing = activities.Select(a => (a with { }).ApplyConversationReference(reference)).ToArray();
+
+        return RunHandlersAsync(0);
+
+        Task<ResourceResponse[]> RunHandlersAsync(int index) => index < _onSend.Count
+            ? _onSend[index](this, outgoing, () => RunHandlersAsync(index + 1), cancellationToken)
+            : DeliverAsync(outgoing, cancellationToken);
+    }
+
+    public ITurnContext OnSendActivities(SendActivitiesHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        _onSend.Add(handler);
+        return this;
+    }
+
+    private async Task<ResourceResponse[]> DeliverAsync(Activity[] activities, CancellationToken cancellationToken)
+    {
+        ResourceResponse[] responses;
+        if (_buffered is not null)
+        {
+            _buffered.AddRange(activities);
+            responses = [.. activities.Select(_ => new ResourceResponse(null))];
+        }
+        else
+        {
+            responses = await Adapter.SendActivitiesAsync(this, activities, cancellationToken).ConfigureAwait(false);
+        }
+
+        // A typing indicator is not an answer: prompts decide whether to re-prompt on this flag.
+        if (activities.Any(a => !a.IsType(ActivityTypes.Typing)))
+        {
+            Responded = true;
+        }
+
+        return responses;
+    }
+}

@@ -1,0 +1,160 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using WWPS.PolicyBot.Protocol;
+using WWPS.PolicyBot.Tests.Testing;
+
+namespace WWPS.PolicyBot.Tests.Protocol;
+
+public sealed partial class RouteTests
+{
+    private readonly TestAdapter _adapter = new();
+    private readonly MemoryStorage _storage = new();
+    private readonly List<string> _handled = [];
+
+    [Theory]
+    [InlineData("help", "help route")]
+    [InlineData("  HELP ", "help route")]
+    [InlineData("ticket 42", "ticket route")]
+    [InlineData("something else", "fallback")]
+    public async Task TheFirstMatchingMessageRouteHandlesTheTurn(string text, string expected)
+    {
+        var app = NewApp()
+            .OnMessage(Record("fallback"))
+            .OnMessage(TicketPattern(), Record("ticket route"))
+            .OnMessage("help", Record("help route"));
+
+        await _adapter.ProcessAsync(_adapter.MakeMessage(text), app.OnTurnAsync);
+
+        Assert.Equal([expected], _handled);
+    }
+
+    [Fact]
+    public async Task LowerRankWinsOverOrderAdded()
+    {
+        var app = NewApp()
+            .OnMessage(_ => true, Record("default"))
+            .OnMessage(_ => true, Record("first"), RouteRank.First);
+
+        await _adapter.ProcessAsync(_adapter.MakeMessage("hi"), app.OnTurnAsync);
+
+        Assert.Equal(["first"], _handled);
+    }
+
+    [Fact]
+    public async Task MembersAddedLeavesOutTheBotItself()
+    {
+        IReadOnlyList<ChannelAccount>? welcomed = null;
+        var app = NewApp().OnMembersAdded((tc, members, ct) => { welcomed = members; return Task.CompletedTask; });
+
+        await _adapter.ProcessAsync(new Activity
+        {
+            Type = ActivityTypes.ConversationUpdate,
+            MembersAdded = [new ChannelAccount { Id = "bot1" }, new ChannelAccount { Id = "user1", Name = "Sam" }],
+        }, app.OnTurnAsync);
+
+        Assert.Equal("user1", Assert.Single(welcomed!).Id);
+    }
+
+    [Fact]
+    public async Task TheBotJoiningAloneMatchesNoRoute()
+    {
+        var app = NewApp().OnMembersAdded((tc, members, ct) => Record("welcome")(tc, ct));
+
+        await _adapter.ProcessAsync(new Activity
+        {
+            Type = ActivityTypes.ConversationUpdate,
+            MembersAdded = [new ChannelAccount { Id = "bot1" }],
+        }, app.OnTurnAsync);
+
+        Assert.Empty(_handled);
+    }
+
+    [Fact]
+    public async Task EventsRouteByName()
+    {
+        var app = NewApp()
+            .OnEvent("handoff.status", Record("handoff"))
+            .OnEvent("other", Record("other"));
+
+        await _adapter.ProcessAsync(new Activity { Type = ActivityTypes.Event, Name = "handoff.status" }, app.OnTurnAsync);
+
+        Assert.Equal(["handoff"], _handled);
+    }
+
+    [Fact]
+    public async Task AnInvokeRouteAnswersInTheOutcome()
+    {
+        var body = JsonSerializer.SerializeToElement("done", ProtocolJsonContext.Default.String);
+        var app = NewApp()
+            .OnActivity(_ => true, Record("catch-all"), RouteRank.First)
+            .OnInvoke("adaptiveCard/action", (tc, ct) => Task.FromResult(new InvokeResponse(200, body)));
+
+        var outcome = await _adapter.ProcessAsync(new Activity { Type = ActivityTypes.Invoke, Name = "adaptiveCard/action" }, app.OnTurnAsync);
+
+        Assert.Equal(200, outcome.InvokeResponse!.Status);
+        Assert.Equal("done", outcome.InvokeResponse.Body!.Value.GetString());
+        Assert.Empty(_handled);
+    }
+
+    [Fact]
+    public async Task AnUnroutedInvokeHasNoResponseSoTheHostAnswers501()
+    {
+        var outcome = await _adapter.ProcessAsync(new Activity { Type = ActivityTypes.Invoke, Name = "unknown" }, NewApp().OnTurnAsync);
+
+        Assert.Null(outcome.InvokeResponse);
+    }
+
+    [Fact]
+    public async Task StateIsLoadedBeforeTheRouteAndSavedAfter()
+    {
+        var app = NewApp();
+        var counter = app.ConversationState.CreateProperty("count", TestJsonContext.Default.Counter);
+        app.OnMessage(async (tc, ct) =>
+        {
+            var c = (await counter.GetAsync(tc, () => new Counter(), ct))!;
+            c.Value++;
+            await tc.SendActivityAsync($"count {c.Value}", cancellationToken: ct);
+        });
+
+        await new TestFlow(_adapter, app)
+            .Send("a").AssertReply("count 1")
+            .Send("b").AssertReply("count 2")
+            .StartTestAsync();
+    }
+
+    [Fact]
+    public async Task ATurnThatThrowsSavesNothing()
+    {
+        var app = NewApp();
+        var counter = app.ConversationState.CreateProperty("count", TestJsonContext.Default.Counter);
+        app.OnMessage(async (tc, ct) =>
+        {
+            var c = (await counter.GetAsync(tc, () => new Counter(), ct))!;
+            c.Value++;
+            if (tc.Activity.Text == "fail")
+            {
+                throw new InvalidOperationException("boom");
+            }
+
+            await tc.SendActivityAsync($"count {c.Value}", cancellationToken: ct);
+        });
+
+        await new TestFlow(_adapter, app)
+            .Send("a").AssertReply("count 1")
+            .Send("fail").AssertReply(BotAdapter.DefaultErrorMessage)
+            .Send("b").AssertReply("count 2")
+            .StartTestAsync();
+    }
+
+    private AgentApplication NewApp() =>
+        new(new ConversationState(_storage, TimeProvider.System), new UserState(_storage, TimeProvider.System));
+
+    private RouteHandler Record(string name) => (tc, ct) =>
+    {
+        _handled.Add(name);
+        return Task.CompletedTask;
+    };
+
+    [GeneratedRegex(@"^ticket \d+$")]
+    private static partial Regex TicketPattern();
+}

@@ -1,0 +1,224 @@
+using System.Text.Json;
+using WWPS.PolicyBot.Protocol;
+using WWPS.PolicyBot.Storage;
+using WWPS.PolicyBot.Tests.Testing;
+
+namespace WWPS.PolicyBot.Tests.Storage;
+
+/// <summary>The same ETag rules, whichever store is behind <see cref="IStorage"/>.</summary>
+public abstract class StorageContractTests
+{
+    private protected abstract Task<IStorage> CreateAsync();
+
+    [Fact]
+    public async Task ReadsBackWhatWasWritten()
+    {
+        var storage = await CreateAsync();
+
+        var etags = await storage.WriteAsync(Change("a", """{"n":1}"""), default);
+        var read = await storage.ReadAsync(["a", "missing"], default);
+
+        var item = Assert.Single(read).Value;
+        Assert.Equal(1, item.Value.GetProperty("n").GetInt32());
+        Assert.Equal(etags["a"], item.ETag);
+    }
+
+    [Fact]
+    public async Task AWriteWithTheCurrentETagSucceedsAndChangesIt()
+    {
+        var storage = await CreateAsync();
+        var first = (await storage.WriteAsync(Change("a", "1"), default))["a"];
+
+        var second = (await storage.WriteAsync(Change("a", "2", first), default))["a"];
+
+        Assert.NotEqual(first, second);
+        Assert.Equal(2, (await storage.ReadAsync(["a"], default))["a"].Value.GetInt32());
+    }
+
+    [Fact]
+    public async Task AWriteWithAStaleETagThrowsAndChangesNothing()
+    {
+        var storage = await CreateAsync();
+        var stale = (await storage.WriteAsync(Change("a", "1"), default))["a"];
+        await storage.WriteAsync(Change("a", "2", stale), default);
+
+        var conflict = await Assert.ThrowsAsync<StorageConcurrencyException>(() => storage.WriteAsync(Change("a", "3", stale), default));
+
+        Assert.Equal("a", conflict.Key);
+        Assert.Equal(2, (await storage.ReadAsync(["a"], default))["a"].Value.GetInt32());
+    }
+
+    [Fact]
+    public async Task AWriteWithAnETagForAnItemThatIsGoneThrows()
+    {
+        var storage = await CreateAsync();
+        var etag = (await storage.WriteAsync(Change("a", "1"), default))["a"];
+        await storage.DeleteAsync(["a"], default);
+
+        await Assert.ThrowsAsync<StorageConcurrencyException>(() => storage.WriteAsync(Change("a", "2", etag), default));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("*")]
+    public async Task NullOrStarOverwrites(string? etag)
+    {
+        var storage = await CreateAsync();
+        await storage.WriteAsync(Change("a", "1"), default);
+
+        await storage.WriteAsync(Change("a", "2", etag), default);
+
+        Assert.Equal(2, (await storage.ReadAsync(["a"], default))["a"].Value.GetInt32());
+    }
+
+    [Fact]
+    public async Task ABatchWithOneConflictWritesNothing()
+    {
+        var storage = await CreateAsync();
+        await storage.WriteAsync(Change("a", "1"), default);
+
+        var batch = new Dictionary<string, StoreItem>
+        {
+            ["b"] = Item("10"),
+            ["a"] = Item("2", "not-the-etag"),
+        };
+        await Assert.ThrowsAsync<StorageConcurrencyException>(() => storage.WriteAsync(batch, default));
+
+        var read = await storage.ReadAsync(["a", "b"], default);
+        Assert.Equal(1, read["a"].Value.GetInt32());
+        Assert.False(read.ContainsKey("b"));
+    }
+
+    [Fact]
+    public async Task DeleteRemovesAndIgnoresMissingKeys()
+    {
+        var storage = await CreateAsync();
+        await storage.WriteAsync(Change("a", "1"), default);
+
+        await storage.DeleteAsync(["a", "never-there"], default);
+
+        Assert.Empty(await storage.ReadAsync(["a"], default));
+    }
+
+    [Fact]
+    public async Task OfTwoWritersHoldingTheSameETagExactlyOneWins()
+    {
+        var storage = await CreateAsync();
+        var etag = (await storage.WriteAsync(Change("a", "0"), default))["a"];
+
+        var writers = Enumerable.Range(1, 2)
+            .Select(n => Task.Run(() => storage.WriteAsync(Change("a", n.ToString(System.Globalization.CultureInfo.InvariantCulture), etag), default)))
+            .ToArray();
+        var outcomes = await Task.WhenAll(writers.Select(async w =>
+        {
+            try
+            {
+                await w;
+                return "won";
+            }
+            catch (StorageConcurrencyException)
+            {
+                return "lost";
+            }
+        }));
+
+        Assert.Equal(["lost", "won"], outcomes.Order());
+    }
+
+    internal static Dictionary<string, StoreItem> Change(string key, string json, string? etag = null) => new() { [key] = Item(json, etag) };
+
+    internal static StoreItem Item(string json, string? etag = null)
+    {
+        using var document = JsonDocument.Parse(json);
+        return new StoreItem(document.RootElement.Clone(), etag);
+    }
+}
+
+public sealed class MemoryStorageTests : StorageContractTests
+{
+    private protected override Task<IStorage> CreateAsync() => Task.FromResult<IStorage>(new MemoryStorage());
+}
+
+public sealed class SqliteStorageTests : StorageContractTests, IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly ManualTimeProvider _time = new();
+
+    private protected override async Task<IStorage> CreateAsync() => await SqliteStorage.OpenAsync(_folder.Path, _time);
+
+    [Fact]
+    public async Task TheFileIsInWalMode()
+    {
+        var storage = await SqliteStorage.OpenAsync(_folder.Path, _time);
+
+        Assert.Equal("wal", await storage.GetJournalModeAsync());
+        Assert.True(File.Exists(Path.Combine(_folder.Path, SqliteStorage.DefaultFileName)));
+    }
+
+    [Fact]
+    public async Task ReopeningTheFileKeepsTheData()
+    {
+        var first = await SqliteStorage.OpenAsync(_folder.Path, _time);
+        var etag = (await first.WriteAsync(Change("msteams/conversations/19:a", """{"name":"kept"}"""), default))["msteams/conversations/19:a"];
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        var reopened = await SqliteStorage.OpenAsync(_folder.Path, _time);
+        var item = (await reopened.ReadAsync(["msteams/conversations/19:a"], default))["msteams/conversations/19:a"];
+
+        Assert.Equal("kept", item.Value.GetProperty("name").GetString());
+        Assert.Equal(etag, item.ETag);
+    }
+
+    [Fact]
+    public async Task TwoStoresOnOneFileSeeEachOthersWrites()
+    {
+        // Two instances of the bot sharing a data folder: the loser must find out, not overwrite.
+        var one = await SqliteStorage.OpenAsync(_folder.Path, _time);
+        var two = await SqliteStorage.OpenAsync(_folder.Path, _time);
+        var etag = (await one.WriteAsync(Change("k", "1"), default))["k"];
+        var readByTwo = (await two.ReadAsync(["k"], default))["k"];
+
+        await one.WriteAsync(Change("k", "2", etag), default);
+
+        await Assert.ThrowsAsync<StorageConcurrencyException>(() => two.WriteAsync(Change("k", "3", readByTwo.ETag), default));
+    }
+
+    [Fact]
+    public async Task PurgeRemovesOnlyItemsNotWrittenSinceTheCutoff()
+    {
+        var storage = await SqliteStorage.OpenAsync(_folder.Path, _time);
+        await storage.WriteAsync(Change("old", "1"), default);
+        _time.Advance(TimeSpan.FromDays(31));
+        await storage.WriteAsync(Change("new", "2"), default);
+
+        var purged = await storage.PurgeOlderThanAsync(_time.GetUtcNow() - TimeSpan.FromDays(30));
+
+        Assert.Equal(1, purged);
+        Assert.Equal(["new"], (await storage.ReadAsync(["old", "new"], default)).Keys);
+    }
+
+    [Fact]
+    public async Task AFileThatIsNotADatabaseFailsClearly()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_folder.Path, "broken.db"), "this is not a database, just some text that is long enough");
+
+        var failure = await Assert.ThrowsAsync<StorageUnavailableException>(() => SqliteStorage.OpenAsync(_folder.Path, _time, "broken.db"));
+
+        Assert.Contains("broken.db", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("could not be opened", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AFolderThatCannotBeCreatedFailsClearly()
+    {
+        // A file where the folder should be: creating the folder fails for root as well as for anyone else.
+        var blocker = Path.Combine(_folder.Path, "blocker");
+        await File.WriteAllTextAsync(blocker, "x");
+
+        var failure = await Assert.ThrowsAsync<StorageUnavailableException>(() => SqliteStorage.OpenAsync(Path.Combine(blocker, "data"), _time));
+
+        Assert.Contains("blocker", failure.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _folder.Dispose();
+}
