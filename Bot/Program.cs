@@ -1,4 +1,5 @@
 using WWPS.PolicyBot.Cli;
+using WWPS.PolicyBot.Hosting;
 
 if (args.Length > 0 && CommandLine.IsVerb(args[0]))
 {
@@ -6,8 +7,6 @@ if (args.Length > 0 && CommandLine.IsVerb(args[0]))
     return await CommandLine.RunAsync(args, Console.In, Console.Out, Console.Error, CancellationToken.None);
 }
 
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+var app = await BotHost.BuildAsync(args);
 await app.RunAsync();
 return 0;

@@ -1,0 +1,78 @@
+using WWPS.PolicyBot.Cli;
+using WWPS.PolicyBot.Cognitive;
+using WWPS.PolicyBot.Dialogs.Bot;
+using WWPS.PolicyBot.Protocol;
+using WWPS.PolicyBot.Storage;
+
+namespace WWPS.PolicyBot.Hosting;
+
+/// <summary>
+/// Composes the web host: Cognitive services, state storage, the bot's routes, and each channel's endpoints.
+/// Program.cs and the tests both start the bot through here, so tests exercise exactly what users run.
+/// </summary>
+internal static class BotHost
+{
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        var configuration = builder.Configuration;
+        var time = TimeProvider.System;
+
+        var cognitive = CognitiveServices.Create(CommandLine.CognitiveSettingsFrom(configuration), time);
+        var storage = await OpenStorageAsync(configuration, builder.Environment, time, cancellationToken).ConfigureAwait(false);
+        var idle = TimeSpan.FromMinutes(configuration.GetValue("State:IdleMinutes", 60));
+        var conversationState = new ConversationState(storage, time, idle);
+        var userState = new UserState(storage, time);
+
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton(cognitive);
+        builder.Services.AddSingleton(storage);
+        builder.Services.AddSingleton(conversationState);
+        builder.Services.AddSingleton(userState);
+        builder.Services.AddSingleton<IBot>(PolicyBotApplication.Create(cognitive, conversationState, userState));
+
+        var app = builder.Build();
+        HostLog.Started(app.Logger, cognitive.Policy.Metadata.Title, cognitive.Policy.Clauses.Count, cognitive.Backend, storage.GetType().Name);
+
+        app.MapGet("/healthz", async (IStorage store, CancellationToken ct) =>
+        {
+            try
+            {
+                await store.ReadAsync(["healthz"], ct).ConfigureAwait(false);
+                return Results.Ok(new { status = "ok" });
+            }
+            catch (StorageUnavailableException)
+            {
+                return Results.Json(new { status = "storage unavailable" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+        });
+
+        return app;
+    }
+
+    private static async Task<IStorage> OpenStorageAsync(IConfiguration configuration, IWebHostEnvironment environment, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var provider = configuration.GetValue("Storage:Provider", "sqlite");
+        if (string.Equals(provider, "memory", StringComparison.OrdinalIgnoreCase))
+        {
+            return new MemoryStorage();
+        }
+
+        var folder = configuration.GetValue("Storage:DataFolder", "data")!;
+        if (!Path.IsPathRooted(folder))
+        {
+            folder = Path.Combine(environment.ContentRootPath, folder);
+        }
+
+        Directory.CreateDirectory(folder);
+        return await SqliteStorage.OpenAsync(folder, time, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>Start-up and host events. Ids, counts and kinds only: never message text.</summary>
+internal static partial class HostLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Policy: {Title} ({Clauses} clauses); text analysis: {Backend}; state: {Storage}")]
+    public static partial void Started(ILogger logger, string title, int clauses, string backend, string storage);
+}

@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using WWPS.PolicyBot.Hosting;
+
+namespace WWPS.PolicyBot.Tests.Support;
+
+/// <summary>
+/// The real web host, started on a free loopback port with its state in a temporary folder, for tests that talk to
+/// it over HTTP as a channel or a browser would.
+/// </summary>
+internal sealed class RunningBot : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly string _dataFolder;
+
+    private RunningBot(WebApplication app, string dataFolder, Uri baseAddress)
+    {
+        _app = app;
+        _dataFolder = dataFolder;
+        BaseAddress = baseAddress;
+        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <param name="settings">Configuration on top of appsettings.json, e.g. ("MicrosoftAppId", "…").</param>
+    public static async Task<RunningBot> StartAsync(params (string Key, string? Value)[] settings)
+    {
+        var dataFolder = Path.Combine(Path.GetTempPath(), "policybot-test-" + Guid.NewGuid().ToString("N"));
+        var app = await BotHost.BuildAsync([], builder =>
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Configuration.AddInMemoryCollection(
+                [new("Storage:DataFolder", dataFolder), .. settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))]);
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new RunningBot(app, dataFolder, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_dataFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by the OS is left for the temp cleaner; it holds only test state.
+        }
+    }
+}
