@@ -6,12 +6,22 @@ using WWPS.PolicyBot.Cognitive.Azure;
 using WWPS.PolicyBot.Cognitive.Drafts;
 using WWPS.PolicyBot.Cognitive.Pii;
 using WWPS.PolicyBot.Cognitive.Policy;
+using WWPS.PolicyBot.Cognitive.Retrieval;
 using WWPS.PolicyBot.Cognitive.Sentiment;
 
 namespace WWPS.PolicyBot.Cognitive;
 
-/// <summary>Settings for the Cognitive layer, as read from configuration by the host.</summary>
-public sealed record CognitiveSettings(string? PolicyPath, double AskThreshold, string? AzureEndpoint, string? AzureKey);
+/// <summary>
+/// Settings for the Cognitive layer, as read from configuration by the host. With AskSemantic, questions are answered by
+/// BM25 plus sentence-embedding similarity and AskSemanticThreshold replaces AskThreshold.
+/// </summary>
+public sealed record CognitiveSettings(
+    string? PolicyPath,
+    double AskThreshold,
+    string? AzureEndpoint,
+    string? AzureKey,
+    bool AskSemantic = true,
+    double AskSemanticThreshold = SemanticClauseRetriever.DefaultThreshold);
 
 /// <summary>
 /// The services the dialogs and the command line share, built once: the policy, the answerer and the draft reviewer
@@ -53,7 +63,9 @@ public sealed class CognitiveServices
 
         return new CognitiveServices(
             policy,
-            new PolicyAnswerer(policy, time, settings.AskThreshold),
+            settings.AskSemantic
+                ? new PolicyAnswerer(policy, time, settings.AskSemanticThreshold, new SemanticClauseRetriever(policy))
+                : new PolicyAnswerer(policy, time, settings.AskThreshold),
             new DraftReviewer(policy, analyzer, DraftReviewer.AllowListFor(policy)),
             backend);
     }

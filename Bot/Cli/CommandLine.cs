@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using WWPS.PolicyBot.Cognitive;
 using WWPS.PolicyBot.Cognitive.Answering;
 using WWPS.PolicyBot.Cognitive.Policy;
+using WWPS.PolicyBot.Cognitive.Retrieval;
 
 namespace WWPS.PolicyBot.Cli;
 
@@ -34,7 +35,12 @@ internal static class CommandLine
         CognitiveServices services;
         try
         {
-            var settings = CognitiveSettingsFrom(configuration) with { PolicyPath = options.PolicyPath ?? configuration.GetValue<string>("Policy:Path") };
+            var settings = CognitiveSettingsFrom(configuration);
+            settings = settings with
+            {
+                PolicyPath = options.PolicyPath ?? settings.PolicyPath,
+                AskSemantic = options.Semantic ?? settings.AskSemantic,
+            };
             services = CognitiveServices.Create(settings, TimeProvider.System);
         }
         catch (PolicyFormatException ex)
@@ -64,6 +70,7 @@ internal static class CommandLine
         options:
           --explain                              (ask) also print what each candidate clause matched on
           --policy PATH                          a policy file (.md, .txt, .docx) instead of the bundled one
+          --semantic | --lexical                 (ask) BM25 plus meaning (the default, Ask:Semantic) or BM25 alone
         with no verb the bot starts its web host (web chat on http://localhost:3978/).
         """;
 
@@ -97,7 +104,8 @@ internal static class CommandLine
             // For people tuning the synonym map or the threshold: what each candidate clause matched on.
             foreach (var match in answerer.Explain(question))
             {
-                await stderr.WriteLineAsync($"  {match.Score:0.000} {match.Clause.Id}: {string.Join(", ", match.MatchedTerms)}");
+                await stderr.WriteLineAsync($"  {match.Score:0.000} {match.Clause.Id}: {string.Join(", ", match.MatchedTerms)}"
+                    + (match.Similarity is { } similarity ? $" (similarity {similarity:0.000})" : ""));
             }
         }
 
@@ -152,7 +160,9 @@ internal static class CommandLine
         configuration.GetValue<string>("Policy:Path"),
         configuration.GetValue("Ask:Threshold", PolicyAnswerer.DefaultThreshold),
         configuration.GetValue<string>("AzureLanguage:Endpoint"),
-        configuration.GetValue<string>("AzureLanguage:Key"));
+        configuration.GetValue<string>("AzureLanguage:Key"),
+        configuration.GetValue("Ask:Semantic", true),
+        configuration.GetValue("Ask:SemanticThreshold", SemanticClauseRetriever.DefaultThreshold));
 
     private static IConfiguration Configuration() => new ConfigurationBuilder()
         .SetBasePath(AppContext.BaseDirectory)
@@ -160,13 +170,14 @@ internal static class CommandLine
         .AddEnvironmentVariables()
         .Build();
 
-    internal sealed record Options(bool JsonLines, bool Explain, string? PolicyPath, string? FilePath, string? Error)
+    internal sealed record Options(bool JsonLines, bool Explain, string? PolicyPath, string? FilePath, string? Error, bool? Semantic = null)
     {
         public static (Options, List<string>) Parse(IEnumerable<string> args)
         {
             var rest = new List<string>();
             bool jsonl = false, explain = false;
             string? policy = null, file = null, error = null;
+            bool? semantic = null;
             using var e = args.GetEnumerator();
             while (e.MoveNext())
             {
@@ -177,6 +188,12 @@ internal static class CommandLine
                         break;
                     case "--explain":
                         explain = true;
+                        break;
+                    case "--semantic":
+                        semantic = true;
+                        break;
+                    case "--lexical":
+                        semantic = false;
                         break;
                     case "--policy":
                         policy = e.MoveNext() ? e.Current : null;
@@ -192,7 +209,7 @@ internal static class CommandLine
                 }
             }
 
-            return (new Options(jsonl, explain, policy, file, error), rest);
+            return (new Options(jsonl, explain, policy, file, error, semantic), rest);
         }
     }
 }

@@ -24,14 +24,20 @@ public sealed class PolicyAnswerer
     public const int MaxQuestionLength = 2_000;
 
     private readonly PolicyDocument _policy;
-    private readonly ClauseRetriever _retriever;
+    private readonly IClauseSearch _retriever;
     private readonly TimeProvider _time;
     private readonly double _threshold;
 
     public PolicyAnswerer(PolicyDocument policy, TimeProvider time, double threshold = DefaultThreshold)
+        : this(policy, time, threshold, new ClauseRetriever(policy))
+    {
+    }
+
+    /// <summary>An answerer over another retriever, e.g. <see cref="SemanticClauseRetriever"/> with its own threshold.</summary>
+    public PolicyAnswerer(PolicyDocument policy, TimeProvider time, double threshold, IClauseSearch retriever)
     {
         _policy = policy;
-        _retriever = new ClauseRetriever(policy);
+        _retriever = retriever;
         _time = time;
         _threshold = threshold;
     }

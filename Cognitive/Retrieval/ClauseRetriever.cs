@@ -6,9 +6,10 @@ namespace WWPS.PolicyBot.Cognitive.Retrieval;
 /// <summary>
 /// A clause found for a question. Score is BM25 squashed into 0…1 and scaled by Coverage, the share of the question's
 /// content words the clause accounts for: a question about opening hours that happens to share one word with a clause
-/// leaves most of its words unexplained, and that is what abstention needs to see.
+/// leaves most of its words unexplained, and that is what abstention needs to see. Similarity is the semantic
+/// re-ranker's cosine (null from the lexical retriever).
 /// </summary>
-public sealed record ClauseMatch(PolicyClause Clause, double Score, double Coverage, IReadOnlyList<string> MatchedTerms);
+public sealed record ClauseMatch(PolicyClause Clause, double Score, double Coverage, IReadOnlyList<string> MatchedTerms, double? Similarity = null);
 
 /// <summary>
 /// BM25 over the policy's clauses. Each clause is indexed from its own words and our keywords; a keyword weighs twice
@@ -16,7 +17,7 @@ public sealed record ClauseMatch(PolicyClause Clause, double Score, double Cover
 /// what the clause is for. Keyword phrases ("open day") only count when the whole phrase is asked, so "opening hours"
 /// does not find the clause about open days.
 /// </summary>
-public sealed class ClauseRetriever
+public sealed class ClauseRetriever : IClauseSearch
 {
     // Short documents vary little in length; a weak length norm stops the long clauses being punished for detail.
     private const double K1 = 1.2;

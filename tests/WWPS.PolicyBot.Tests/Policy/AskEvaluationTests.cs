@@ -11,10 +11,12 @@ namespace WWPS.PolicyBot.Tests.Policy;
 /// </summary>
 public sealed class AskEvaluationTests
 {
-    [Fact]
-    public async Task DevSetMeetsTheBar()
+    [Theory]
+    [InlineData("--lexical")]
+    [InlineData("--semantic")]
+    public async Task DevSetMeetsTheBar(string retriever)
     {
-        var (top1, abstain, misses) = await ScoreAsync(RepoPaths.SharedFile("eval", "questions.dev.jsonl"));
+        var (top1, abstain, misses) = await ScoreAsync(RepoPaths.SharedFile("eval", "questions.dev.jsonl"), retriever);
 
         Assert.True(top1 >= 0.95, $"top-1 {top1:P1} < 95%\n{misses}");
         Assert.True(abstain >= 0.90, $"abstain {abstain:P1} < 90%\n{misses}");
@@ -23,19 +25,29 @@ public sealed class AskEvaluationTests
     [Fact]
     public async Task HeldOutSetStaysAboveItsFloor()
     {
-        var (top1, abstain, misses) = await ScoreAsync(RepoPaths.TestData("questions.heldout.jsonl"));
+        var (top1, abstain, misses) = await ScoreAsync(RepoPaths.TestData("questions.heldout.jsonl"), "--lexical");
 
         // Floors a little under the measured figures (89.0% / 86.5%), so a regression fails but one question's noise does not.
         Assert.True(top1 >= 0.85, $"top-1 {top1:P1} < 85%\n{misses}");
         Assert.True(abstain >= 0.83, $"abstain {abstain:P1} < 83%\n{misses}");
     }
 
-    private static async Task<(double Top1, double Abstain, string Misses)> ScoreAsync(string path)
+    [Fact]
+    public async Task HeldOutSetStaysAboveItsFloorWithTheSemanticReRanker()
+    {
+        var (top1, abstain, misses) = await ScoreAsync(RepoPaths.TestData("questions.heldout.jsonl"), "--semantic");
+
+        // Measured 89.0% / 91.9% (calibrated on a separate training set, not on this one).
+        Assert.True(top1 >= 0.86, $"top-1 {top1:P1} < 86%\n{misses}");
+        Assert.True(abstain >= 0.88, $"abstain {abstain:P1} < 88%\n{misses}");
+    }
+
+    private static async Task<(double Top1, double Abstain, string Misses)> ScoreAsync(string path, string retriever)
     {
         var rows = EvalSet.Read(path);
         var input = string.Concat(rows.Select(r => JsonSerializer.Serialize(new { q = r.GetProperty("q").GetString() }) + "\n"));
         var output = new StringWriter();
-        var exit = await CommandLine.RunAsync(["ask", "--jsonl"], new StringReader(input), output, new StringWriter(), CancellationToken.None);
+        var exit = await CommandLine.RunAsync(["ask", "--jsonl", retriever], new StringReader(input), output, new StringWriter(), CancellationToken.None);
         Assert.Equal(0, exit);
 
         var answers = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
