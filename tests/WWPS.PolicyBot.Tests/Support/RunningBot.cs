@@ -40,7 +40,8 @@ internal sealed class RunningBot : IAsyncDisposable
         {
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Configuration.AddInMemoryCollection(
-                [new("Storage:DataFolder", dataFolder), .. settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))]);
+                // "Urls" in appsettings.json would otherwise win over UseUrls and put every test on port 3978.
+                [new("Urls", "http://127.0.0.1:0"), new("Storage:DataFolder", dataFolder), .. settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))]);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
