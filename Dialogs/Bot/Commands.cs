@@ -75,9 +75,10 @@ internal static class Commands
         {
             if (trimmed.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
             {
-                var rest = trimmed[prefix.Length..].TrimStart('?', ':', '-', '—', ' ', '\n', '\r', '\t');
-                // A separator is required: "checking in about fees" is not a command followed by a draft.
-                var separated = trimmed.Length > prefix.Length && !char.IsLetterOrDigit(trimmed[prefix.Length]);
+                // Punctuation or a new line must come between: "check again" and "checking in" are not drafts.
+                var after = trimmed[prefix.Length..].TrimStart(' ', '\t');
+                var separated = after.Length > 0 && after[0] is '?' or ':' or '-' or '—' or '\n' or '\r';
+                var rest = after.TrimStart('?', ':', '-', '—', ' ', '\n', '\r', '\t');
                 return separated && rest.Length > 0 ? rest : null;
             }
         }

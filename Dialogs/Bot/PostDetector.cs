@@ -89,7 +89,7 @@ internal static partial class PostDetector
             score++;
         }
 
-        if (Sentences().Count(text) >= 2)
+        if (Sentences().IsMatch(text))
         {
             score++;
         }
@@ -124,7 +124,9 @@ internal static partial class PostDetector
     [GeneratedRegex(@"https?://|www\.", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex Link();
 
-    [GeneratedRegex(@"[.!?]+(\s+|$)(?=\S)", RegexOptions.CultureInvariant)]
+    // A full stop, exclamation or question mark with more text after it: more than one sentence.
+    // A full stop, "!" or "?" with more words after it: more than one sentence, which questions rarely are.
+    [GeneratedRegex(@"[.!?]+\s+(?=\S)", RegexOptions.CultureInvariant)]
     private static partial Regex Sentences();
 
     [GeneratedRegex(@"\b(we|we're|we've|we'll|our|ours|us|me|my little|little one|you|your|you're|everyone|everybody|anyone|thank you|thanks to|come along|join us|don't miss|today|tonight|this morning|yesterday)\b",
