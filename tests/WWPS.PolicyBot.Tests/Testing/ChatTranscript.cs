@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using WWPS.PolicyBot.Protocol;
 
@@ -11,6 +12,11 @@ internal enum ChatLineKind
     User,
     Bot,
     Actions,
+    Card,
+    Buttons,
+    Click,
+    Attach,
+    Join,
 }
 
 /// <summary>Parses and runs <c>.chat</c> transcripts against a bot through a <see cref="TestAdapter"/>.</summary>
@@ -37,11 +43,17 @@ internal static class ChatTranscript
                 "user" => ChatLineKind.User,
                 "bot" => ChatLineKind.Bot,
                 "actions" => ChatLineKind.Actions,
-                _ => throw new FormatException($"line {number}: expected 'user:', 'bot:' or 'actions:', got \"{line}\""),
+                "card" => ChatLineKind.Card,
+                "buttons" => ChatLineKind.Buttons,
+                "click" => ChatLineKind.Click,
+                "attach" => ChatLineKind.Attach,
+                "join" => ChatLineKind.Join,
+                _ => throw new FormatException($"line {number}: expected 'user:', 'bot:', 'actions:', 'card:', 'buttons:', 'click:', 'attach:' or 'join:', got \"{line}\""),
             };
-            if (kind == ChatLineKind.Actions && (lines.Count == 0 || lines[^1].Kind != ChatLineKind.Bot))
+            if (kind is ChatLineKind.Actions or ChatLineKind.Card or ChatLineKind.Buttons
+                && (lines.Count == 0 || lines[^1].Kind is not (ChatLineKind.Bot or ChatLineKind.Actions or ChatLineKind.Card or ChatLineKind.Buttons)))
             {
-                throw new FormatException($"line {number}: 'actions:' must follow a 'bot:' line");
+                throw new FormatException($"line {number}: '{speaker}:' must follow a 'bot:' line");
             }
 
             lines.Add(new ChatLine(number, kind, text));
@@ -53,6 +65,8 @@ internal static class ChatTranscript
     public static async Task RunAsync(string script, TestAdapter adapter, BotCallbackHandler bot, string name = "transcript", CancellationToken cancellationToken = default)
     {
         Activity? lastReply = null;
+        Activity? lastCard = null;
+        var pendingAttachments = new List<Attachment>();
         foreach (var line in Parse(script))
         {
             var where = $"{name}:{line.LineNumber}";
@@ -60,12 +74,50 @@ internal static class ChatTranscript
             {
                 case ChatLineKind.User:
                     AssertNoneLeft(adapter, where);
-                    await adapter.ProcessAsync(adapter.MakeMessage(line.Text), bot, cancellationToken);
+                    var message = adapter.MakeMessage(line.Text);
+                    message.Attachments = pendingAttachments.Count > 0 ? [.. pendingAttachments] : null;
+                    pendingAttachments.Clear();
+                    await adapter.ProcessAsync(message, bot, cancellationToken);
+                    break;
+                case ChatLineKind.Join:
+                    AssertNoneLeft(adapter, where);
+                    // As channels send it: the user and the bot itself both listed as added.
+                    await adapter.ProcessAsync(
+                        adapter.Stamp(new Activity { Type = ActivityTypes.ConversationUpdate, MembersAdded = [adapter.Reference.User!, adapter.Reference.Bot!] }),
+                        bot,
+                        cancellationToken);
+                    break;
+                case ChatLineKind.Attach:
+                    var parts = line.Text.Split(' ', 2, StringSplitOptions.TrimEntries);
+                    pendingAttachments.Add(new Attachment { ContentType = parts[0], Name = parts.Length > 1 ? parts[1] : null, ContentUrl = "https://test.invalid/upload" });
+                    break;
+                case ChatLineKind.Click:
+                    AssertNoneLeft(adapter, where);
+                    var data = CardButtons(lastCard).FirstOrDefault(b => b.Title == line.Text).Data;
+                    Assert.True(data is not null, $"{where}: no submit button \"{line.Text}\" on the last card the bot sent.");
+                    // What Web Chat sends for Action.Submit: the button's data as value, and no text.
+                    await adapter.ProcessAsync(adapter.Stamp(new Activity { Type = ActivityTypes.Message, Value = data }), bot, cancellationToken);
                     break;
                 case ChatLineKind.Bot:
                     lastReply = adapter.TakeReply();
                     Assert.True(lastReply is not null, $"{where}: expected the bot to say \"{line.Text}\", but it said nothing more.");
                     Assert.True(Matches(line.Text, lastReply.Text), $"{where}: expected \"{line.Text}\"\n  but the bot said \"{lastReply.Text}\"");
+                    if (AdaptiveCardOf(lastReply) is not null)
+                    {
+                        lastCard = lastReply;
+                    }
+
+                    break;
+                case ChatLineKind.Card:
+                    var cardText = AdaptiveCardOf(lastReply) is { } card ? CardText(card) : null;
+                    Assert.True(cardText is not null, $"{where}: expected a card, but the reply has no Adaptive Card.");
+                    Assert.True(Matches(line.Text, cardText), $"{where}: expected the card to read \"{line.Text}\"\n  but it reads \"{cardText}\"");
+                    break;
+                case ChatLineKind.Buttons:
+                    var expectedButtons = line.Text.Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                    var actualButtons = CardButtons(lastReply).Select(b => b.Title).ToArray();
+                    Assert.True(expectedButtons.SequenceEqual(actualButtons),
+                        $"{where}: expected card buttons [{string.Join(" | ", expectedButtons)}] but got [{string.Join(" | ", actualButtons)}]");
                     break;
                 case ChatLineKind.Actions:
                     var expected = line.Text.Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -94,6 +146,100 @@ internal static class ChatTranscript
 
         var regex = "^" + string.Join(".*", pattern.Split('*').Select(Regex.Escape)) + "$";
         return Regex.IsMatch(actual, regex, RegexOptions.Singleline | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    }
+
+    public const string AdaptiveCardType = "application/vnd.microsoft.card.adaptive";
+
+    public static JsonElement? AdaptiveCardOf(Activity? activity) =>
+        activity?.Attachments?.FirstOrDefault(a => a.ContentType == AdaptiveCardType)?.Content;
+
+    /// <summary>What the card shows as text, in order: each TextBlock, and each fact as "title: value"; one per line.</summary>
+    public static string CardText(JsonElement card)
+    {
+        var lines = new List<string>();
+        Walk(card);
+        return string.Join('\n', lines);
+
+        void Walk(JsonElement element)
+        {
+            if (element.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in element.EnumerateArray())
+                {
+                    Walk(item);
+                }
+
+                return;
+            }
+
+            if (element.ValueKind != JsonValueKind.Object)
+            {
+                return;
+            }
+
+            var type = element.TryGetProperty("type", out var t) ? t.GetString() : null;
+            if (type == "TextBlock" && element.TryGetProperty("text", out var text))
+            {
+                lines.Add(text.GetString() ?? string.Empty);
+            }
+            else if (type == "FactSet" && element.TryGetProperty("facts", out var facts))
+            {
+                lines.AddRange(facts.EnumerateArray().Select(f => $"{f.GetProperty("title").GetString()}: {f.GetProperty("value").GetString()}"));
+            }
+
+            foreach (var container in new[] { "body", "items", "columns" })
+            {
+                if (element.TryGetProperty(container, out var children))
+                {
+                    Walk(children);
+                }
+            }
+        }
+    }
+
+    /// <summary>Every button on the card in reading order (inline action sets first, then the card's own actions), with its submit data.</summary>
+    public static IReadOnlyList<(string Title, JsonElement? Data)> CardButtons(Activity? activity)
+    {
+        var buttons = new List<(string, JsonElement?)>();
+        if (AdaptiveCardOf(activity) is { } card)
+        {
+            Walk(card);
+        }
+
+        return buttons;
+
+        void Walk(JsonElement element)
+        {
+            if (element.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in element.EnumerateArray())
+                {
+                    Walk(item);
+                }
+
+                return;
+            }
+
+            if (element.ValueKind != JsonValueKind.Object)
+            {
+                return;
+            }
+
+            var type = element.TryGetProperty("type", out var t) ? t.GetString() : null;
+            if (type is not null && type.StartsWith("Action.", StringComparison.Ordinal))
+            {
+                buttons.Add((element.GetProperty("title").GetString() ?? string.Empty, element.TryGetProperty("data", out var data) ? data.Clone() : null));
+                return;
+            }
+
+            foreach (var container in new[] { "body", "items", "columns", "actions" })
+            {
+                if (element.TryGetProperty(container, out var children))
+                {
+                    Walk(children);
+                }
+            }
+        }
     }
 
     private static void AssertNoneLeft(TestAdapter adapter, string where)

@@ -1,0 +1,92 @@
+namespace WWPS.PolicyBot.Dialogs.Bot;
+
+/// <summary>
+/// The words the bot's buttons post, and the other ways people say the same thing. A button's title can be short
+/// ("Yes") because the words it posts are not ("Yes, that helped"): a stray click on an old card still means
+/// something on its own.
+/// </summary>
+internal static class Commands
+{
+    public const string AskAnother = "Ask another";
+    public const string AskQuestion = "Ask a question";
+    public const string Contact = "Talk to the Manager or Chair";
+    public const string CheckPost = "Check my post";
+    public const string CheckAgain = "Check again";
+    public const string Helpful = "Yes, that helped";
+    public const string NotHelpful = "No, that didn't help";
+    public const string Help = "Help";
+
+    private static readonly HashSet<string> AskWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        AskAnother, AskQuestion, "ask another question", "another question", "i have a question", "i've got a question", "question",
+    };
+
+    private static readonly HashSet<string> ContactWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        Contact, "talk to the manager", "talk to the chair", "talk to a person", "talk to someone", "speak to someone",
+        "speak to a person", "speak to the manager", "speak to the chair", "contact the manager", "contact the chair",
+        "contact the preschool", "human", "a person", "real person", "manager or chair", "talk to the manager or the chair",
+    };
+
+    private static readonly HashSet<string> CheckWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        CheckPost, "check", "check a post", "check this post", "check my draft", "check a draft", "check this", "check post",
+        "is this ok to post", "is this okay to post", "is this ok to post?", "can i post this", "can i post this?", "check my draft post",
+        "review my post", "check my facebook post",
+    };
+
+    // Said before the draft on the same line: "check my post: Lovely day at…".
+    private static readonly string[] CheckPrefixes =
+    [
+        "check my post", "check this post", "check my draft", "check this", "check", "is this ok to post", "is this okay to post", "can i post this",
+    ];
+
+    private static readonly HashSet<string> GreetingWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "hi", "hello", "hey", "hiya", "good morning", "good afternoon", "good evening", "hi there", "hello there",
+    };
+
+    private static readonly HashSet<string> ThanksWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "thanks", "thank you", "cheers", "ta", "thanks a lot", "thank you very much", "great thanks", "ok thanks", "brilliant thanks",
+    };
+
+    public static bool IsAsk(string? text) => AskWords.Contains(Clean(text));
+
+    public static bool IsContact(string? text) => ContactWords.Contains(Clean(text));
+
+    public static bool IsCheck(string? text) => CheckWords.Contains(Clean(text)) || CheckWords.Contains(Clean(text) + "?");
+
+    public static bool IsCheckAgain(string? text) => string.Equals(Clean(text), CheckAgain, StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsGreeting(string? text) => GreetingWords.Contains(Clean(text));
+
+    public static bool IsThanks(string? text) => ThanksWords.Contains(Clean(text));
+
+    public static bool IsHelpful(string? text) => string.Equals(Clean(text), Helpful, StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsNotHelpful(string? text) => string.Equals(Clean(text), NotHelpful, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>"check my post: Sports day was…" gives the draft after the command; null when there is none.</summary>
+    public static string? DraftAfterCheck(string? text)
+    {
+        var trimmed = (text ?? string.Empty).Trim();
+        foreach (var prefix in CheckPrefixes)
+        {
+            if (trimmed.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                // Punctuation or a new line must come between: "check again" and "checking in" are not drafts.
+                var after = trimmed[prefix.Length..].TrimStart(' ', '\t');
+                var separated = after.Length > 0 && after[0] is '?' or ':' or '-' or '—' or '\n' or '\r';
+                var rest = after.TrimStart('?', ':', '-', '—', ' ', '\n', '\r', '\t');
+                return separated && rest.Length > 0 ? rest : null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Trimmed, closing punctuation and repeated spaces gone, so "Thanks!" and "thanks" are the same.</summary>
+    internal static string Clean(string? text) =>
+        string.Join(' ', (text ?? string.Empty).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).TrimEnd('.', '!', ',', ' ').Trim();
+}

@@ -1,0 +1,59 @@
+using WWPS.PolicyBot.Cognitive;
+using WWPS.PolicyBot.Cognitive.Answering;
+using WWPS.PolicyBot.Dialogs.Bot;
+using WWPS.PolicyBot.Protocol;
+using WWPS.PolicyBot.Storage;
+using WWPS.PolicyBot.Tests.Support;
+using WWPS.PolicyBot.Tests.Testing;
+
+namespace WWPS.PolicyBot.Tests.Dialogs;
+
+/// <summary>
+/// Every <c>Transcripts/PolicyBot/*.chat</c> file against the real bot (the bundled policy, local analysers), on
+/// memory storage and on a SQLite file, so dialog state and the follow-up memory go through JSON between turns.
+/// </summary>
+public sealed class PolicyBotTranscriptTests
+{
+    private static readonly string Folder = Path.Combine(RepoPaths.Root, "tests", "WWPS.PolicyBot.Tests", "Transcripts", "PolicyBot");
+
+    public static TheoryData<string, string> Transcripts()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var file in Directory.EnumerateFiles(Folder, "*.chat").Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetFileName(file), "memory");
+            data.Add(Path.GetFileName(file), "sqlite");
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Transcripts))]
+    public async Task PolicyBotFollowsTheTranscript(string file, string storageKind)
+    {
+        using var folder = new TempFolder();
+        var time = new ManualTimeProvider();
+        IStorage storage = storageKind == "sqlite" ? await SqliteStorage.OpenAsync(folder.Path, time) : new MemoryStorage();
+        var adapter = new TestAdapter(new ListLogger(), time);
+        var bot = PolicyBot.Create(storage, time);
+
+        await ChatTranscript.RunAsync(await File.ReadAllTextAsync(Path.Combine(Folder, file)), adapter, bot.OnTurnAsync, file);
+    }
+
+    [Fact]
+    public void EveryDialogPathHasATranscript() => Assert.True(Transcripts().Count / 2 >= 12);
+}
+
+/// <summary>The bot as the host builds it, over storage and a clock of the test's choosing; the services are built once.</summary>
+internal static class PolicyBot
+{
+    private static readonly Lazy<CognitiveServices> SharedServices = new(() => CognitiveServices.Create(
+        new CognitiveSettings(PolicyPath: null, PolicyAnswerer.DefaultThreshold, AzureEndpoint: null, AzureKey: null),
+        new FixedTime(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero))));
+
+    public static CognitiveServices Services => SharedServices.Value;
+
+    public static AgentApplication Create(IStorage storage, TimeProvider time) =>
+        PolicyBotApplication.Create(Services, new ConversationState(storage, time, TimeSpan.FromMinutes(60)), new UserState(storage, time));
+}
