@@ -14,10 +14,16 @@ namespace WWPS.PolicyBot.Cli;
 /// </summary>
 internal static class CommandLine
 {
-    public static bool IsVerb(string arg) => arg is "ask" or "check" or "help" or "--help" or "-h";
+    public static bool IsVerb(string arg) => arg is "ask" or "check" or TeamsPackageCommand.Verb or "help" or "--help" or "-h";
 
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
+        // Packaging needs neither the policy nor the analysers, so it is routed before they load.
+        if (args[0] is TeamsPackageCommand.Verb)
+        {
+            return await TeamsPackageCommand.RunAsync(args.Skip(1), Configuration(), stdout, stderr, cancellationToken);
+        }
+
         var (options, rest) = Options.Parse(args.Skip(1));
         if (options.Error is { } error)
         {
@@ -67,6 +73,8 @@ internal static class CommandLine
           WWPS.PolicyBot ask --jsonl             read {"q": ...} lines on stdin, write one JSON answer a line
           WWPS.PolicyBot check "draft post"      check a draft (text from the argument, --file F, or stdin)
           WWPS.PolicyBot check --jsonl           read {"text": ..., "attachments": [...]} lines, write one result a line
+          WWPS.PolicyBot teams-package [--app-id GUID] [--out appPackage.zip] [--manifest DIR]
+                                                 build the Teams app package from manifest/teams (id: --app-id or MicrosoftAppId)
         options:
           --explain                              (ask) also print what each candidate clause matched on
           --policy PATH                          a policy file (.md, .txt, .docx) instead of the bundled one
