@@ -60,9 +60,9 @@ internal sealed class MessagesEndpoint(
         }
 
         var invalid = activity is null ? "malformed JSON" : Invalid(activity);
-        if (invalid is not null)
+        if (activity is null || invalid is not null)
         {
-            await RefuseAsync(context, StatusCodes.Status400BadRequest, invalid).ConfigureAwait(false);
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, invalid ?? "malformed JSON").ConfigureAwait(false);
             return;
         }
 
