@@ -1,4 +1,4 @@
-using WWPS.PolicyBot.Channels.BotFramework;
+using WWPS.PolicyBot.BotFramework;
 using WWPS.PolicyBot.Cli;
 using WWPS.PolicyBot.Cognitive;
 using WWPS.PolicyBot.Dialogs.Bot;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Identity.Client;
 
-namespace WWPS.PolicyBot.Channels.BotFramework;
+namespace WWPS.PolicyBot.BotFramework;
 
 /// <summary>The Bot Framework channel's registration: one call for services, one for the endpoint.</summary>
 internal static class BotFrameworkChannel

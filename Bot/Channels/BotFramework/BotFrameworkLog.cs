@@ -1,4 +1,4 @@
-namespace WWPS.PolicyBot.Channels.BotFramework;
+namespace WWPS.PolicyBot.BotFramework;
 
 /// <summary>Channel events. Ids, kinds, statuses and reasons only: never message text, tokens or secrets.</summary>
 internal static partial class BotFrameworkLog

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace WWPS.PolicyBot.Channels.BotFramework;
+namespace WWPS.PolicyBot.BotFramework;
 
 /// <summary>How the app authenticates as a bot (the SDK's <c>MicrosoftAppType</c>).</summary>
 internal enum BotAppType
@@ -70,6 +70,14 @@ internal sealed record BotFrameworkOptions
             TenantId = Blank(configuration["MicrosoftAppTenantId"]),
             OpenIdMetadataUrl = MetadataUrl(section["OpenIdMetadataUrl"], "BotFramework:OpenIdMetadataUrl") ?? DefaultOpenIdMetadataUrl,
             EmulatorOpenIdMetadataUrl = MetadataUrl(section["EmulatorOpenIdMetadataUrl"], "BotFramework:EmulatorOpenIdMetadataUrl") ?? DefaultEmulatorOpenIdMetadataUrl,
+        };
+
+        // Timings are tunable (tests shorten them; a distant connector may need longer), the rest are fixed.
+        options = options with
+        {
+            ConnectorTimeout = section.GetValue<TimeSpan?>("ConnectorTimeout") ?? options.ConnectorTimeout,
+            ConnectorBackoff = section.GetValue<TimeSpan?>("ConnectorBackoff") ?? options.ConnectorBackoff,
+            TypingDelay = section.GetValue<TimeSpan?>("TypingDelay") ?? options.TypingDelay,
         };
         options.Validate();
         return options;

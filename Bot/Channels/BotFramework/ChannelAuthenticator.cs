@@ -5,7 +5,7 @@ using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 using WWPS.PolicyBot.Protocol;
 
-namespace WWPS.PolicyBot.Channels.BotFramework;
+namespace WWPS.PolicyBot.BotFramework;
 
 /// <summary>Why a request was refused. The reason goes back to the caller, so it names the rule, never the token's content.</summary>
 internal sealed record AuthResult(bool Succeeded, string? Reason)

@@ -1,6 +1,6 @@
 using WWPS.PolicyBot.Protocol;
 
-namespace WWPS.PolicyBot.Channels.BotFramework;
+namespace WWPS.PolicyBot.BotFramework;
 
 /// <summary>
 /// The Bot Connector adapter: a turn's replies leave through the <see cref="ConnectorOutbox"/>. The connector's ids

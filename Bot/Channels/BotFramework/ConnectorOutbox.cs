@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using WWPS.PolicyBot.Protocol;
 
-namespace WWPS.PolicyBot.Channels.BotFramework;
+namespace WWPS.PolicyBot.BotFramework;
 
 /// <summary>
 /// Delivers replies to the Bot Connector in the background, in order per conversation, each with a short timeout

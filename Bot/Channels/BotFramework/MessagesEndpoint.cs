@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.Json;
 using WWPS.PolicyBot.Protocol;
 
-namespace WWPS.PolicyBot.Channels.BotFramework;
+namespace WWPS.PolicyBot.BotFramework;
 
 /// <summary>
 /// <c>POST /api/messages</c> (protocols.md §2): read and check the activity, authenticate the channel, run the turn

@@ -1,4 +1,4 @@
-namespace WWPS.PolicyBot.Channels.BotFramework;
+namespace WWPS.PolicyBot.BotFramework;
 
 /// <summary>
 /// Remembers which activities were already taken in, so a channel's redelivery (after a timeout on its side, or a
