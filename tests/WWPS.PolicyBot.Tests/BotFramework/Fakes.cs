@@ -131,7 +131,8 @@ internal sealed class FakeConnector : LoopbackServer
         {
             using var body = await JsonDocument.ParseAsync(context.Request.Body);
             await connector._calls.Writer.WriteAsync(new ConnectorCall(
-                context.Request.Path + context.Request.QueryString, context.Request.Headers.Authorization.ToString() is { Length: > 0 } a ? a : null, body.RootElement.Clone()));
+                // The raw target: Kestrel decodes Path, and the escaping is what is under test.
+                context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget, context.Request.Headers.Authorization.ToString() is { Length: > 0 } a ? a : null, body.RootElement.Clone()));
             if (hang)
             {
                 // A connector that accepted the connection and then went quiet: only the caller's timeout ends this.
