@@ -14,8 +14,10 @@ internal static class BotFrameworkChannel
         services.AddSingleton(options);
 
         // Each connector call has its own shorter deadline (ConnectorTimeout); this is only the backstop.
-        services.AddHttpClient(ConnectorOutbox.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
-        services.AddHttpClient(MsalHttpClientFactory.ClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
+        // The factory's own request logging prints a stack trace per refused connection at Information; the outbox
+        // logs each failure once, with ids and status, which is what an operator needs.
+        services.AddHttpClient(ConnectorOutbox.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30)).RemoveAllLoggers();
+        services.AddHttpClient(MsalHttpClientFactory.ClientName, c => c.Timeout = TimeSpan.FromSeconds(15)).RemoveAllLoggers();
 
         // Registered only if nothing else was: tests put a fake token source in first.
         services.TryAddSingleton<IMsalHttpClientFactory, MsalHttpClientFactory>();

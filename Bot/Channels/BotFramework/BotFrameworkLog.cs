@@ -21,12 +21,12 @@ internal static partial class BotFrameworkLog
     public static partial void Redelivered(ILogger logger, string? channelId, string conversationId, string activityId);
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Warning,
-        Message = "Connector send of {ActivityType} to {ConversationId} failed (status {Status}, {Failure}), attempt {Attempt}; retrying")]
-    public static partial void ReplyRetrying(ILogger logger, string? activityType, string conversationId, int? status, string failure, int attempt);
+        Message = "Connector send of {ActivityType} to {ConversationId} failed ({Failure}, status {Status}), attempt {Attempt}; retrying")]
+    public static partial void ReplyRetrying(ILogger logger, string? activityType, string conversationId, string status, string failure, int attempt);
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Error,
-        Message = "Connector send of {ActivityType} to {ConversationId} (reply to {ReplyToId}) failed after {Attempt} attempt(s): status {Status}, {Failure}")]
-    public static partial void ReplyFailed(ILogger logger, string? activityType, string conversationId, string? replyToId, int? status, string failure, int attempt);
+        Message = "Connector send of {ActivityType} to {ConversationId} (reply to {ReplyToId}) failed after {Attempt} attempt(s) ({Failure}, status {Status})")]
+    public static partial void ReplyFailed(ILogger logger, string? activityType, string conversationId, string? replyToId, string status, string failure, int attempt);
 
     [LoggerMessage(EventId = 3008, Level = LogLevel.Error,
         Message = "Connector queue full; {ActivityType} to {ConversationId} (reply to {ReplyToId}) dropped")]

@@ -103,11 +103,11 @@ internal sealed class ConnectorOutbox : IDisposable
             var retryable = status is null or HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout or >= HttpStatusCode.InternalServerError;
             if (!retryable || attempt >= _options.ConnectorAttempts || cancellationToken.IsCancellationRequested)
             {
-                BotFrameworkLog.ReplyFailed(_logger, activity.Type, conversationId, activity.ReplyToId, (int?)status, failure, attempt);
+                BotFrameworkLog.ReplyFailed(_logger, activity.Type, conversationId, activity.ReplyToId, StatusText(status), failure, attempt);
                 return;
             }
 
-            BotFrameworkLog.ReplyRetrying(_logger, activity.Type, conversationId, (int?)status, failure, attempt);
+            BotFrameworkLog.ReplyRetrying(_logger, activity.Type, conversationId, StatusText(status), failure, attempt);
 
             // 0.5 s, 1 s, …: long enough for a connector restart, short enough that the user still sees the answer.
             var delay = _options.ConnectorBackoff * Math.Pow(2, attempt - 1);
@@ -117,7 +117,7 @@ internal sealed class ConnectorOutbox : IDisposable
             }
             catch (OperationCanceledException)
             {
-                BotFrameworkLog.ReplyFailed(_logger, activity.Type, conversationId, activity.ReplyToId, (int?)status, "shutdown", attempt);
+                BotFrameworkLog.ReplyFailed(_logger, activity.Type, conversationId, activity.ReplyToId, StatusText(status), "shutdown", attempt);
                 return;
             }
         }
@@ -161,6 +161,9 @@ internal sealed class ConnectorOutbox : IDisposable
             return (null, ex.GetType().Name);
         }
     }
+
+    private static string StatusText(HttpStatusCode? status) =>
+        status is { } code ? ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture) : "none";
 
     /// <summary>Reply-to when the activity answers one, else a new message in the conversation (protocols.md §2).</summary>
     private static Uri ReplyUri(Activity activity)
