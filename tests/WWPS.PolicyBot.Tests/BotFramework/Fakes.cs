@@ -78,7 +78,7 @@ internal sealed class FakeBotFrameworkIdentity : LoopbackServer
         return identity;
     }
 
-    public string CreateToken(string audience, string serviceUrl, string issuer = Issuer, DateTime? expires = null, bool signWithStranger = false, string keyId = KeyId)
+    public string CreateToken(string audience, string serviceUrl, string issuer = Issuer, DateTime? expires = null, bool signWithStranger = false, string keyId = KeyId, params (string Type, string Value)[] claims)
     {
         var key = new RsaSecurityKey(signWithStranger ? _stranger : _rsa) { KeyId = keyId };
         var expiry = expires ?? DateTime.UtcNow.AddHours(1);
@@ -89,7 +89,7 @@ internal sealed class FakeBotFrameworkIdentity : LoopbackServer
             IssuedAt = expiry.AddHours(-2),
             NotBefore = expiry.AddHours(-2),
             Expires = expiry,
-            Subject = new ClaimsIdentity([new Claim("serviceurl", serviceUrl)]),
+            Subject = new ClaimsIdentity([new Claim("serviceurl", serviceUrl), .. claims.Select(c => new Claim(c.Type, c.Value))]),
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
         };
         return new JsonWebTokenHandler().CreateToken(descriptor);
