@@ -1,3 +1,4 @@
+using WWPS.PolicyBot.BotFramework;
 using WWPS.PolicyBot.Cli;
 using WWPS.PolicyBot.Cognitive;
 using WWPS.PolicyBot.Dialogs.Bot;
@@ -31,6 +32,7 @@ internal static class BotHost
         builder.Services.AddSingleton(conversationState);
         builder.Services.AddSingleton(userState);
         builder.Services.AddSingleton<IBot>(PolicyBotApplication.Create(cognitive, conversationState, userState));
+        builder.Services.AddBotFrameworkChannel(configuration);
 
         var app = builder.Build();
         HostLog.Started(app.Logger, cognitive.Policy.Metadata.Title, cognitive.Policy.Clauses.Count, cognitive.Backend, storage.GetType().Name);
@@ -47,6 +49,8 @@ internal static class BotHost
                 return Results.Json(new { status = "storage unavailable" }, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
         });
+
+        app.MapBotFramework();
 
         return app;
     }

@@ -1,0 +1,108 @@
+namespace WWPS.PolicyBot.BotFramework;
+
+/// <summary>
+/// Remembers which activities were already taken in, so a channel's redelivery (after a timeout on its side, or a
+/// retry of ours it never saw answered) is not answered twice. Bounded in size and age: a redelivery comes within
+/// seconds or minutes, never hours.
+/// </summary>
+internal sealed class ActivityDeduplicator(TimeProvider time)
+{
+    private const int Capacity = 10_000;
+    private static readonly TimeSpan Retention = TimeSpan.FromMinutes(15);
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
+    private readonly Queue<(string Key, DateTimeOffset At)> _order = new();
+
+    /// <summary>True the first time a (channel, conversation, activity id) is seen; false for a repeat.</summary>
+    public bool TryAccept(string? channelId, string conversationId, string activityId)
+    {
+        var key = $"{channelId}\n{conversationId}\n{activityId}";
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            while (_order.Count > 0 && (_order.Count >= Capacity || now - _order.Peek().At > Retention))
+            {
+                var (old, at) = _order.Dequeue();
+                if (_seen.TryGetValue(old, out var stamp) && stamp == at)
+                {
+                    _seen.Remove(old);
+                }
+            }
+
+            if (_seen.ContainsKey(key))
+            {
+                return false;
+            }
+
+            _seen[key] = now;
+            _order.Enqueue((key, now));
+            return true;
+        }
+    }
+}
+
+/// <summary>
+/// One turn at a time per conversation. Two quick messages would otherwise both load the same conversation state and
+/// the second save would fail its ETag check; waiting a moment is better than a lost turn.
+/// </summary>
+internal sealed class ConversationLocks
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, (SemaphoreSlim Semaphore, int Users)> _locks = new(StringComparer.Ordinal);
+
+    public async Task<IDisposable> AcquireAsync(string key, CancellationToken cancellationToken)
+    {
+        SemaphoreSlim semaphore;
+        lock (_gate)
+        {
+            var entry = _locks.TryGetValue(key, out var existing) ? existing : (new SemaphoreSlim(1, 1), 0);
+            _locks[key] = (entry.Item1, entry.Item2 + 1);
+            semaphore = entry.Item1;
+        }
+
+        try
+        {
+            await semaphore.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            Leave(key);
+            throw;
+        }
+
+        return new Releaser(this, key, semaphore);
+    }
+
+    private void Leave(string key)
+    {
+        lock (_gate)
+        {
+            var (semaphore, users) = _locks[key];
+            if (users == 1)
+            {
+                // Only the last user removes it, so a lock that someone is waiting on is never replaced.
+                _locks.Remove(key);
+                semaphore.Dispose();
+            }
+            else
+            {
+                _locks[key] = (semaphore, users - 1);
+            }
+        }
+    }
+
+    private sealed class Releaser(ConversationLocks owner, string key, SemaphoreSlim semaphore) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                semaphore.Release();
+                owner.Leave(key);
+            }
+        }
+    }
+}
