@@ -1,3 +1,4 @@
+using WWPS.PolicyBot.Channels.DirectLine;
 using WWPS.PolicyBot.Cli;
 using WWPS.PolicyBot.Cognitive;
 using WWPS.PolicyBot.Dialogs.Bot;
@@ -31,9 +32,14 @@ internal static class BotHost
         builder.Services.AddSingleton(conversationState);
         builder.Services.AddSingleton(userState);
         builder.Services.AddSingleton<IBot>(PolicyBotApplication.Create(cognitive, conversationState, userState));
+        builder.Services.AddDirectLine(configuration);
 
         var app = builder.Build();
         HostLog.Started(app.Logger, cognitive.Policy.Metadata.Title, cognitive.Policy.Clauses.Count, cognitive.Backend, storage.GetType().Name);
+
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapDirectLine();
 
         app.MapGet("/healthz", async (IStorage store, CancellationToken ct) =>
         {
