@@ -1,4 +1,4 @@
-using WWPS.PolicyBot.Channels.DirectLine;
+using WWPS.PolicyBot.DirectLine;
 using WWPS.PolicyBot.Cli;
 using WWPS.PolicyBot.Cognitive;
 using WWPS.PolicyBot.Dialogs.Bot;

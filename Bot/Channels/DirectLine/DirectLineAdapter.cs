@@ -1,7 +1,6 @@
 using WWPS.PolicyBot.Protocol;
-using ProtocolChannels = WWPS.PolicyBot.Protocol.Channels;
 
-namespace WWPS.PolicyBot.Channels.DirectLine;
+namespace WWPS.PolicyBot.DirectLine;
 
 /// <summary>
 /// Runs turns for Direct Line conversations. A reply is "sent" by adding it to the conversation's activities,
@@ -42,7 +41,7 @@ internal sealed class DirectLineAdapter(ILogger<DirectLineAdapter> logger, Direc
             activity.From = (activity.From ?? new ChannelAccount { Id = conversations.Options.BotId, Name = conversations.Options.BotName })
                 with { Role = RoleTypes.Bot };
             activity.Conversation = new ConversationAccount { Id = conversation.Id };
-            activity.ChannelId = ProtocolChannels.DirectLine;
+            activity.ChannelId = Channels.DirectLine;
             responses[i] = new ResourceResponse(conversation.Append(activity, time.GetUtcNow()));
         }
 

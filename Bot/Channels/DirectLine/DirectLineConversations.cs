@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using WWPS.PolicyBot.Protocol;
 
-namespace WWPS.PolicyBot.Channels.DirectLine;
+namespace WWPS.PolicyBot.DirectLine;
 
 /// <summary>What a bearer token says about a request for one conversation.</summary>
 internal enum TokenCheck

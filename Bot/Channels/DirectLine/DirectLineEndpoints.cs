@@ -3,9 +3,8 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using WWPS.PolicyBot.Protocol;
-using ProtocolChannels = WWPS.PolicyBot.Protocol.Channels;
 
-namespace WWPS.PolicyBot.Channels.DirectLine;
+namespace WWPS.PolicyBot.DirectLine;
 
 /// <summary>
 /// The Direct Line 3.0 subset that Web Chat and directlinejs call in polling mode (reference/protocols.md §4):
@@ -127,7 +126,7 @@ internal static class DirectLineEndpoints
                 Type = ActivityTypes.ConversationUpdate,
                 Id = Guid.NewGuid().ToString("N"),
                 Timestamp = time.GetUtcNow(),
-                ChannelId = ProtocolChannels.DirectLine,
+                ChannelId = Channels.DirectLine,
                 ServiceUrl = ServiceUrl(http.Request),
                 From = conversation.User,
                 Recipient = botAccount,
@@ -206,7 +205,7 @@ internal static class DirectLineEndpoints
         activity.From = (activity.From is { Id.Length: > 0 } from ? from : conversation.User) with { Role = RoleTypes.User };
         activity.Recipient = new ChannelAccount { Id = conversations.Options.BotId, Name = conversations.Options.BotName };
         activity.Conversation = new ConversationAccount { Id = conversation.Id };
-        activity.ChannelId = ProtocolChannels.DirectLine;
+        activity.ChannelId = Channels.DirectLine;
         activity.ServiceUrl = ServiceUrl(http.Request);
         activity.ReplyToId = null;
 

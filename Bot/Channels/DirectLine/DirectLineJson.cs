@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using WWPS.PolicyBot.Protocol;
 
-namespace WWPS.PolicyBot.Channels.DirectLine;
+namespace WWPS.PolicyBot.DirectLine;
 
 /// <summary>
 /// What start, reconnect, token generate and token refresh answer. <c>expires_in</c> is snake case on the wire

@@ -1,4 +1,4 @@
-namespace WWPS.PolicyBot.Channels.DirectLine;
+namespace WWPS.PolicyBot.DirectLine;
 
 /// <summary>Settings under <c>DirectLine:</c>. The defaults suit one preschool's web page.</summary>
 internal sealed record DirectLineOptions
