@@ -63,7 +63,7 @@
       botAvatarInitials: 'WW',
       botAvatarBackgroundColor: '#2f7d5b',
       userAvatarInitials: 'You',
-      userAvatarBackgroundColor: '#c9d8cf',
+      userAvatarBackgroundColor: '#5d6b63',
       hideUploadButton: true,
       sendBoxTextWrap: true,
       sendBoxButtonColor: '#2f7d5b',

@@ -102,6 +102,12 @@ public sealed partial class WebChatTests
                 await page.GotoAsync(bot.BaseAddress.ToString());
                 await steps(page);
                 Assert.Empty(pageErrors);
+
+                // For looking at the page by eye: POLICYBOT_SCREENSHOTS=/some/folder keeps a picture of every passing run too.
+                if (Environment.GetEnvironmentVariable("POLICYBOT_SCREENSHOTS") is { Length: > 0 } folder)
+                {
+                    await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"webchat-{testName}.png") });
+                }
             }
             catch (Exception failure) when (failure is not OperationCanceledException)
             {
