@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
 # Runs every test of WWPS PolicyBot. Installs what the tests need first, so it works on a fresh machine:
-# the node reference tools (tests/node, pinned by its lock file) used to check the sentiment port.
+# the node reference tools (tests/node, pinned by its lock file) used to check the sentiment port, and Chromium for
+# the Web Chat end-to-end tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ -f tests/node/package-lock.json ] && [ ! -d tests/node/node_modules ]; then
   npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
+fi
+
+# The Web Chat end-to-end tests drive Debian's Chromium; Playwright's own browser download does not work on these
+# machines. Installed once, as root and without questions, as CI runs.
+if [ ! -x /usr/bin/chromium ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium >/dev/null
 fi
 
 log=$(mktemp)

@@ -1,4 +1,5 @@
 using WWPS.PolicyBot.BotFramework;
+using WWPS.PolicyBot.DirectLine;
 using WWPS.PolicyBot.Cli;
 using WWPS.PolicyBot.Cognitive;
 using WWPS.PolicyBot.Dialogs.Bot;
@@ -33,9 +34,14 @@ internal static class BotHost
         builder.Services.AddSingleton(userState);
         builder.Services.AddSingleton<IBot>(PolicyBotApplication.Create(cognitive, conversationState, userState));
         builder.Services.AddBotFrameworkChannel(configuration);
+        builder.Services.AddDirectLine(configuration);
 
         var app = builder.Build();
         HostLog.Started(app.Logger, cognitive.Policy.Metadata.Title, cognitive.Policy.Clauses.Count, cognitive.Backend, storage.GetType().Name);
+
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapDirectLine();
 
         app.MapGet("/healthz", async (IStorage store, CancellationToken ct) =>
         {

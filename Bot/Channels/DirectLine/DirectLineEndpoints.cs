@@ -1,0 +1,353 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using WWPS.PolicyBot.Protocol;
+
+namespace WWPS.PolicyBot.DirectLine;
+
+/// <summary>
+/// The Direct Line 3.0 subset that Web Chat and directlinejs call in polling mode (reference/protocols.md §4):
+/// token generate and refresh, start, reconnect, send, and poll by watermark. The bot issues its own opaque
+/// tokens, each bound to one conversation.
+/// </summary>
+internal static class DirectLineEndpoints
+{
+    /// <summary>The client's <c>domain</c>: directlinejs appends <c>/conversations…</c> to it directly.</summary>
+    public const string BasePath = "/v3/directline";
+
+    private static DirectLineJsonContext Json => DirectLineJsonContext.Default;
+
+    public static IServiceCollection AddDirectLine(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(DirectLineOptions.From(configuration));
+        services.AddSingleton<DirectLineConversations>();
+        services.AddSingleton<DirectLineAdapter>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapDirectLine(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup(BasePath);
+        group.MapPost("/tokens/generate", GenerateTokenAsync);
+        group.MapPost("/tokens/refresh", RefreshToken);
+        group.MapPost("/conversations", StartConversationAsync);
+        group.MapGet("/conversations/{conversationId}", Reconnect);
+        group.MapGet("/conversations/{conversationId}/activities", GetActivities);
+        group.MapPost("/conversations/{conversationId}/activities", PostActivityAsync);
+        return endpoints;
+    }
+
+    /// <summary>
+    /// Creates a conversation and a token for it without starting it, so a page can fetch a token and hand it to
+    /// Web Chat, whose own start call then starts the conversation (as with the hosted service).
+    /// </summary>
+    private static async Task<IResult> GenerateTokenAsync(HttpContext http, DirectLineConversations conversations, ILogger<DirectLineAdapter> logger)
+    {
+        var body = await ReadJsonAsync(http, Json.StartParameters, conversations.Options.MaxRequestBytes, allowEmpty: true).ConfigureAwait(false);
+        if (body.Error is not null)
+        {
+            return body.Error;
+        }
+
+        var conversation = conversations.Create(UserFrom(body.Value?.User), LocaleFrom(body.Value?.Locale));
+        if (conversation is null)
+        {
+            DirectLineLog.ConversationRefused(logger, conversations.Options.MaxConversations);
+            return TooBusy();
+        }
+
+        var issued = conversations.IssueToken(conversation);
+        return Results.Json(new ConversationResponse(conversation.Id, issued.Token, Seconds(issued.ExpiresIn)), Json.ConversationResponse);
+    }
+
+    private static IResult RefreshToken(HttpContext http, DirectLineConversations conversations)
+    {
+        var access = conversations.FindByToken(BearerToken(http.Request));
+        if (access.Conversation is not { } conversation)
+        {
+            return Denied(access.Status);
+        }
+
+        var issued = conversations.IssueToken(conversation);
+        return Results.Json(new ConversationResponse(conversation.Id, issued.Token, Seconds(issued.ExpiresIn)), Json.ConversationResponse);
+    }
+
+    /// <summary>
+    /// With a token from <c>/tokens/generate</c>: starts that conversation. Without one: creates a conversation and
+    /// its token (the page is public, so there is no secret to require). Either way the bot hears a
+    /// <c>conversationUpdate</c> once, before the answer, so the greeting is there on the first poll.
+    /// </summary>
+    private static async Task<IResult> StartConversationAsync(
+        HttpContext http, DirectLineConversations conversations, DirectLineAdapter adapter, IBot bot, TimeProvider time,
+        IHostApplicationLifetime lifetime, ILogger<DirectLineAdapter> logger)
+    {
+        DirectLineConversation conversation;
+        string token;
+        TimeSpan expiresIn;
+        var presented = BearerToken(http.Request);
+        if (presented is not null)
+        {
+            var access = conversations.FindByToken(presented);
+            if (access.Conversation is null)
+            {
+                return Denied(access.Status);
+            }
+
+            (conversation, token, expiresIn) = (access.Conversation, presented, access.ExpiresIn);
+        }
+        else
+        {
+            var body = await ReadJsonAsync(http, Json.StartParameters, conversations.Options.MaxRequestBytes, allowEmpty: true).ConfigureAwait(false);
+            if (body.Error is not null)
+            {
+                return body.Error;
+            }
+
+            var created = conversations.Create(UserFrom(body.Value?.User), LocaleFrom(body.Value?.Locale));
+            if (created is null)
+            {
+                DirectLineLog.ConversationRefused(logger, conversations.Options.MaxConversations);
+                return TooBusy();
+            }
+
+            var issued = conversations.IssueToken(created);
+            (conversation, token, expiresIn) = (created, issued.Token, issued.ExpiresIn);
+        }
+
+        var started = conversation.TryMarkStarted();
+        if (started)
+        {
+            DirectLineLog.ConversationStarted(logger, conversation.Id);
+            var options = conversations.Options;
+            var botAccount = new ChannelAccount { Id = options.BotId, Name = options.BotName };
+            var update = new Activity
+            {
+                Type = ActivityTypes.ConversationUpdate,
+                Id = Guid.NewGuid().ToString("N"),
+                Timestamp = time.GetUtcNow(),
+                ChannelId = Channels.DirectLine,
+                ServiceUrl = ServiceUrl(http.Request),
+                From = conversation.User,
+                Recipient = botAccount,
+                Conversation = new ConversationAccount { Id = conversation.Id },
+                Locale = conversation.Locale,
+                MembersAdded = [botAccount, conversation.User],
+            };
+
+            // Not added to the conversation's activities: the hosted service never shows clients conversationUpdate.
+            await RunTurnAsync(conversation, update, adapter, bot, logger, lifetime.ApplicationStopping).ConfigureAwait(false);
+        }
+
+        return Results.Json(
+            new ConversationResponse(conversation.Id, token, Seconds(expiresIn)),
+            Json.ConversationResponse,
+            statusCode: started ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+    }
+
+    /// <summary>What directlinejs calls to resume a conversation it has an id for; the token stays the same.</summary>
+    private static IResult Reconnect(HttpContext http, string conversationId, DirectLineConversations conversations)
+    {
+        var token = BearerToken(http.Request);
+        var access = conversations.Check(conversationId, token);
+        return access.Conversation is null
+            ? Denied(access.Status)
+            : Results.Json(new ConversationResponse(conversationId, token!, Seconds(access.ExpiresIn)), Json.ConversationResponse);
+    }
+
+    private static IResult GetActivities(HttpContext http, string conversationId, string? watermark, DirectLineConversations conversations)
+    {
+        var access = conversations.Check(conversationId, BearerToken(http.Request));
+        if (access.Conversation is not { } conversation)
+        {
+            return Denied(access.Status);
+        }
+
+        // The watermark is only ever one we issued (a count); anything else is a client bug worth a clear 400.
+        long after = 0;
+        if (!string.IsNullOrEmpty(watermark) && (!long.TryParse(watermark, NumberStyles.None, CultureInfo.InvariantCulture, out after)))
+        {
+            return BadRequest("The watermark must be one this endpoint returned.");
+        }
+
+        return Results.Bytes(conversation.ReadAfter(after).ToUtf8Json(), "application/json");
+    }
+
+    /// <summary>
+    /// Echoes the user's activity into the conversation (server id, timestamp, and <c>channelData.clientActivityID</c>
+    /// untouched: Web Chat marks a message sent only when it sees that echo, §4), then runs the bot's turn. The turn
+    /// runs before the answer, so the client's next poll carries the replies.
+    /// </summary>
+    private static async Task<IResult> PostActivityAsync(
+        HttpContext http, string conversationId, DirectLineConversations conversations, DirectLineAdapter adapter, IBot bot,
+        TimeProvider time, IHostApplicationLifetime lifetime, ILogger<DirectLineAdapter> logger)
+    {
+        var access = conversations.Check(conversationId, BearerToken(http.Request));
+        if (access.Conversation is not { } conversation)
+        {
+            return Denied(access.Status);
+        }
+
+        var body = await ReadJsonAsync(http, ProtocolJsonContext.Default.Activity, conversations.Options.MaxRequestBytes, allowEmpty: false).ConfigureAwait(false);
+        if (body.Error is not null)
+        {
+            return body.Error;
+        }
+
+        var activity = body.Value!;
+        if (string.IsNullOrWhiteSpace(activity.Type))
+        {
+            return BadRequest("An activity needs a type.");
+        }
+
+        // The channel, not the client, says where an activity came from and who it is for. channelData is left
+        // exactly as sent.
+        activity.From = (activity.From is { Id.Length: > 0 } from ? from : conversation.User) with { Role = RoleTypes.User };
+        activity.Recipient = new ChannelAccount { Id = conversations.Options.BotId, Name = conversations.Options.BotName };
+        activity.Conversation = new ConversationAccount { Id = conversation.Id };
+        activity.ChannelId = Channels.DirectLine;
+        activity.ServiceUrl = ServiceUrl(http.Request);
+        activity.ReplyToId = null;
+
+        // One turn at a time per conversation, echo included, so a transcript reads question, answer, question.
+        // The turn is not tied to the request: a parent closing the tab must not leave state half written.
+        var stopping = lifetime.ApplicationStopping;
+        await conversation.TurnLock.WaitAsync(stopping).ConfigureAwait(false);
+        try
+        {
+            var id = conversation.Append(activity, time.GetUtcNow());
+            DirectLineLog.ActivityReceived(logger, conversation.Id, id, activity.Type);
+            await RunTurnAsync(conversation, activity with { }, adapter, bot, logger, stopping, locked: true).ConfigureAwait(false);
+            return Results.Json(new ResourceResponse(id), Json.ResourceResponse);
+        }
+        finally
+        {
+            conversation.TurnLock.Release();
+        }
+    }
+
+    private static async Task RunTurnAsync(
+        DirectLineConversation conversation, Activity activity, DirectLineAdapter adapter, IBot bot, ILogger logger,
+        CancellationToken cancellationToken, bool locked = false)
+    {
+        if (!locked)
+        {
+            await conversation.TurnLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var outcome = await adapter.ProcessActivityAsync(activity, bot.OnTurnAsync, cancellationToken).ConfigureAwait(false);
+            if (outcome.ExpectedReplies is { Count: > 0 } replies)
+            {
+                adapter.Deliver(conversation, replies);
+            }
+
+            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            DirectLineLog.TurnCompleted(logger, conversation.Id, activity.Type, elapsed);
+        }
+        finally
+        {
+            if (!locked)
+            {
+                conversation.TurnLock.Release();
+            }
+        }
+    }
+
+    private static ChannelAccount UserFrom(ChannelAccount? requested)
+    {
+        // A client may name its user (Web Chat passes its userID); otherwise the id is ours, prefixed as the
+        // service does. Long ids are refused rather than stored: they end up in state keys.
+        var id = requested?.Id is { Length: > 0 and <= 64 } given ? given : "dl_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();
+        var name = requested?.Name is { Length: > 0 and <= 64 } n ? n : null;
+        return new ChannelAccount { Id = id, Name = name, Role = RoleTypes.User };
+    }
+
+    private static string? LocaleFrom(string? locale) => locale is { Length: > 0 and <= 35 } ? locale : null;
+
+    private static string? BearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        const string scheme = "Bearer ";
+        return header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && header.Length > scheme.Length
+            ? header[scheme.Length..].Trim()
+            : null;
+    }
+
+    private static string ServiceUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{BasePath}/";
+
+    private static int Seconds(TimeSpan span) => (int)Math.Max(0, Math.Floor(span.TotalSeconds));
+
+    private static IResult Denied(TokenCheck status) => status == TokenCheck.ConversationNotFound
+        ? Error(StatusCodes.Status404NotFound, "NotFound", "Conversation not found or ended.")
+        : Error(StatusCodes.Status403Forbidden, "TokenExpired", "Token missing, expired, or not valid for this conversation.");
+
+    private static IResult BadRequest(string message) => Error(StatusCodes.Status400BadRequest, "BadArgument", message);
+
+    private static IResult TooBusy() => Error(StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable", "Too many open conversations; try again shortly.");
+
+    private static IResult Error(int status, string code, string message) =>
+        Results.Json(new ErrorResponse(new ErrorDetail(code, message)), Json.ErrorResponse, statusCode: status);
+
+    private readonly record struct Body<T>(T? Value, IResult? Error);
+
+    /// <summary>Reads a JSON body of at most <paramref name="maxBytes"/>; malformed JSON is the client's fault (400), never ours.</summary>
+    private static async Task<Body<T>> ReadJsonAsync<T>(HttpContext http, JsonTypeInfo<T> typeInfo, int maxBytes, bool allowEmpty)
+        where T : class
+    {
+        if (http.Request.ContentLength > maxBytes)
+        {
+            return new(null, Error(StatusCodes.Status413PayloadTooLarge, "BadArgument", "Request body too large."));
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                return new(null, Error(StatusCodes.Status413PayloadTooLarge, "BadArgument", "Request body too large."));
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        if (buffer.Length == 0)
+        {
+            return allowEmpty ? new(null, null) : new(null, BadRequest("A JSON body is required."));
+        }
+
+        try
+        {
+            var value = JsonSerializer.Deserialize(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), typeInfo);
+            return value is null && !allowEmpty ? new(null, BadRequest("A JSON body is required.")) : new(value, null);
+        }
+        catch (JsonException)
+        {
+            // The parser's message quotes the input, which may be what a parent typed: it is not passed on or logged.
+            return new(null, BadRequest("The body is not valid JSON for this call."));
+        }
+    }
+}
+
+/// <summary>Direct Line events: conversation ids, activity ids, kinds and timings, never message text.</summary>
+internal static partial class DirectLineLog
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Direct Line conversation {ConversationId} started")]
+    public static partial void ConversationStarted(ILogger logger, string conversationId);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Direct Line {ConversationId}: received {ActivityType} {ActivityId}")]
+    public static partial void ActivityReceived(ILogger logger, string conversationId, string activityId, string? activityType);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "Direct Line {ConversationId}: {ActivityType} turn took {Milliseconds:F1} ms")]
+    public static partial void TurnCompleted(ILogger logger, string conversationId, string? activityType, double milliseconds);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Direct Line refused a new conversation: {Max} are open")]
+    public static partial void ConversationRefused(ILogger logger, int max);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Direct Line dropped {Count} replies for an expired conversation")]
+    public static partial void ReplyDropped(ILogger logger, int count);
+}

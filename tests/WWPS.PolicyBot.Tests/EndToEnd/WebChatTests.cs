@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using WWPS.PolicyBot.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace WWPS.PolicyBot.Tests.EndToEnd;
+
+/// <summary>
+/// The page at <c>/</c> in a real headless Chromium: the official Web Chat bundle talking to the bot's own Direct Line
+/// endpoint, typed into as a parent would. Uses Debian's /usr/bin/chromium (tests/run.sh installs it); Playwright's own
+/// browser download does not work on these machines and is never called.
+/// </summary>
+public sealed partial class WebChatTests
+{
+    private const string ChromiumPath = "/usr/bin/chromium";
+
+    // Long enough for a cold start on a busy 2-core machine; a healthy run answers in well under a second.
+    private const float ReplyTimeoutMs = 20_000;
+
+    [Fact]
+    public async Task ParentAsksAQuestionAndSeesTheClause()
+    {
+        await WithWebChatAsync(nameof(ParentAsksAQuestionAndSeesTheClause), async page =>
+        {
+            await Expect(BotMessages(page).Filter(new() { HasTextRegex = PolicyWord() }).First).ToBeVisibleAsync(new() { Timeout = ReplyTimeoutMs });
+
+            await SendAsync(page, "can I friend a parent?");
+
+            await Expect(BotMessages(page).Filter(new() { HasText = "add parents as friendships" })).ToHaveCountAsync(1, new() { Timeout = ReplyTimeoutMs });
+            await ExpectSentAsync(page, "can I friend a parent?");
+        });
+    }
+
+    // LEAD: enable this test by making it public and adding [Fact] once the draft-check dialog has landed. Today the bot answers every
+    // message as a policy question, so the finding below cannot appear yet. (Deliberately not [Fact(Skip = …)]:
+    // a skipped test reads as covered in a summary line.)
+    internal async Task ParentChecksADraftPostAndSeesWhatToRemove()
+    {
+        await WithWebChatAsync(nameof(ParentChecksADraftPostAndSeesWhatToRemove), async page =>
+        {
+            await Expect(BotMessages(page).Filter(new() { HasTextRegex = PolicyWord() }).First).ToBeVisibleAsync(new() { Timeout = ReplyTimeoutMs });
+
+            await SendAsync(page, "Text me on 07700 900300 about Leo's nappy rash");
+
+            // A finding names what is wrong (a phone number, a child's name, health details) rather than quoting a clause.
+            await Expect(BotMessages(page).Filter(new() { HasTextRegex = FindingWords() }).First).ToBeVisibleAsync(new() { Timeout = ReplyTimeoutMs });
+            await ExpectSentAsync(page, "Text me on 07700 900300 about Leo's nappy rash");
+        });
+    }
+
+    private static async Task SendAsync(IPage page, string text)
+    {
+        var sendBox = page.GetByPlaceholder("Type your message");
+        await sendBox.FillAsync(text);
+        await sendBox.PressAsync("Enter");
+    }
+
+    /// <summary>
+    /// The user's own message must settle as sent. Web Chat shows "Sending" until it sees the server's echo with its
+    /// clientActivityID, and "Send failed" after 20 s without one (protocols.md §4, the usual trap).
+    /// </summary>
+    private static async Task ExpectSentAsync(IPage page, string text)
+    {
+        await Expect(page.Locator(".webchat__bubble--from-user").Filter(new() { HasText = text })).ToHaveCountAsync(1);
+        await Expect(page.GetByText("Sending", new() { Exact = true })).ToHaveCountAsync(0, new() { Timeout = 5_000 });
+        await Expect(page.GetByText("Send failed", new() { Exact = false })).ToHaveCountAsync(0);
+    }
+
+    private static ILocator BotMessages(IPage page) =>
+        page.Locator(".webchat__bubble:not(.webchat__bubble--from-user) .webchat__bubble__content");
+
+    private static async Task WithWebChatAsync(string testName, Func<IPage, Task> steps)
+    {
+        // A missing browser is a broken machine, not a reason to skip: fail loudly with the fix.
+        Assert.True(File.Exists(ChromiumPath),
+            $"{ChromiumPath} is missing. Run `bash tests/run.sh` (it installs Debian's chromium) or `apt-get install -y chromium`.");
+
+        await using var bot = await RunningBot.StartAsync(("Storage:Provider", "memory"));
+        using var playwright = await Playwright.CreateAsync();
+        var profile = Directory.CreateTempSubdirectory("policybot-chromium-");
+        try
+        {
+            await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(profile.FullName, new()
+            {
+                ExecutablePath = ChromiumPath,
+                Headless = true,
+                Args =
+                [
+                    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--disable-quic",
+                ],
+                ViewportSize = new() { Width = 1100, Height = 800 },
+                Locale = "en-GB",
+            });
+            var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
+            var pageErrors = new List<string>();
+            page.PageError += (_, error) => pageErrors.Add(error);
+
+            try
+            {
+                await page.GotoAsync(bot.BaseAddress.ToString());
+                await steps(page);
+                Assert.Empty(pageErrors);
+
+                // For looking at the page by eye: POLICYBOT_SCREENSHOTS=/some/folder keeps a picture of every passing run too.
+                if (Environment.GetEnvironmentVariable("POLICYBOT_SCREENSHOTS") is { Length: > 0 } folder)
+                {
+                    await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"webchat-{testName}.png") });
+                }
+            }
+            catch (Exception failure) when (failure is not OperationCanceledException)
+            {
+                var shot = Path.Combine(Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"webchat-{testName}-{DateTime.UtcNow:yyyyMMddHHmmss}.png"));
+                await page.ScreenshotAsync(new() { Path = shot, FullPage = true });
+                throw new Xunit.Sdk.XunitException($"{failure.Message}\nScreenshot of the page: {shot}\nPage errors: {string.Join(" | ", pageErrors)}");
+            }
+        }
+        finally
+        {
+            profile.Delete(recursive: true);
+        }
+    }
+
+    [GeneratedRegex("policy", RegexOptions.IgnoreCase)]
+    private static partial Regex PolicyWord();
+
+    [GeneratedRegex(@"phone|number|name|health|personal|remove", RegexOptions.IgnoreCase)]
+    private static partial Regex FindingWords();
+}
