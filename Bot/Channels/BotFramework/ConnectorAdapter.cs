@@ -16,6 +16,7 @@ internal sealed class ConnectorAdapter : BotAdapter
     {
         _outbox = outbox;
         Use(typing);
+        Use(new Hosting.CardFallbackMiddleware());
     }
 
     public override Task<ResourceResponse[]> SendActivitiesAsync(ITurnContext turnContext, Activity[] activities, CancellationToken cancellationToken)

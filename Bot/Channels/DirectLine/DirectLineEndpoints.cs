@@ -22,7 +22,12 @@ internal static class DirectLineEndpoints
     {
         services.AddSingleton(DirectLineOptions.From(configuration));
         services.AddSingleton<DirectLineConversations>();
-        services.AddSingleton<DirectLineAdapter>();
+        services.AddSingleton(sp =>
+        {
+            var adapter = ActivatorUtilities.CreateInstance<DirectLineAdapter>(sp);
+            adapter.Use(new Hosting.CardFallbackMiddleware());
+            return adapter;
+        });
         return services;
     }
 

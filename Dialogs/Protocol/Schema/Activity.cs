@@ -26,6 +26,9 @@ public sealed record Activity
     public ConversationAccount? Conversation { get; set; }
     public string? Text { get; set; }
     public string? TextFormat { get; set; }
+
+    /// <summary>Text a channel shows when it cannot render the attachments (and in notifications).</summary>
+    public string? Summary { get; set; }
     public string? Locale { get; set; }
     public string? Speak { get; set; }
     public string? InputHint { get; set; }

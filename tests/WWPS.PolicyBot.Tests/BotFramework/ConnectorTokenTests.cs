@@ -1,3 +1,4 @@
+using WWPS.PolicyBot.Tests.Support;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -40,10 +41,10 @@ public sealed class ConnectorTokenTests
         using var response = await host.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var call = await connector.NextCallAsync();
+        var call = await connector.NextMessageAsync();
         Assert.Equal("/v3/conversations/a%3A1%3Bconv%40thread/activities/m1", call.Path);
         Assert.Equal("Bearer connector-token-1", call.Authorization);
-        Assert.Contains("Friendships with parents", call.Activity.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Friendships with parents", ActivityJson.ReadableText(call.Activity), StringComparison.Ordinal);
     }
 
     [Theory]

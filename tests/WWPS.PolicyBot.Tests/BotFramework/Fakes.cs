@@ -152,6 +152,19 @@ internal sealed class FakeConnector : LoopbackServer
         return await _calls.Reader.ReadAsync(timeout.Token);
     }
 
+    /// <summary>The next reply that is a message, passing over typing indicators (a slow first turn sends one).</summary>
+    public async Task<ConnectorCall> NextMessageAsync()
+    {
+        while (true)
+        {
+            var call = await NextCallAsync();
+            if (call.Activity.TryGetProperty("type", out var type) && type.GetString() == "message")
+            {
+                return call;
+            }
+        }
+    }
+
     public int CallsSoFar => _calls.Reader.Count;
 }
 

@@ -110,10 +110,10 @@ public sealed class LocalModeTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("", await response.Content.ReadAsStringAsync());
-        var call = await connector.NextCallAsync();
+        var call = await connector.NextMessageAsync();
         Assert.Equal("/v3/conversations/a%3A1%3Bconv%40thread/activities/m%2F1", call.Path);
         Assert.Null(call.Authorization);
-        Assert.Contains("Friendships with parents", call.Activity.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Friendships with parents", ActivityJson.ReadableText(call.Activity), StringComparison.Ordinal);
     }
 
     [Fact]

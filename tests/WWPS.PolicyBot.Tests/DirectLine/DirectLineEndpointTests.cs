@@ -61,7 +61,9 @@ public sealed class DirectLineEndpointTests(RunningBotFixture fixture) : IClassF
         var reply = activities[1];
         Assert.Equal("bot", reply.GetProperty("from").GetProperty("role").GetString());
         Assert.Equal(id, reply.GetProperty("replyToId").GetString());
-        Assert.Contains("add parents as friendships", reply.GetProperty("text").GetString()!, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("add parents as friendships", ActivityJson.ReadableText(reply), StringComparison.OrdinalIgnoreCase);
+        Assert.False(reply.TryGetProperty("text", out _), "Web Chat would draw the card and its text twin as two bubbles");
+        Assert.Contains("application/vnd.microsoft.card.adaptive", reply.GetRawText(), StringComparison.Ordinal);
         Assert.NotEqual(echo.GetProperty("id").GetString(), reply.GetProperty("id").GetString());
 
         // Web Chat orders by timestamp with millisecond precision: the answer must sort after the question.

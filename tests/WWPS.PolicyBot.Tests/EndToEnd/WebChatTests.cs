@@ -32,10 +32,8 @@ public sealed partial class WebChatTests
         });
     }
 
-    // LEAD: enable this test by making it public and adding [Fact] once the draft-check dialog has landed. Today the bot answers every
-    // message as a policy question, so the finding below cannot appear yet. (Deliberately not [Fact(Skip = …)]:
-    // a skipped test reads as covered in a summary line.)
-    internal async Task ParentChecksADraftPostAndSeesWhatToRemove()
+    [Fact]
+    public async Task ParentChecksADraftPostAndSeesWhatToRemove()
     {
         await WithWebChatAsync(nameof(ParentChecksADraftPostAndSeesWhatToRemove), async page =>
         {
@@ -45,6 +43,7 @@ public sealed partial class WebChatTests
 
             // A finding names what is wrong (a phone number, a child's name, health details) rather than quoting a clause.
             await Expect(BotMessages(page).Filter(new() { HasTextRegex = FindingWords() }).First).ToBeVisibleAsync(new() { Timeout = ReplyTimeoutMs });
+            await Expect(BotMessages(page).Filter(new() { HasText = "[PHONE]" }).First).ToBeVisibleAsync(new() { Timeout = ReplyTimeoutMs });
             await ExpectSentAsync(page, "Text me on 07700 900300 about Leo's nappy rash");
         });
     }
