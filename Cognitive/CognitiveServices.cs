@@ -13,7 +13,9 @@ namespace WWPS.PolicyBot.Cognitive;
 
 /// <summary>
 /// Settings for the Cognitive layer, as read from configuration by the host. With AskSemantic, questions are answered by
-/// BM25 plus sentence-embedding similarity and AskSemanticThreshold replaces AskThreshold.
+/// BM25 plus sentence-embedding similarity and AskSemanticThreshold replaces AskThreshold. SemanticCachePath is where
+/// the clause vectors are kept between runs (null: the default folder; "off": nowhere). With LoadSemanticNow the model
+/// starts loading in the background at once (for `ask`); otherwise on the first question.
 /// </summary>
 public sealed record CognitiveSettings(
     string? PolicyPath,
@@ -21,7 +23,9 @@ public sealed record CognitiveSettings(
     string? AzureEndpoint,
     string? AzureKey,
     bool AskSemantic = true,
-    double AskSemanticThreshold = SemanticClauseRetriever.DefaultThreshold);
+    double AskSemanticThreshold = SemanticClauseRetriever.DefaultThreshold,
+    string? SemanticCachePath = null,
+    bool LoadSemanticNow = false);
 
 /// <summary>
 /// The services the dialogs and the command line share, built once: the policy, the answerer and the draft reviewer
@@ -50,7 +54,19 @@ public sealed class CognitiveServices
     public static CognitiveServices Create(CognitiveSettings settings, TimeProvider time, HttpClient? http = null, ILoggerFactory? logging = null)
     {
         logging ??= NullLoggerFactory.Instance;
-        var policy = PolicyLoader.Load(settings.PolicyPath);
+        // The model does not depend on the policy: load it while the policy is read and the indexes are built.
+        var loading = settings.AskSemantic && settings.LoadSemanticNow ? SemanticClauseRetriever.LoadInBackground(settings.SemanticCachePath) : null;
+        PolicyDocument policy;
+        try
+        {
+            policy = PolicyLoader.Load(settings.PolicyPath);
+        }
+        catch
+        {
+            _ = loading?.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            throw;
+        }
+
         ITextAnalyzer analyzer = new LocalTextAnalyzer(VaderAnalyzer.CreateDefault(), new LocalPiiAnalyzer());
         var backend = "local";
         if (!string.IsNullOrWhiteSpace(settings.AzureEndpoint) && !string.IsNullOrWhiteSpace(settings.AzureKey))
@@ -64,7 +80,7 @@ public sealed class CognitiveServices
         return new CognitiveServices(
             policy,
             settings.AskSemantic
-                ? new PolicyAnswerer(policy, time, settings.AskSemanticThreshold, new SemanticClauseRetriever(policy))
+                ? new PolicyAnswerer(policy, time, settings.AskSemanticThreshold, new SemanticClauseRetriever(policy, new ClauseRetriever(policy), settings.SemanticCachePath, loading))
                 : new PolicyAnswerer(policy, time, settings.AskThreshold),
             new DraftReviewer(policy, analyzer, DraftReviewer.AllowListFor(policy)),
             backend);

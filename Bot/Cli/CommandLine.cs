@@ -46,6 +46,7 @@ internal static class CommandLine
             {
                 PolicyPath = options.PolicyPath ?? settings.PolicyPath,
                 AskSemantic = options.Semantic ?? settings.AskSemantic,
+                LoadSemanticNow = args[0] is "ask",
             };
             services = CognitiveServices.Create(settings, TimeProvider.System);
         }
@@ -170,7 +171,8 @@ internal static class CommandLine
         configuration.GetValue<string>("AzureLanguage:Endpoint"),
         configuration.GetValue<string>("AzureLanguage:Key"),
         configuration.GetValue("Ask:Semantic", true),
-        configuration.GetValue("Ask:SemanticThreshold", SemanticClauseRetriever.DefaultThreshold));
+        configuration.GetValue("Ask:SemanticThreshold", SemanticClauseRetriever.DefaultThreshold),
+        configuration.GetValue<string>("Ask:SemanticCache"));
 
     private static IConfiguration Configuration() => new ConfigurationBuilder()
         .SetBasePath(AppContext.BaseDirectory)

