@@ -30,6 +30,11 @@ internal static class BotHost
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(cognitive);
         builder.Services.AddSingleton(storage);
+        if (storage is SqliteStorage sqlite)
+        {
+            builder.Services.AddSingleton(sqlite).AddHostedService<StatePurgeService>();
+        }
+
         builder.Services.AddSingleton(conversationState);
         builder.Services.AddSingleton(userState);
         builder.Services.AddSingleton<IBot>(PolicyBotApplication.Create(cognitive, conversationState, userState));

@@ -39,9 +39,14 @@ internal sealed class RunningBot : IAsyncDisposable
         var app = await BotHost.BuildAsync([], builder =>
         {
             builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Configuration.AddInMemoryCollection(
-                // "Urls" in appsettings.json would otherwise win over UseUrls and put every test on port 3978.
-                [new("Urls", "http://127.0.0.1:0"), new("Storage:DataFolder", dataFolder), .. settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))]);
+            // "Urls" in appsettings.json would otherwise win over UseUrls and put every test on port 3978.
+            var values = new Dictionary<string, string?> { ["Urls"] = "http://127.0.0.1:0", ["Storage:DataFolder"] = dataFolder };
+            foreach (var (key, value) in settings)
+            {
+                values[key] = value;
+            }
+
+            builder.Configuration.AddInMemoryCollection(values);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
