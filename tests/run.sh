@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test of WWPS PolicyBot. Installs what the tests need first, so it works on a fresh machine:
-# the node reference tools (tests/node, pinned by its lock file) used to check the sentiment port, and Chromium for
-# the Web Chat end-to-end tests.
+# the node reference tools (tests/node, pinned by its lock file) used to check the sentiment port, the Microsoft 365
+# Agents Playground (tests/playground, pinned) for the Teams-like conformance test, and Chromium for the Web Chat
+# end-to-end tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ -f tests/node/package-lock.json ] && [ ! -d tests/node/node_modules ]; then
   npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
+fi
+
+if [ -f tests/playground/package-lock.json ] && [ ! -d tests/playground/node_modules ]; then
+  npm ci --prefix tests/playground --no-audit --no-fund --loglevel=error
 fi
 
 # The Web Chat end-to-end tests drive Debian's Chromium; Playwright's own browser download does not work on these
