@@ -86,8 +86,11 @@ public sealed class DraftReviewer
         var hasSettingWords = DraftRules.SettingWords().IsMatch(text);
         var welfareTopic = DraftRules.ChildWelfareTopics().Match(text);
         var contactOffer = DraftRules.PrivateContactOffer().Match(text);
-        var privateChannel = contactOffer.Success || pii.Any(e => e.Category is PiiCategories.PhoneNumber or PiiCategories.Email);
-        var offersPrivateContact = privateChannel && welfareTopic.Success && (contactOffer.Success || DraftRules.InsteadOfThePreschool().IsMatch(text));
+        var privateContacts = pii.Where(e => e.Category is PiiCategories.PhoneNumber or PiiCategories.Email).ToList();
+        var invitesContact = contactOffer.Success
+            || DraftRules.InsteadOfThePreschool().IsMatch(text)
+            || privateContacts.Any(e => DraftRules.ContactVerbBefore().IsMatch(text.AsSpan(Math.Max(0, e.Start - 30), Math.Min(30, e.Start))));
+        var offersPrivateContact = (contactOffer.Success || privateContacts.Count > 0) && welfareTopic.Success && invitesContact;
 
         foreach (var entity in pii)
         {

@@ -36,7 +36,7 @@ internal static partial class DraftRules
     [GeneratedRegex(@"\b(?:clowns?|shambles|shambolic|joke|lazy|rude|liars?|bull(?:y|ies)|useless|clueless|incompetent|disgrace(?:ful)?|shout(?:s|ed|ing)? at|avoid|worst|terrible|awful|appalling|rubbish|pathetic|biased|had it in for|treated like dirt|should(?:n't| not) be working|couldn't organise|can't organise|wouldn'?t send my dog|favourites?|favourite families|cover[- ]?up|dodgy|corrupt|nightmare|hate|useless)\b", RegexOptions.IgnoreCase)]
     public static partial Regex Criticism();
 
-    [GeneratedRegex(@"(?:\bif only (?:parents|people|you) knew\b|\bask yourself why\b|\bfunny how\b|\bjust saying\b|\bnot saying anything\b|\bi'?m not saying\b|\bwhere does (?:our|the) (?:\w+ )?money (?:even )?go\b|\bwhat goes on in there\b|\bdraw your own conclusions\b|\bsay no more\b|\bno wonder\b|\bmake of that what you will\b|\btells you everything\b|🤔|👀|🙄|🤐)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?:\bif only (?:parents|people|you) knew\b|\bask yourself why\b|\bfunny how\b|\bjust saying\b|\bnot saying anything\b|\bi'?m not saying\b|\bwhere does (?:our|the) (?:\w+ )?money (?:even )?go\b|\bwhat goes on in there\b|\bdraw your own conclusions\b|\bsay no more\b|\bno wonder\b|\bmake of that what you will\b|\btells you everything\b|\bnot naming (?:any )?names\b|\bnaming no names\b|\ba certain (?:member of staff|someone|person|teacher|key worker|manager)\b|\bwon'?t say who\b|🤔|👀|🙄|🤐)", RegexOptions.IgnoreCase)]
     public static partial Regex Insinuation();
 
     // Personal or confidential matters about children, families or staff.
@@ -48,8 +48,12 @@ internal static partial class DraftRules
     public static partial Regex PrivateContactOffer();
 
     // What the policy says must go through the preschool's own email or phone.
-    [GeneratedRegex(@"\b(?:development|welfare|wellbeing|attendance|absen(?:t|ce|ces)|off sick|be off|going to be off|won'?t be in|not be in|late|unwell|poorly|ill|sick|progress|speech|nappy|toilet|worries about your child|about your child|your little one|your child|child'?s|behaviour|reports?|updates on)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:development|welfare|wellbeing|attendance|absen(?:t|ce|ces)|off sick|be off|going to be off|won'?t be in|not be in|late|unwell|poorly|ill|sick|progress|speech|nappy|toilet|worries about your child|about your child|your little one|your child|child'?s|behaviour|reports?|updates on|settling(?: in)?|settled|getting on|how (?:s?he|they)(?:'s| is| are) doing|upset|eating|sleep(?:ing)?|naps?|medicine|medication)\b", RegexOptions.IgnoreCase)]
     public static partial Regex ChildWelfareTopics();
+
+    // A contact verb just before a phone number or email: "just text 07700…", "ring 01494…", "email jo@…".
+    [GeneratedRegex(@"\b(?:text|txt|call|ring|phone|whats ?app|message|msg|dm|email|e-mail|contact)(?: me)?(?: on| at)?\s*:?\s*$", RegexOptions.IgnoreCase)]
+    public static partial Regex ContactVerbBefore();
 
     // Things that put children at risk: where they will be and when, codes, hostility towards a child or a family.
     [GeneratedRegex(@"\b(?:gate code|door code|key ?code|every (?:monday|tuesday|wednesday|thursday|friday|day|week) at \d|same route|walk to the park every|come and wave|brat|sort (?:him|her|them) out|needs a slap|can'?t stand|violent one|which .{0,20}(?:dad|mum|parent) is)\b", RegexOptions.IgnoreCase)]
