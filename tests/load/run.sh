@@ -38,17 +38,19 @@ fi
 
 # ---- our bot, in its default configuration unless told otherwise ----
 dotnet build -c Release Bot -v q -nologo >"$OUT/build.log" 2>&1
-SETTINGS=(Urls="http://127.0.0.1:$PORT" Logging__LogLevel__Default=Warning)
+# Started from its build folder, so its appsettings.json applies as it does when deployed (among others, request logging
+# by ASP.NET Core at Warning); from the repository root the file would not be found and every request would log 4 lines.
+SETTINGS=(Urls="http://127.0.0.1:$PORT")
 [ -n "${SEMANTIC:-}" ] && SETTINGS+=(Ask__Semantic="$SEMANTIC")
 [ -n "${STORAGE:-}" ] && SETTINGS+=(Storage__Provider="$STORAGE")
-echo "policybot settings: ${SETTINGS[*]:1}"
+echo "policybot settings: ${SETTINGS[*]}"
 for MIX in $MIXES; do
   for C in $CONNS; do
     DATA=$(mktemp -d /tmp/policybot-load-data.XXXXXX)
     UNIQUE=0; [ "$MIX" = unique ] && UNIQUE=1
     LOAD=$(loadavg)
-    taskset -c 0 env "${SETTINGS[@]}" Storage__DataFolder="$DATA" \
-      Bot/bin/Release/net10.0/WWPS.PolicyBot >"$OUT/bot-$MIX-c$C.log" 2>&1 & BOT=$!; PIDS+=("$BOT")
+    (cd Bot/bin/Release/net10.0 && exec taskset -c 0 env "${SETTINGS[@]}" Storage__DataFolder="$DATA" \
+      ./WWPS.PolicyBot) >"$OUT/bot-$MIX-c$C.log" 2>&1 & BOT=$!; PIDS+=("$BOT")
     wait_port $PORT
     taskset -c 1 env UNIQUE=$UNIQUE wrk -t1 -c"$C" -d"$WARMUP" -s tests/load/questions.lua "http://127.0.0.1:$PORT/api/messages" >/dev/null
     taskset -c 1 env UNIQUE=$UNIQUE wrk -t1 -c"$C" -d"$DURATION" --latency -s tests/load/questions.lua "http://127.0.0.1:$PORT/api/messages" >"$OUT/wrk-$MIX-c$C.txt" 2>"$OUT/wrk-$MIX-c$C.err"
