@@ -42,6 +42,13 @@ internal static class BotHost
         builder.Services.AddDirectLine(configuration);
 
         var app = builder.Build();
+
+        // Registered as an instance, so the container does not dispose it: close the database's connections on the way out.
+        if (storage is IDisposable disposable)
+        {
+            app.Lifetime.ApplicationStopped.Register(disposable.Dispose);
+        }
+
         HostLog.Started(app.Logger, cognitive.Policy.Metadata.Title, cognitive.Policy.Clauses.Count, cognitive.Backend, storage.GetType().Name);
 
         app.UseDefaultFiles();

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -68,20 +69,29 @@ internal sealed class AdaptiveCard
     /// <param name="fallbackText">What clients that cannot draw the card show instead; the same words as the activity's text.</param>
     public Attachment ToAttachment(string fallbackText)
     {
-        var card = new JsonObject
+        // Written straight out rather than assembled as a JsonObject: wrapping the body in a new node meant deep-cloning
+        // it, and an answer card is built on every question turn. Same properties, same order, same escaping.
+        var buffer = new ArrayBufferWriter<byte>(2048);
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            ["type"] = "AdaptiveCard",
-            ["$schema"] = Schema,
-            ["version"] = Version,
-            ["fallbackText"] = fallbackText,
-            ["body"] = _body.DeepClone(),
-        };
-        if (_actions.Count > 0)
-        {
-            card["actions"] = _actions.DeepClone();
+            writer.WriteStartObject();
+            writer.WriteString("type", "AdaptiveCard");
+            writer.WriteString("$schema", Schema);
+            writer.WriteString("version", Version);
+            writer.WriteString("fallbackText", fallbackText);
+            writer.WritePropertyName("body");
+            _body.WriteTo(writer);
+            if (_actions.Count > 0)
+            {
+                writer.WritePropertyName("actions");
+                _actions.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
         }
 
-        return new Attachment { ContentType = ContentType, Content = JsonSerializer.SerializeToElement(card, CardJsonContext.Default.JsonObject) };
+        var reader = new Utf8JsonReader(buffer.WrittenSpan);
+        return new Attachment { ContentType = ContentType, Content = JsonElement.ParseValue(ref reader) };
     }
 
     private static JsonObject TextBlock(string text, bool bold = false, bool subtle = false, string? size = null)
@@ -154,6 +164,3 @@ internal static class CardSubmit
             ? command.GetString()
             : null;
 }
-
-[JsonSerializable(typeof(JsonObject))]
-internal sealed partial class CardJsonContext : JsonSerializerContext;

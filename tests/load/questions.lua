@@ -1,6 +1,9 @@
 -- wrk script: real policy questions as Bot Framework message activities with deliveryMode=expectReplies.
 -- Each request is a new conversation and activity id, so every turn loads and saves fresh state.
+-- UNIQUE=1 makes every question's text unique (a request number is appended), so no cache of question embeddings
+-- helps: the cost of a question the bot has never seen.
 local counter = 0
+local unique = os.getenv("UNIQUE") == "1"
 local thread_id = 0
 local threads = {}
 
@@ -32,6 +35,9 @@ local template = '{"type":"message","id":"m%d","channelId":"test","serviceUrl":"
 function request()
    counter = counter + 1
    local q = questions[(counter % #questions) + 1]
+   if unique then
+      q = string.format("%s (question %d-%d)", q, thread_id, counter)
+   end
    return wrk.format("POST", "/api/messages", headers, string.format(template, counter, counter, thread_id, counter, q))
 end
 

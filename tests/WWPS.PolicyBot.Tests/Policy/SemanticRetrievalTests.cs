@@ -32,6 +32,19 @@ public sealed class SemanticRetrievalTests
         Assert.Equal("methods-5", best);
     }
 
+    [Fact]
+    public void ARepeatedQuestionGetsTheSameSimilaritiesAndCannotChangeThem()
+    {
+        const string question = "can my child's key worker follow me on instagram";
+        var first = Retriever.Similarities(question);
+        var firstCopy = (float[])first.Clone();
+        Array.Fill(first, 0f);
+
+        var again = Retriever.Similarities(question);
+
+        Assert.Equal(firstCopy, again);
+    }
+
     // Paraphrases that share few or no index words with their clause: BM25 alone abstains or picks another clause.
     [Theory]
     [InlineData("Is it OK for nursery workers to connect with families on LinkedIn?", "methods-5")]

@@ -184,6 +184,43 @@ public sealed class SqliteStorageTests : StorageContractTests, IDisposable
     }
 
     [Fact]
+    public async Task ManyTurnsWritingAtOnceAllLand()
+    {
+        // Turns share one writer connection and its prepared statements: none may see another's values.
+        using var storage = await SqliteStorage.OpenAsync(_folder.Path, _time);
+        var keys = Enumerable.Range(0, 200).Select(i => $"test/conversations/c{i}").ToList();
+
+        await Task.WhenAll(keys.Select(key => Task.Run(async () =>
+        {
+            var etag = (await storage.WriteAsync(Change(key, $$"""{"owner":"{{key}}"}"""), default))[key];
+            await storage.WriteAsync(Change(key, $$"""{"owner":"{{key}}","turn":2}""", etag), default);
+        })));
+
+        var read = await storage.ReadAsync(keys, default);
+        Assert.Equal(200, read.Count);
+        Assert.All(keys, key =>
+        {
+            Assert.Equal(key, read[key].Value.GetProperty("owner").GetString());
+            Assert.Equal(2, read[key].Value.GetProperty("turn").GetInt32());
+        });
+    }
+
+    [Fact]
+    public async Task AWriteThatLostTheETagRaceLeavesTheStoreWritable()
+    {
+        using var storage = await SqliteStorage.OpenAsync(_folder.Path, _time);
+        var etag = (await storage.WriteAsync(Change("k", "1"), default))["k"];
+        await storage.WriteAsync(Change("k", "2", etag), default);
+
+        await Assert.ThrowsAsync<StorageConcurrencyException>(() => storage.WriteAsync(Change("k", "3", etag), default));
+        await storage.WriteAsync(Change("other", "4"), default);
+
+        var read = await storage.ReadAsync(["k", "other"], default);
+        Assert.Equal(2, read["k"].Value.GetInt32());
+        Assert.Equal(4, read["other"].Value.GetInt32());
+    }
+
+    [Fact]
     public async Task PurgeRemovesOnlyItemsNotWrittenSinceTheCutoff()
     {
         var storage = await SqliteStorage.OpenAsync(_folder.Path, _time);
