@@ -16,30 +16,12 @@ public sealed class PolicyBotTranscriptTests
 {
     private static readonly string Folder = Path.Combine(RepoPaths.Root, "tests", "WWPS.PolicyBot.Tests", "Transcripts", "PolicyBot");
 
-    public static TheoryData<string, string> Transcripts()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var file in Directory.EnumerateFiles(Folder, "*.chat").Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetFileName(file), "memory");
-            data.Add(Path.GetFileName(file), "sqlite");
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> Transcripts() => TranscriptRuns.Files(Folder);
 
     [Theory]
     [MemberData(nameof(Transcripts))]
-    public async Task PolicyBotFollowsTheTranscript(string file, string storageKind)
-    {
-        using var folder = new TempFolder();
-        var time = new ManualTimeProvider();
-        IStorage storage = storageKind == "sqlite" ? await SqliteStorage.OpenAsync(folder.Path, time) : new MemoryStorage();
-        var adapter = new TestAdapter(new ListLogger(), time);
-        var bot = PolicyBot.Create(storage, time);
-
-        await ChatTranscript.RunAsync(await File.ReadAllTextAsync(Path.Combine(Folder, file)), adapter, bot.OnTurnAsync, file);
-    }
+    public Task PolicyBotFollowsTheTranscript(string file, string storageKind) =>
+        TranscriptRuns.RunAsync(Folder, file, storageKind, PolicyBot.Create);
 
     [Fact]
     public void EveryDialogPathHasATranscript() => Assert.True(Transcripts().Count / 2 >= 12);

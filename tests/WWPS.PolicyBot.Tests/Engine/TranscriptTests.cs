@@ -9,30 +9,12 @@ public sealed class TranscriptTests
 {
     private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "Transcripts");
 
-    public static TheoryData<string, string> Transcripts()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var file in Directory.EnumerateFiles(Folder, "*.chat").Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetFileName(file), "memory");
-            data.Add(Path.GetFileName(file), "sqlite");
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> Transcripts() => TranscriptRuns.Files(Folder);
 
     [Theory]
     [MemberData(nameof(Transcripts))]
-    public async Task SampleBotFollowsTheTranscript(string file, string storageKind)
-    {
-        using var folder = new TempFolder();
-        var time = new ManualTimeProvider();
-        IStorage storage = storageKind == "sqlite" ? await SqliteStorage.OpenAsync(folder.Path, time) : new MemoryStorage();
-        var adapter = new TestAdapter(new ListLogger(), time);
-        var bot = SampleBot.Create(storage, time);
-
-        await ChatTranscript.RunAsync(await File.ReadAllTextAsync(Path.Combine(Folder, file)), adapter, bot.OnTurnAsync, file);
-    }
+    public Task SampleBotFollowsTheTranscript(string file, string storageKind) =>
+        TranscriptRuns.RunAsync(Folder, file, storageKind, SampleBot.Create);
 
     [Fact]
     public void ThereAreTranscriptsToRun() => Assert.True(Transcripts().Count >= 8);
