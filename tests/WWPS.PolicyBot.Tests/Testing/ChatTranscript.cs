@@ -157,26 +157,8 @@ internal static class ChatTranscript
     public static string CardText(JsonElement card)
     {
         var lines = new List<string>();
-        Walk(card);
-        return string.Join('\n', lines);
-
-        void Walk(JsonElement element)
+        foreach (var element in Elements(card, "body", "items", "columns"))
         {
-            if (element.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var item in element.EnumerateArray())
-                {
-                    Walk(item);
-                }
-
-                return;
-            }
-
-            if (element.ValueKind != JsonValueKind.Object)
-            {
-                return;
-            }
-
             var type = element.TryGetProperty("type", out var t) ? t.GetString() : null;
             if (type == "TextBlock" && element.TryGetProperty("text", out var text))
             {
@@ -186,57 +168,53 @@ internal static class ChatTranscript
             {
                 lines.AddRange(facts.EnumerateArray().Select(f => $"{f.GetProperty("title").GetString()}: {f.GetProperty("value").GetString()}"));
             }
-
-            foreach (var container in new[] { "body", "items", "columns" })
-            {
-                if (element.TryGetProperty(container, out var children))
-                {
-                    Walk(children);
-                }
-            }
         }
+
+        return string.Join('\n', lines);
     }
 
     /// <summary>Every button on the card in reading order (inline action sets first, then the card's own actions), with its submit data.</summary>
-    public static IReadOnlyList<(string Title, JsonElement? Data)> CardButtons(Activity? activity)
+    public static IReadOnlyList<(string Title, JsonElement? Data)> CardButtons(Activity? activity) =>
+        AdaptiveCardOf(activity) is not { } card
+            ? []
+            : [.. Elements(card, "body", "items", "columns", "actions")
+                .Where(e => e.TryGetProperty("type", out var t) && t.GetString()?.StartsWith("Action.", StringComparison.Ordinal) == true)
+                .Select(e => (e.GetProperty("title").GetString() ?? string.Empty, e.TryGetProperty("data", out var data) ? data.Clone() : (JsonElement?)null))];
+
+    /// <summary>The card's objects in reading order, descending through the named containers (not into actions' own contents).</summary>
+    private static IEnumerable<JsonElement> Elements(JsonElement element, params string[] containers)
     {
-        var buttons = new List<(string, JsonElement?)>();
-        if (AdaptiveCardOf(activity) is { } card)
+        if (element.ValueKind == JsonValueKind.Array)
         {
-            Walk(card);
+            foreach (var item in element.EnumerateArray())
+            {
+                foreach (var inner in Elements(item, containers))
+                {
+                    yield return inner;
+                }
+            }
+
+            yield break;
         }
 
-        return buttons;
-
-        void Walk(JsonElement element)
+        if (element.ValueKind != JsonValueKind.Object)
         {
-            if (element.ValueKind == JsonValueKind.Array)
+            yield break;
+        }
+
+        yield return element;
+        if (element.TryGetProperty("type", out var type) && type.GetString()?.StartsWith("Action.", StringComparison.Ordinal) == true)
+        {
+            yield break;
+        }
+
+        foreach (var container in containers)
+        {
+            if (element.TryGetProperty(container, out var children))
             {
-                foreach (var item in element.EnumerateArray())
+                foreach (var inner in Elements(children, containers))
                 {
-                    Walk(item);
-                }
-
-                return;
-            }
-
-            if (element.ValueKind != JsonValueKind.Object)
-            {
-                return;
-            }
-
-            var type = element.TryGetProperty("type", out var t) ? t.GetString() : null;
-            if (type is not null && type.StartsWith("Action.", StringComparison.Ordinal))
-            {
-                buttons.Add((element.GetProperty("title").GetString() ?? string.Empty, element.TryGetProperty("data", out var data) ? data.Clone() : null));
-                return;
-            }
-
-            foreach (var container in new[] { "body", "items", "columns", "actions" })
-            {
-                if (element.TryGetProperty(container, out var children))
-                {
-                    Walk(children);
+                    yield return inner;
                 }
             }
         }
