@@ -32,7 +32,7 @@ internal static class PolicyBot
 {
     private static readonly Lazy<CognitiveServices> SharedServices = new(() => CognitiveServices.Create(
         new CognitiveSettings(PolicyPath: null, PolicyAnswerer.DefaultThreshold, AzureEndpoint: null, AzureKey: null),
-        new FixedTime(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero))));
+        new ManualTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero))));
 
     public static CognitiveServices Services => SharedServices.Value;
 

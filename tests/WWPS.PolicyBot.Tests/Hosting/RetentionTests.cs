@@ -1,3 +1,4 @@
+using WWPS.PolicyBot.Tests.Testing;
 using System.Text.Json;
 using WWPS.PolicyBot.Protocol;
 using WWPS.PolicyBot.Storage;
@@ -15,9 +16,9 @@ public sealed class RetentionTests
         var value = JsonDocument.Parse("{\"lastQuestion\":\"can I friend a parent?\"}").RootElement;
 
         // Written two days ago and a minute ago, by clocks standing at those times.
-        var old = await SqliteStorage.OpenAsync(folder, new FixedTime(DateTimeOffset.UtcNow.AddDays(-2)));
+        var old = await SqliteStorage.OpenAsync(folder, new ManualTimeProvider(DateTimeOffset.UtcNow.AddDays(-2)));
         await old.WriteAsync(new Dictionary<string, StoreItem> { ["webchat/conversations/old"] = new(value) }, CancellationToken.None);
-        var recent = await SqliteStorage.OpenAsync(folder, new FixedTime(DateTimeOffset.UtcNow.AddMinutes(-1)));
+        var recent = await SqliteStorage.OpenAsync(folder, new ManualTimeProvider(DateTimeOffset.UtcNow.AddMinutes(-1)));
         await recent.WriteAsync(new Dictionary<string, StoreItem> { ["webchat/conversations/recent"] = new(value) }, CancellationToken.None);
 
         await using (await RunningBot.StartAsync(("Storage:DataFolder", folder), ("State:RetentionHours", "24")))

@@ -1,3 +1,4 @@
+using WWPS.PolicyBot.Tests.Testing;
 using System.Text.Json;
 using WWPS.PolicyBot.Cli;
 using WWPS.PolicyBot.Cognitive.Answering;
@@ -8,7 +9,7 @@ namespace WWPS.PolicyBot.Tests.Policy;
 
 public sealed class AskTests
 {
-    private static readonly FixedTime Today = new(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
+    private static readonly ManualTimeProvider Today = new(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
     private static readonly PolicyAnswerer Answerer = new(PolicyLoader.LoadBundled(), Today);
 
     // Short, misspelt and slangy questions people really type, and the clause that must come first.
@@ -85,7 +86,7 @@ public sealed class AskTests
     [Fact]
     public void DoesNotCallAFreshPolicyOverdue()
     {
-        var fresh = new PolicyAnswerer(PolicyLoader.LoadBundled(), new FixedTime(new DateTimeOffset(2014, 3, 1, 0, 0, 0, TimeSpan.Zero)));
+        var fresh = new PolicyAnswerer(PolicyLoader.LoadBundled(), new ManualTimeProvider(new DateTimeOffset(2014, 3, 1, 0, 0, 0, TimeSpan.Zero)));
         var answer = fresh.Answer("when does this policy get reviewed");
 
         Assert.DoesNotContain("due since", answer.Answer, StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using WWPS.PolicyBot.Tests.Testing;
 using Microsoft.Extensions.Configuration;
 using WWPS.PolicyBot.Cli;
 using WWPS.PolicyBot.Cognitive.Answering;
@@ -17,7 +18,7 @@ public sealed class SemanticRetrievalTests
     private static readonly SemanticClauseRetriever Retriever = new(Policy);
     private static readonly PolicyAnswerer Answerer = new(
         Policy,
-        new FixedTime(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero)),
+        new ManualTimeProvider(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero)),
         SemanticClauseRetriever.DefaultThreshold,
         Retriever);
 

@@ -13,6 +13,9 @@ internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 
     public override DateTimeOffset GetUtcNow() => _now;
 
+    // Answers that mention dates read the local clock; UTC keeps them the same on every machine.
+    public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
+
     public void Advance(TimeSpan by) => _now += by;
 }
 
