@@ -1,3 +1,4 @@
+using WWPS.PolicyBot.Tests.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;

@@ -2,23 +2,6 @@ using Microsoft.Extensions.Logging;
 
 namespace WWPS.PolicyBot.Tests.Testing;
 
-/// <summary>A clock that moves only when the test says so.</summary>
-internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
-{
-    private DateTimeOffset _now = start;
-
-    public ManualTimeProvider() : this(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero))
-    {
-    }
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    // Answers that mention dates read the local clock; UTC keeps them the same on every machine.
-    public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
-
-    public void Advance(TimeSpan by) => _now += by;
-}
-
 /// <summary>Keeps every formatted log line, so a test can check what reached the log (and what did not).</summary>
 internal sealed class ListLogger : ILogger
 {

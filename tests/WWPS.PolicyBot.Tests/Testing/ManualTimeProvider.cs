@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace WWPS.PolicyBot.Tests.Azure;
+namespace WWPS.PolicyBot.Tests.Testing;
 
 /// <summary>
 /// A clock that moves only when a test says so, and tells the test each time a timer is set, so a test can
@@ -13,6 +13,14 @@ internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
     private readonly List<ManualTimer> _timers = [];
     private readonly Channel<TimeSpan> _scheduled = Channel.CreateUnbounded<TimeSpan>();
     private DateTimeOffset _now = start;
+
+    public ManualTimeProvider()
+        : this(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero))
+    {
+    }
+
+    // Answers that mention dates read the local clock; UTC keeps them the same on every machine.
+    public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
 
     public override DateTimeOffset GetUtcNow()
     {
