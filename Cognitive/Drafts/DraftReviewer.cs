@@ -106,8 +106,9 @@ public sealed class DraftReviewer
         }
 
         var media = DraftRules.MediaWords().Match(text);
-        var showsPupils = hasChildWords || (hasSettingWords && !DraftRules.NonPersonSubjects().IsMatch(text));
-        if (draft.Attachments.Any(a => a.IsPhotoOrVideo) && (showsPupils || !DraftRules.NonPersonSubjects().IsMatch(text)))
+        var namesOtherSubject = DraftRules.NonPersonSubjects().IsMatch(text);
+        var showsPupils = hasChildWords || (hasSettingWords && !namesOtherSubject);
+        if (draft.Attachments.Any(a => a.IsPhotoOrVideo) && (showsPupils || !namesOtherSubject))
         {
             findings.Add(Finding("photo", Photos, "Has a photo or video attached. Photos and videos of pupils must not be uploaded to social networking sites.", null));
         }
