@@ -27,8 +27,9 @@ public sealed class ConnectorTokenTests
     {
         await using var identity = await FakeBotFrameworkIdentity.StartAsync();
         await using var connector = await FakeConnector.StartAsync();
-        await using var host = await HostWithServices.StartAsync(
+        await using var host = await RunningBot.StartAsync(
             services => services.AddSingleton<IConnectorTokenProvider>(new FixedToken("connector-token-1")),
+            ("Storage:Provider", "memory"),
             ("MicrosoftAppId", AppId),
             ("MicrosoftAppPassword", "secret"),
             ("BotFramework:OpenIdMetadataUrl", identity.MetadataUrl.AbsoluteUri));
@@ -109,50 +110,5 @@ public sealed class ConnectorTokenTests
 
         private static HttpResponseMessage Json(string json) =>
             new(HttpStatusCode.OK) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
-    }
-
-    /// <summary>
-    /// The real host like <see cref="Support.RunningBot"/>, plus services registered before the host's own. Kept here
-    /// rather than in RunningBot so this channel's branch touches no shared test code.
-    /// </summary>
-    private sealed class HostWithServices : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-        private readonly string _dataFolder;
-
-        private HostWithServices(WebApplication app, string dataFolder, Uri baseAddress)
-        {
-            _app = app;
-            _dataFolder = dataFolder;
-            Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        }
-
-        public HttpClient Client { get; }
-
-        public static async Task<HostWithServices> StartAsync(Action<IServiceCollection> services, params (string Key, string? Value)[] settings)
-        {
-            var dataFolder = Path.Combine(Path.GetTempPath(), "policybot-test-" + Guid.NewGuid().ToString("N"));
-            var app = await BotHost.BuildAsync([], builder =>
-            {
-                builder.WebHost.UseUrls("http://127.0.0.1:0");
-                builder.Configuration.AddInMemoryCollection(
-                    [new("Storage:Provider", "memory"), new("Storage:DataFolder", dataFolder), .. settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))]);
-                services(builder.Services);
-            });
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-            return new HostWithServices(app, dataFolder, new Uri(address.TrimEnd('/') + "/"));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Client.Dispose();
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-            if (Directory.Exists(_dataFolder))
-            {
-                Directory.Delete(_dataFolder, recursive: true);
-            }
-        }
     }
 }

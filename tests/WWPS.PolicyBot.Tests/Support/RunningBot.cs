@@ -33,7 +33,10 @@ internal sealed class RunningBot : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <param name="settings">Configuration on top of appsettings.json, e.g. ("MicrosoftAppId", "…").</param>
-    public static async Task<RunningBot> StartAsync(params (string Key, string? Value)[] settings)
+    public static Task<RunningBot> StartAsync(params (string Key, string? Value)[] settings) => StartAsync(_ => { }, settings);
+
+    /// <param name="services">Registrations made before the host's own, e.g. a fake token source the channel should use.</param>
+    public static async Task<RunningBot> StartAsync(Action<IServiceCollection> services, params (string Key, string? Value)[] settings)
     {
         var dataFolder = Path.Combine(Path.GetTempPath(), "policybot-test-" + Guid.NewGuid().ToString("N"));
         var app = await BotHost.BuildAsync([], builder =>
@@ -47,6 +50,7 @@ internal sealed class RunningBot : IAsyncDisposable
             }
 
             builder.Configuration.AddInMemoryCollection(values);
+            services(builder.Services);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
