@@ -16,8 +16,9 @@ namespace WWPS.PolicyBot.Cognitive.Retrieval;
 /// <see cref="SentenceEncoder"/> reads the 91 MB model into a managed array through the memory-mapped assembly and runs
 /// it with ONNX Runtime's CPU arena, which keeps the largest batch's activations for the life of the process; together
 /// that was about 400 MB of resident memory for one question. Here the arena and memory pattern are off, one thread
-/// runs, the model is read from the package's file without mapping it, and its managed copy is collected as soon as the
-/// session holds the weights.
+/// runs, and with a cache folder the model is kept there split into a graph and a page-aligned weights file that
+/// ONNX Runtime maps rather than copies (<see cref="OnnxExternalWeights"/>); without one, the model is read from the
+/// package's file and its managed copy collected as soon as the session holds the weights.
 /// </summary>
 internal sealed class MiniLmEncoder : IDisposable
 {
@@ -47,8 +48,8 @@ internal sealed class MiniLmEncoder : IDisposable
 
     /// <summary>Loads the model now: a few hundred milliseconds.</summary>
     /// <param name="cacheDirectory">
-    /// Where a copy of the model file may be kept, so ONNX Runtime reads it itself and no managed copy of the 91 MB
-    /// coexists with its own while the session is built; null to load from memory.
+    /// Where the model may be kept as a graph and a weights file for ONNX Runtime to map (written the first time);
+    /// null to load from memory.
     /// </param>
     public static MiniLmEncoder Load(string? cacheDirectory = null)
     {
@@ -68,7 +69,8 @@ internal sealed class MiniLmEncoder : IDisposable
         };
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
 
-        if (cacheDirectory is not null && ModelFile(cacheDirectory) is { } file)
+        // A damaged copy (cut short, or its weights missing) fails to load: it is written again and tried once more.
+        for (var attempt = 0; attempt < 2 && cacheDirectory is not null && ModelFile(cacheDirectory) is { } file; attempt++)
         {
             try
             {
@@ -78,8 +80,8 @@ internal sealed class MiniLmEncoder : IDisposable
             }
             catch (OnnxRuntimeException)
             {
-                // A damaged copy: load from the package and write it again next time.
                 TryDelete(file);
+                TryDelete(Path.ChangeExtension(file, ".weights"));
             }
         }
 
@@ -218,63 +220,76 @@ internal sealed class MiniLmEncoder : IDisposable
     }
 
     /// <summary>
-    /// The model as a file in the cache folder (named by the package build, written once, by rename so never half
-    /// written), or null when it cannot be had there.
+    /// The model in the cache folder as a graph and a weights file (see <see cref="OnnxExternalWeights"/>), named by the
+    /// package build and written once: weights first, then the graph, each by rename, so a graph file is only ever
+    /// seen complete and beside its weights. Null when it cannot be had there.
     /// </summary>
     private static string? ModelFile(string directory)
     {
         var assembly = typeof(SentenceEncoder).Assembly;
-        var target = Path.Combine(directory, $"all-MiniLM-L6-v2-{assembly.ManifestModule.ModuleVersionId:N}.onnx");
-        string? temp = null;
+        var stem = $"all-MiniLM-L6-v2-{assembly.ManifestModule.ModuleVersionId:N}";
+        var target = Path.Combine(directory, stem + ".onnx");
+        var weightsName = stem + ".weights";
+        var weights = Path.Combine(directory, weightsName);
+        string? tempGraph = null, tempWeights = null;
         try
         {
+            if (File.Exists(target) && File.Exists(weights) && IsExternalGraph(target))
+            {
+                return target;
+            }
+
             if (assembly.Location is not { Length: > 0 } path)
             {
                 return null;
             }
 
-            using var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-            if (SeekToModel(source, assembly) is not { } size)
+            Directory.CreateDirectory(directory);
+            tempGraph = Path.Combine(directory, $".{Guid.NewGuid():N}.tmp");
+            tempWeights = Path.Combine(directory, $".{Guid.NewGuid():N}.tmp");
+            if (!WriteSplit(path, assembly, tempGraph, tempWeights, weightsName))
             {
                 return null;
             }
 
-            if (File.Exists(target) && new FileInfo(target).Length == size)
-            {
-                return target;
-            }
-
-            Directory.CreateDirectory(directory);
-            temp = Path.Combine(directory, $".{Guid.NewGuid():N}.tmp");
-            using (var copy = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 20))
-            {
-                var buffer = new byte[1 << 20];
-                for (var left = size; left > 0;)
-                {
-                    var read = source.Read(buffer, 0, Math.Min(buffer.Length, left));
-                    if (read == 0)
-                    {
-                        throw new EndOfStreamException();
-                    }
-
-                    copy.Write(buffer, 0, read);
-                    left -= read;
-                }
-            }
-
-            File.Move(temp, target, overwrite: true);
+            // The model's bytes (91 MB) were read to split them, once per machine: give them back before the session loads.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            File.Move(tempWeights, weights, overwrite: true);
+            File.Move(tempGraph, target, overwrite: true);
             return target;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or BadImageFormatException or InvalidOperationException or NotSupportedException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or BadImageFormatException or InvalidOperationException or NotSupportedException or InvalidDataException)
         {
-            if (temp is not null)
+            foreach (var temp in new[] { tempGraph, tempWeights })
             {
-                TryDelete(temp);
+                if (temp is not null)
+                {
+                    TryDelete(temp);
+                }
             }
 
             return null;
         }
     }
+
+    private static bool WriteSplit(string assemblyPath, Assembly assembly, string graphPath, string weightsPath, string weightsName)
+    {
+        if (ReadFromFile(assemblyPath, assembly) is not { } model)
+        {
+            return false;
+        }
+
+        using var graph = new FileStream(graphPath, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        using var data = new FileStream(weightsPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 20);
+        OnnxExternalWeights.Split(model, graph, data, weightsName);
+        return true;
+    }
+
+    /// <summary>
+    /// Whether the cached graph is the small one that points at its weights (an earlier version cached the whole model,
+    /// 91 MB, under the same name).
+    /// </summary>
+    private static bool IsExternalGraph(string file) => new FileInfo(file).Length < 4 * 1024 * 1024;
 
     private static void TryDelete(string path)
     {

@@ -54,14 +54,16 @@ public sealed class SemanticEncoderTests : IDisposable
         Assert.Single(Directory.GetFiles(_folder, "*.onnx"));
     }
 
-    [Fact]
-    public void ATruncatedModelFileIsWrittenAgain()
+    [Theory]
+    [InlineData("*.onnx")]
+    [InlineData("*.weights")]
+    public void ATruncatedModelFileIsWrittenAgain(string pattern)
     {
         using (MiniLmEncoder.Load(_folder))
         {
         }
 
-        var file = Directory.GetFiles(_folder, "*.onnx").Single();
+        var file = Directory.GetFiles(_folder, pattern).Single();
         var length = new FileInfo(file).Length;
         using (var stream = new FileStream(file, FileMode.Open))
         {
@@ -71,6 +73,28 @@ public sealed class SemanticEncoderTests : IDisposable
         using var encoder = MiniLmEncoder.Load(_folder);
         Assert.Equal(length, new FileInfo(file).Length);
         Assert.Equal(MiniLmEncoder.Dimensions, encoder.Encode(["privacy settings"])[0].Length);
+    }
+
+    [Fact]
+    public void TheCachedModelKeepsItsWeightsOutsideTheGraphPageAligned()
+    {
+        using (MiniLmEncoder.Load(_folder))
+        {
+        }
+
+        // The graph is small and the weights file holds the 91 MB: ONNX Runtime maps it instead of copying the model.
+        var graph = new FileInfo(Directory.GetFiles(_folder, "*.onnx").Single());
+        var weights = new FileInfo(Directory.GetFiles(_folder, "*.weights").Single());
+        Assert.InRange(graph.Length, 1, 1024 * 1024);
+        Assert.InRange(weights.Length, 90_000_000, 92_000_000);
+
+        // Each external tensor's "offset" entry (protobuf: key "offset", then tag 0x12, length, decimal digits).
+        var graphText = System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(graph.FullName));
+        var offsets = System.Text.RegularExpressions.Regex.Matches(graphText, @"offset\x12.(\d+)")
+            .Select(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+        Assert.True(offsets.Count > 50, $"{offsets.Count} external tensors");
+        Assert.All(offsets, offset => Assert.Equal(0, offset % 4096));
     }
 
     [Fact]
