@@ -23,10 +23,17 @@ public sealed class PolicyAnswerer
 
     public const int MaxQuestionLength = 2_000;
 
+    /// <summary>How many recent questions' answers are kept.</summary>
+    internal const int RecentAnswers = 4_096;
+
     private readonly PolicyDocument _policy;
     private readonly IClauseSearch _retriever;
     private readonly TimeProvider _time;
     private readonly double _threshold;
+
+    // People ask the same few things: an answer is a pure function of the question and the day (the review date), so
+    // recent ones are kept rather than searched for again.
+    private readonly LruCache<string, (DateOnly Day, PolicyAnswer Answer)> _recent = new(RecentAnswers, StringComparer.Ordinal);
 
     public PolicyAnswerer(PolicyDocument policy, TimeProvider time, double threshold = DefaultThreshold)
         : this(policy, time, threshold, new ClauseRetriever(policy))
@@ -45,6 +52,22 @@ public sealed class PolicyAnswerer
     public PolicyDocument Policy => _policy;
 
     public PolicyAnswer Answer(string question)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        var today = Today();
+        if (_recent.TryGet(question, out var recent) && recent.Day == today)
+        {
+            return recent.Answer;
+        }
+
+        var answer = Compute(question);
+        _recent.Set(question, (today, answer));
+        return answer;
+    }
+
+    private DateOnly Today() => DateOnly.FromDateTime(_time.GetLocalNow().DateTime);
+
+    private PolicyAnswer Compute(string question)
     {
         var trimmed = question.Trim();
         if (trimmed.Length == 0)
@@ -112,7 +135,7 @@ public sealed class PolicyAnswerer
         }
 
         var text = parts.Count > 0 ? string.Join(" and ", parts) + "." : $"Here is what the {meta.Title} says about itself.";
-        var today = DateOnly.FromDateTime(_time.GetLocalNow().DateTime);
+        var today = Today();
         if (meta.IsPastReview(today) && meta.ReviewDue is { } due)
         {
             text += $" No later review is recorded in this copy, so its review has been due since {Month(due)}: check with the Manager that you have the current version.";

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using WWPS.PolicyBot.Cognitive.Answering;
 using WWPS.PolicyBot.Cognitive.Drafts;
@@ -14,6 +15,11 @@ namespace WWPS.PolicyBot.Dialogs.Cards;
 internal static class PolicyCards
 {
     public const string HelpfulQuestion = "Was this helpful?";
+
+    // Answer and abstain cards hold policy text only, never what the user wrote, and there are only so many of them (a
+    // few per clause): each is serialised once, keyed by its full text rendering, which determines it.
+    private const int MaxCachedCards = 1_024;
+    private static readonly ConcurrentDictionary<string, Attachment> PolicyOnlyCards = new(StringComparer.Ordinal);
 
     /// <param name="followingOn">The answer takes in the user's earlier question; say so, so a surprising answer is explained.</param>
     public static Activity Answer(PolicyAnswer answer, bool followingOn, string helpful, string notHelpful, string askAnother, string contact)
@@ -41,7 +47,7 @@ internal static class PolicyCards
             .InlineButtons(CardButton.Submit("Yes", helpful), CardButton.Submit("No", notHelpful))
             .Buttons(CardButton.Submit(askAnother, askAnother), CardButton.Submit(contact, contact));
         text.Append("\n\n").Append(HelpfulQuestion).Append(" (yes / no) · ").Append(askAnother).Append(" · ").Append(contact);
-        return WithCard(text.ToString(), card);
+        return WithPolicyOnlyCard(text.ToString(), card);
     }
 
     /// <summary>The policy does not cover the question: say so plainly and put a person one click away.</summary>
@@ -51,7 +57,7 @@ internal static class PolicyCards
         var card = new AdaptiveCard()
             .Text(answer.Answer, bold: true)
             .Buttons(CardButton.Submit(contact, contact), CardButton.Submit(askAnother, askAnother));
-        return WithCard($"{answer.Answer}\n\n{contact} · {askAnother}", card);
+        return WithPolicyOnlyCard($"{answer.Answer}\n\n{contact} · {askAnother}", card);
     }
 
     /// <summary>
@@ -179,6 +185,26 @@ internal static class PolicyCards
     // The flagged words help find the problem in a long post; a whole-post span would only repeat it.
     private static string Problem(DraftFinding finding) =>
         finding.Span is { Text.Length: > 0 and <= 60 } span ? $"\"{span.Text}\": {finding.Message}" : finding.Message;
+
+    private static Activity WithPolicyOnlyCard(string text, AdaptiveCard card)
+    {
+        if (!PolicyOnlyCards.TryGetValue(text, out var attachment))
+        {
+            attachment = card.ToAttachment(text);
+            if (PolicyOnlyCards.Count < MaxCachedCards)
+            {
+                PolicyOnlyCards.TryAdd(text, attachment);
+            }
+        }
+
+        return new Activity
+        {
+            Type = ActivityTypes.Message,
+            Text = text,
+            TextFormat = TextFormats.Markdown,
+            Attachments = [attachment],
+        };
+    }
 
     private static Activity WithCard(string text, AdaptiveCard card) => new()
     {

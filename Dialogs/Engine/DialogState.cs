@@ -21,9 +21,11 @@ public sealed class DialogState
 /// <summary>
 /// One entry on the stack. A dialog keeps its state here as JSON; during a turn the state is a live typed object
 /// (see <see cref="GetState{T}"/>) and is turned back into JSON only when the stack is saved, so changes made in
-/// place are kept and numbers never come back as a different type.
+/// place are kept and numbers never come back as a different type. Saving writes the live state straight into the
+/// stack's JSON (<see cref="DialogInstanceConverter"/>), one pass however deep the stack.
 /// </summary>
-public sealed class DialogInstance : IJsonOnSerializing
+[JsonConverter(typeof(DialogInstanceConverter))]
+public sealed class DialogInstance
 {
     private IStateBox? _live;
 
@@ -63,13 +65,62 @@ public sealed class DialogInstance : IJsonOnSerializing
         return box;
     }
 
-    void IJsonOnSerializing.OnSerializing()
+    internal void WriteTo(Utf8JsonWriter writer)
     {
+        writer.WriteStartObject();
+        writer.WriteString(DialogInstanceConverter.IdName, Id);
         if (_live is not null)
         {
-            State = _live.Serialize();
+            writer.WritePropertyName(DialogInstanceConverter.StateName);
+            _live.WriteTo(writer);
         }
+        else if (State is { } state)
+        {
+            writer.WritePropertyName(DialogInstanceConverter.StateName);
+            state.WriteTo(writer);
+        }
+
+        writer.WriteEndObject();
     }
+}
+
+/// <summary><c>{"id": "…", "state": …}</c>, the state written from the live object when there is one.</summary>
+internal sealed class DialogInstanceConverter : JsonConverter<DialogInstance>
+{
+    internal const string IdName = "id";
+    internal const string StateName = "state";
+
+    public override DialogInstance Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("A dialog on the stack must be a JSON object.");
+        }
+
+        string? id = null;
+        JsonElement? state = null;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var name = reader.GetString();
+            reader.Read();
+            if (name == IdName)
+            {
+                id = reader.GetString();
+            }
+            else if (name == StateName && reader.TokenType != JsonTokenType.Null)
+            {
+                state = JsonElement.ParseValue(ref reader);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return new DialogInstance { Id = id ?? throw new JsonException("A dialog on the stack has no id."), State = state };
+    }
+
+    public override void Write(Utf8JsonWriter writer, DialogInstance value, JsonSerializerOptions options) => value.WriteTo(writer);
 }
 
 [JsonSourceGenerationOptions(

@@ -86,6 +86,16 @@ public sealed class WaterfallDialog<TValues> : Dialog
 
         public JsonElement Serialize() => JsonSerializer.SerializeToElement(
             new WaterfallState(Step, JsonSerializer.SerializeToElement(Values, typeInfo)), EngineJsonContext.Default.WaterfallState);
+
+        /// <summary>The same JSON as <see cref="Serialize"/>, written in place.</summary>
+        public void WriteTo(Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("step", Step);
+            writer.WritePropertyName("values");
+            JsonSerializer.Serialize(writer, Values, typeInfo);
+            writer.WriteEndObject();
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -56,13 +57,14 @@ public abstract class BotState
         if (items.TryGetValue(key, out var item))
         {
             cached.ETag = item.ETag;
-            var document = item.Value.Deserialize(StateJsonContext.Default.StateDocument);
+
             // An expired item is rewritten empty at save time, so what it held does not linger until the purge.
-            cached.Discarded = document is null || IsExpired(document);
-            if (document is not null && !cached.Discarded)
+            var document = StateDocument.Read(item.Value);
+            cached.Discarded = document is null || IsExpired(document.Value.UpdatedUtc);
+            if (document is { } loaded && !cached.Discarded)
             {
-                cached.Raw = new Dictionary<string, JsonElement>(document.Properties, StringComparer.Ordinal);
-                cached.LoadedJson = item.Value.GetRawText();
+                cached.Loaded = loaded.Properties;
+                cached.Raw = new Dictionary<string, JsonElement>(loaded.Properties, StringComparer.Ordinal);
             }
         }
 
@@ -78,30 +80,24 @@ public abstract class BotState
             return;
         }
 
-        var properties = new Dictionary<string, JsonElement>(cached.Raw, StringComparer.Ordinal);
-        foreach (var (name, live) in cached.Live)
-        {
-            properties[name] = live.Serialize();
-        }
-
-        var unchanged = cached.LoadedJson is not null
-            ? SameProperties(cached.LoadedJson, properties)
-            : properties.Count == 0;
-        if (!force && !cached.Discarded && unchanged && (_idleExpiry is null || properties.Count == 0))
+        // With idle expiry on, a state that holds anything is written every turn anyway (the write restarts the clock),
+        // so only otherwise is it compared with what was read.
+        var count = cached.Raw.Count + cached.Live.Count;
+        if (!force && !cached.Discarded && (_idleExpiry is null || count == 0) && Unchanged(cached, count))
         {
             return;
         }
 
-        var document = new StateDocument(TimeProvider.GetUtcNow(), properties);
-        var value = JsonSerializer.SerializeToElement(document, StateJsonContext.Default.StateDocument);
+        // The stored document is written in one pass: live values straight from their objects, the rest as read.
+        var value = StateDocument.Write(TimeProvider.GetUtcNow(), cached.Raw, cached.Live);
         var etags = await _storage.WriteAsync(
             new Dictionary<string, StoreItem> { [cached.Key] = new(value, cached.ETag) }, cancellationToken).ConfigureAwait(false);
 
         // A second save in the same turn must carry the version this one produced.
         cached.ETag = etags.TryGetValue(cached.Key, out var etag) ? etag : null;
-        cached.Raw = properties;
+        cached.Loaded = StateDocument.Read(value)!.Value.Properties;
+        cached.Raw = new Dictionary<string, JsonElement>(cached.Loaded, StringComparer.Ordinal);
         cached.Live.Clear();
-        cached.LoadedJson = value.GetRawText();
         cached.Discarded = false;
     }
 
@@ -130,22 +126,49 @@ public abstract class BotState
             ? cached
             : throw new InvalidOperationException($"{GetType().Name} was not loaded for this turn; call LoadAsync first.");
 
-    private bool IsExpired(StateDocument document) =>
-        _idleExpiry is { } idle && TimeProvider.GetUtcNow() - document.UpdatedUtc > idle;
+    private bool IsExpired(DateTimeOffset updatedUtc) =>
+        _idleExpiry is { } idle && TimeProvider.GetUtcNow() - updatedUtc > idle;
 
-    private static bool SameProperties(string loadedJson, Dictionary<string, JsonElement> properties)
+    /// <summary>Whether the properties now are those read (or last written) this turn, value for value.</summary>
+    private static bool Unchanged(CachedState cached, int count)
     {
-        var loaded = JsonSerializer.Deserialize(loadedJson, StateJsonContext.Default.StateDocument);
-        return loaded is not null
-            && loaded.Properties.Count == properties.Count
-            && loaded.Properties.All(p => properties.TryGetValue(p.Key, out var v) && v.GetRawText() == p.Value.GetRawText());
+        if (cached.Loaded is not { } loaded)
+        {
+            return count == 0;
+        }
+
+        if (loaded.Count != count)
+        {
+            return false;
+        }
+
+        foreach (var (name, before) in loaded)
+        {
+            JsonElement now;
+            if (cached.Live.TryGetValue(name, out var live))
+            {
+                now = live.Serialize();
+            }
+            else if (!cached.Raw.TryGetValue(name, out now))
+            {
+                return false;
+            }
+
+            if (before.GetRawText() != now.GetRawText())
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     internal sealed class CachedState(string key)
     {
         public string Key { get; } = key;
         public string? ETag { get; set; }
-        public string? LoadedJson { get; set; }
+        /// <summary>The properties as read or last written this turn; null when there was nothing stored.</summary>
+        public Dictionary<string, JsonElement>? Loaded { get; set; }
         public bool Discarded { get; set; }
         public Dictionary<string, JsonElement> Raw { get; set; } = new(StringComparer.Ordinal);
         public Dictionary<string, IStateBox> Live { get; } = new(StringComparer.Ordinal);
@@ -245,6 +268,8 @@ public sealed class StateProperty<T>
 internal interface IStateBox
 {
     JsonElement Serialize();
+
+    void WriteTo(Utf8JsonWriter writer);
 }
 
 internal sealed class StateBox<T>(T value, JsonTypeInfo<T> typeInfo) : IStateBox
@@ -254,13 +279,73 @@ internal sealed class StateBox<T>(T value, JsonTypeInfo<T> typeInfo) : IStateBox
     public JsonTypeInfo<T> TypeInfo { get; } = typeInfo;
 
     public JsonElement Serialize() => JsonSerializer.SerializeToElement(Value, TypeInfo);
+
+    public void WriteTo(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, Value, TypeInfo);
 }
 
-/// <summary>The stored shape of a state item: when it was last written, and its properties by name.</summary>
-internal sealed record StateDocument(DateTimeOffset UpdatedUtc, Dictionary<string, JsonElement> Properties);
+/// <summary>
+/// The stored shape of a state item, <c>{"updatedUtc": "…", "properties": {"name": value, …}}</c>: when it was last
+/// written, and its properties by name. Read and written by hand, in one pass each way: a turn's state is read and
+/// written on every message, and going through a typed record cost a serialise-and-parse per property and another for
+/// the whole.
+/// </summary>
+internal readonly record struct StateDocument(DateTimeOffset UpdatedUtc, Dictionary<string, JsonElement> Properties)
+{
+    private const string UpdatedUtcName = "updatedUtc";
+    private const string PropertiesName = "properties";
 
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(StateDocument))]
-internal sealed partial class StateJsonContext : JsonSerializerContext;
+    /// <summary>The document in <paramref name="value"/>, or null when it is not one (then it is treated as expired).</summary>
+    public static StateDocument? Read(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Object
+            || !value.TryGetProperty(UpdatedUtcName, out var updated) || updated.ValueKind != JsonValueKind.String
+            || !updated.TryGetDateTimeOffset(out var updatedUtc))
+        {
+            return null;
+        }
+
+        var properties = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        if (value.TryGetProperty(PropertiesName, out var stored))
+        {
+            if (stored.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            foreach (var property in stored.EnumerateObject())
+            {
+                properties[property.Name] = property.Value;
+            }
+        }
+
+        return new StateDocument(updatedUtc, properties);
+    }
+
+    public static JsonElement Write(DateTimeOffset updatedUtc, Dictionary<string, JsonElement> raw, Dictionary<string, IStateBox> live)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString(UpdatedUtcName, updatedUtc);
+            writer.WriteStartObject(PropertiesName);
+            foreach (var (name, value) in raw)
+            {
+                writer.WritePropertyName(name);
+                value.WriteTo(writer);
+            }
+
+            foreach (var (name, box) in live)
+            {
+                writer.WritePropertyName(name);
+                box.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        var reader = new Utf8JsonReader(buffer.WrittenSpan);
+        return JsonElement.ParseValue(ref reader);
+    }
+}
