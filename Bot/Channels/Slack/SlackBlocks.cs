@@ -27,6 +27,9 @@ internal static partial class SlackBlocks
     private const int MaxFields = 10;
     private const int TextLimit = 40_000;
 
+    // Marks a section that plain text may be added to while rendering; removed before the message leaves.
+    private const string PlainMarker = "__plain";
+
     /// <returns>The body without its <c>channel</c> and <c>thread_ts</c>, which the sender adds; null when there is nothing to show.</returns>
     public static JsonObject? Render(Activity activity)
     {
@@ -74,6 +77,11 @@ internal static partial class SlackBlocks
         if (blocks.Count == 0 && string.IsNullOrEmpty(fallback))
         {
             return null;
+        }
+
+        foreach (var block in blocks)
+        {
+            block!.AsObject().Remove(PlainMarker);
         }
 
         while (blocks.Count > MaxBlocks)
@@ -136,7 +144,7 @@ internal static partial class SlackBlocks
             switch (Type(element))
             {
                 case "TextBlock" when Text(element) is { Length: > 0 } text:
-                    blocks.Add(TextBlock(element, text));
+                    AddText(blocks, element, text);
                     break;
                 case "Container":
                     AddContainer(blocks, element);
@@ -150,6 +158,32 @@ internal static partial class SlackBlocks
             }
         }
     }
+
+    /// <summary>
+    /// Plain lines in a row (a check's list of problems) share one section: fewer blocks to read past, and a long
+    /// review stays under Slack's 50.
+    /// </summary>
+    private static void AddText(JsonArray blocks, JsonElement element, string text)
+    {
+        var block = TextBlock(element, text);
+        if (IsPlain(element) && blocks.Count > 0 && blocks[^1] is JsonObject last && last[PlainMarker] is not null
+            && last["text"]?["text"]?.GetValue<string>() is { } before && block["text"]?["text"]?.GetValue<string>() is { } after
+            && before.Length + after.Length + 1 <= SectionLimit)
+        {
+            last["text"]!["text"] = before + "\n" + after;
+            return;
+        }
+
+        if (IsPlain(element))
+        {
+            block[PlainMarker] = true;
+        }
+
+        blocks.Add(block);
+    }
+
+    private static bool IsPlain(JsonElement element) =>
+        Str(element, "weight") != "Bolder" && !(element.TryGetProperty("isSubtle", out var subtle) && subtle.ValueKind == JsonValueKind.True);
 
     private static JsonObject TextBlock(JsonElement element, string text)
     {
