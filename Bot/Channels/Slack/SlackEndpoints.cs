@@ -87,7 +87,15 @@ internal sealed class SlackEndpoints(SlackOptions options, SlackInbox inbox, Act
         var team = inbound.TeamId ?? "";
         if (eventId is not null && !deduplicator.TryAccept(SlackActivities.ChannelId, team, eventId))
         {
-            SlackLog.Duplicate(logger, eventId, retryNum.Length > 0 ? retryNum : null);
+            if (retryNum.Length > 0)
+            {
+                SlackLog.Retried(logger, eventId, retryNum);
+            }
+            else
+            {
+                SlackLog.Duplicate(logger, eventId);
+            }
+
             return;
         }
 

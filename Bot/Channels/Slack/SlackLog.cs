@@ -19,8 +19,13 @@ internal static partial class SlackLog
     [LoggerMessage(EventId = 3105, Level = LogLevel.Debug, Message = "Slack event {EventId} ignored: {Reason}")]
     public static partial void Ignored(ILogger logger, string? eventId, string reason);
 
-    [LoggerMessage(EventId = 3106, Level = LogLevel.Information, Message = "Slack event {EventId} already taken in (retry {RetryNum}); ignored")]
-    public static partial void Duplicate(ILogger logger, string eventId, string? retryNum);
+    // A retry means Slack did not see an acknowledgement in time, which an operator may want to know; a plain
+    // duplicate delivery is routine and would only fill the log.
+    [LoggerMessage(EventId = 3106, Level = LogLevel.Information, Message = "Slack event {EventId} already taken in; retry {RetryNum} ignored")]
+    public static partial void Retried(ILogger logger, string eventId, string retryNum);
+
+    [LoggerMessage(EventId = 3113, Level = LogLevel.Debug, Message = "Slack event {EventId} already taken in; duplicate ignored")]
+    public static partial void Duplicate(ILogger logger, string eventId);
 
     [LoggerMessage(EventId = 3107, Level = LogLevel.Error, Message = "Slack queue full; event {EventId} for {ChannelId} refused with 503 for Slack to retry")]
     public static partial void QueueFull(ILogger logger, string? eventId, string? channelId);
