@@ -40,6 +40,7 @@ internal sealed class FakeSlackApi : LoopbackServer
     private readonly Channel<SlackPost> _posts = Channel.CreateUnbounded<SlackPost>();
     private readonly ConcurrentQueue<Func<HttpContext, Task>> _answers = new();
     private int _count;
+    private TaskCompletionSource _gate = Open();
 
     public Uri ApiBaseUrl => new(BaseAddress, "api/");
 
@@ -50,6 +51,7 @@ internal sealed class FakeSlackApi : LoopbackServer
         {
             using var body = await JsonDocument.ParseAsync(context.Request.Body);
             await api._posts.Writer.WriteAsync(new SlackPost(context.Request.Headers.Authorization.ToString(), body.RootElement.Clone()));
+            await api._gate.Task.WaitAsync(context.RequestAborted);
             if (api._answers.TryDequeue(out var answer))
             {
                 await answer(context);
@@ -60,6 +62,18 @@ internal sealed class FakeSlackApi : LoopbackServer
             await context.Response.WriteAsJsonAsync(new { ok = true, channel = body.RootElement.GetProperty("channel").GetString(), ts });
         }));
         return api;
+    }
+
+    /// <summary>Posts are recorded but not answered until <see cref="Release"/>: a Slack that has gone slow.</summary>
+    public void Hold() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Release() => _gate.TrySetResult();
+
+    private static TaskCompletionSource Open()
+    {
+        var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        open.SetResult();
+        return open;
     }
 
     public void AnswerNext(int status, string json, string? retryAfter = null) => _answers.Enqueue(async context =>

@@ -138,6 +138,19 @@ public sealed class SlackChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EventsAreAcknowledgedWithoutWaitingForTheReply()
+    {
+        _api.Hold();
+
+        using var response = await _bot.Client.SendAsync(Event(Envelope("EvSlow", DirectMessage("can I friend a parent?", "1700000000.000050"))));
+
+        // Slack has the answer in hand but has not said it took it: the acknowledgement did not wait for that.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Friendships with parents", (await _api.NextPostAsync()).Text, StringComparison.Ordinal);
+        _api.Release();
+    }
+
+    [Fact]
     public async Task RetriedAndDuplicatedEventsAreAnsweredOnce()
     {
         var question = Envelope("Ev4", DirectMessage("can I friend a parent?", "1700000000.000400"));
@@ -281,6 +294,35 @@ public sealed class SlackChannelTests : IAsyncLifetime
     {
         slackEvent[key] = value;
         return slackEvent;
+    }
+}
+
+/// <summary>One worker with room for one waiting event: what happens when the bot falls behind.</summary>
+public sealed class SlackQueueTests
+{
+    [Fact]
+    public async Task FullQueueRefusesWith503AndTakesSlacksRetry()
+    {
+        await using var api = await FakeSlackApi.StartAsync();
+        await using var bot = await RunningBot.StartAsync(
+            ("Slack:SigningSecret", Secret), ("Slack:BotToken", "xoxb-test-token"), ("Slack:ApiBaseUrl", api.ApiBaseUrl.AbsoluteUri),
+            ("Slack:Workers", "1"), ("Slack:QueueCapacity", "1"), ("Storage:Provider", "memory"));
+        api.Hold();
+        await bot.Client.SendAsync(Event(Envelope("EvBusy", DirectMessage("help", "1.1"))));
+        await api.NextPostAsync();
+
+        using var queued = await bot.Client.SendAsync(Event(Envelope("EvQueued", DirectMessage("help", "1.2", channel: "D0002"))));
+        using var refused = await bot.Client.SendAsync(Event(Envelope("EvRefused", DirectMessage("can I friend a parent?", "1.3", channel: "D0003"))));
+        api.Release();
+
+        Assert.Equal(HttpStatusCode.OK, queued.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal("D0002", (await api.NextPostAsync()).Channel);
+        using var retry = await bot.Client.SendAsync(Event(Envelope("EvRefused", DirectMessage("can I friend a parent?", "1.3", channel: "D0003")), retryNum: 1));
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        var answer = await api.NextPostAsync();
+        Assert.Equal("D0003", answer.Channel);
+        Assert.Contains("Friendships with parents", answer.Text, StringComparison.Ordinal);
     }
 }
 
