@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WWPS.PolicyBot.BotFramework;
+
 namespace WWPS.PolicyBot.Slack;
 
 /// <summary>The Slack channel's registration: one call for services, one for the endpoints.</summary>
@@ -22,6 +25,8 @@ internal static class SlackChannel
         services.AddSingleton<SlackAdapter>();
         if (options.IsEnabled)
         {
+            // One memory of ids taken in, shared with the Bot Framework channel when that is registered too.
+            services.TryAddSingleton<ActivityDeduplicator>();
             services.AddSingleton<SlackInbox>();
             services.AddHostedService(sp => sp.GetRequiredService<SlackInbox>());
             services.AddSingleton<SlackEndpoints>();

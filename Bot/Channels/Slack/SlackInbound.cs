@@ -119,10 +119,14 @@ internal static partial class SlackActivities
             return SlackInbound.Ignore("link");
         }
 
+        // The clicked message is the bot's own: its author is the bot user, and its thread is where the reply goes.
         var message = Obj(payload, "message");
         var thread = (message is { } m ? Str(m, "thread_ts") : null) ?? (Obj(payload, "container") is { } ct ? Str(ct, "thread_ts") : null);
-        var channelType = Obj(payload, "channel") is { } ch && Str(ch, "name") == "directmessage" ? "im" : channel.StartsWith('D') ? "im" : "channel";
-        var activity = Message(user, channel, channelType, thread, botUserId: Obj(payload, "message") is { } bm ? Str(bm, "user") : null, serviceUrl);
+        var botUserId = message is { } bm ? Str(bm, "user") : null;
+
+        // Block actions carry no channel_type; direct message channels are named "directmessage" and their ids start with D.
+        var isDirect = (Obj(payload, "channel") is { } ch && Str(ch, "name") == "directmessage") || channel.StartsWith('D');
+        var activity = Message(user, channel, isDirect ? "im" : "channel", thread, botUserId, serviceUrl);
         activity.Id = Str(action, "action_ts");
         activity.Timestamp = FromSlackTs(Str(action, "action_ts"));
         if (actionId.StartsWith(SubmitActionPrefix, StringComparison.Ordinal) && TryParseObject(value) is { } data)

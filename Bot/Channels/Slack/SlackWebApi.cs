@@ -42,7 +42,7 @@ internal sealed class SlackWebApi(IHttpClientFactory httpClients, SlackOptions o
                 return result;
             }
 
-            var failure = status is { } s ? ((int)s).ToString(CultureInfo.InvariantCulture) : retryAfter is null ? "no response" : "?";
+            var failure = status is { } s ? ((int)s).ToString(CultureInfo.InvariantCulture) : "no response";
             if (attempt >= options.ApiAttempts || cancellationToken.IsCancellationRequested)
             {
                 SlackLog.ApiFailed(logger, "chat.postMessage", channel, failure, attempt);
