@@ -4,6 +4,7 @@ using WWPS.PolicyBot.Cli;
 using WWPS.PolicyBot.Cognitive;
 using WWPS.PolicyBot.Dialogs.Bot;
 using WWPS.PolicyBot.Protocol;
+using WWPS.PolicyBot.Slack;
 using WWPS.PolicyBot.Storage;
 
 namespace WWPS.PolicyBot.Hosting;
@@ -40,6 +41,7 @@ internal static class BotHost
         builder.Services.AddSingleton<IBot>(PolicyBotApplication.Create(cognitive, conversationState, userState));
         builder.Services.AddBotFrameworkChannel(configuration);
         builder.Services.AddDirectLine(configuration);
+        builder.Services.AddSlack(configuration);
 
         var app = builder.Build();
 
@@ -69,6 +71,7 @@ internal static class BotHost
         });
 
         app.MapBotFramework();
+        app.MapSlack();
 
         return app;
     }

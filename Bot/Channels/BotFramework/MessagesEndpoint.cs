@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using System.Text.Json;
 using WWPS.PolicyBot.Protocol;
@@ -42,7 +41,7 @@ internal sealed class MessagesEndpoint(
             return;
         }
 
-        var body = await ReadBodyAsync(request, options.MaxRequestBytes, aborted).ConfigureAwait(false);
+        var body = await Hosting.RequestBody.ReadAsync(request, options.MaxRequestBytes, aborted).ConfigureAwait(false);
         if (body is null)
         {
             await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, "activity too large").ConfigureAwait(false);
@@ -145,33 +144,6 @@ internal sealed class MessagesEndpoint(
             && IPAddress.IsLoopback(remote)
             && !context.Request.Headers.ContainsKey("X-Forwarded-For")
             && !context.Request.Headers.ContainsKey("Forwarded");
-    }
-
-    /// <returns>The body, or null when it is larger than <paramref name="limit"/>.</returns>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > limit)
-        {
-            return null;
-        }
-
-        // Chunked bodies have no length up front, so the limit is enforced while reading as well.
-        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var length ? (int)length : 4096);
-        while (true)
-        {
-            var memory = buffer.GetMemory(4096);
-            var read = await request.Body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                return buffer.WrittenSpan.ToArray();
-            }
-
-            buffer.Advance(read);
-            if (buffer.WrittenCount > limit)
-            {
-                return null;
-            }
-        }
     }
 
     private static async Task WriteRepliesAsync(HttpResponse response, IReadOnlyList<Activity> replies, CancellationToken cancellationToken)

@@ -40,6 +40,16 @@ internal sealed class ActivityDeduplicator(TimeProvider time)
             return true;
         }
     }
+
+    /// <summary>Lets a redelivery through after all: the first delivery was accepted but could not be taken on.</summary>
+    public void Forget(string? channelId, string conversationId, string activityId)
+    {
+        lock (_gate)
+        {
+            // The queue entry stays; its stamp no longer matches, so the purge passes over it.
+            _seen.Remove($"{channelId}\n{conversationId}\n{activityId}");
+        }
+    }
 }
 
 /// <summary>

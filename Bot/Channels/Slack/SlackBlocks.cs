@@ -1,0 +1,363 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using WWPS.PolicyBot.Protocol;
+
+namespace WWPS.PolicyBot.Slack;
+
+/// <summary>
+/// Writes an outgoing activity as a <c>chat.postMessage</c> body: Block Kit for what the dialogs drew as an Adaptive
+/// Card (text, quoted clauses, facts, buttons), a section of mrkdwn for plain text, an actions block for suggested
+/// actions, and always the activity's text as <c>text</c>, which Slack shows in notifications and where blocks
+/// cannot be drawn.
+/// </summary>
+internal static partial class SlackBlocks
+{
+    private const string AdaptiveCardType = "application/vnd.microsoft.card.adaptive";
+
+    // Slack's limits (Block Kit reference): section text 3,000, header 150, button text 75 and value 2,000 characters,
+    // 50 blocks a message, 25 elements an actions block, 10 fields a section; message text is cut at 40,000.
+    private const int SectionLimit = 3000;
+    private const int HeaderLimit = 150;
+    private const int ButtonTextLimit = 75;
+    private const int ButtonValueLimit = 2000;
+    private const int MaxBlocks = 50;
+    private const int MaxActions = 25;
+    private const int MaxFields = 10;
+    private const int TextLimit = 40_000;
+
+    // Marks a section that plain text may be added to while rendering; removed before the message leaves.
+    private const string PlainMarker = "__plain";
+
+    /// <returns>The body without its <c>channel</c> and <c>thread_ts</c>, which the sender adds; null when there is nothing to show.</returns>
+    public static JsonObject? Render(Activity activity)
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+        var blocks = new JsonArray();
+        var card = activity.Attachments?.FirstOrDefault(a => a.ContentType == AdaptiveCardType && a.Content is { ValueKind: JsonValueKind.Object })?.Content;
+        var fallback = activity.Text is { Length: > 0 } ? activity.Text : activity.Summary;
+        if (card is { } content)
+        {
+            fallback ??= content.TryGetProperty("fallbackText", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
+            var buttons = new Buttons();
+            AddElements(blocks, content, "body", buttons);
+            if (content.TryGetProperty("actions", out var actions))
+            {
+                AddActions(blocks, actions, buttons);
+            }
+        }
+        else if (fallback is { Length: > 0 })
+        {
+            foreach (var chunk in Chunks(Mrkdwn(fallback), SectionLimit))
+            {
+                blocks.Add(Section(chunk));
+            }
+        }
+
+        if (activity.SuggestedActions?.Actions is { Count: > 0 } suggested)
+        {
+            var buttons = new Buttons();
+            var elements = new JsonArray();
+            foreach (var action in suggested.Take(MaxActions))
+            {
+                var words = action.Value is { ValueKind: JsonValueKind.String } v ? v.GetString() : action.Text ?? action.Title;
+                if (action.Title is { Length: > 0 } title && words is { Length: > 0 })
+                {
+                    elements.Add(buttons.ImBack(title, words));
+                }
+            }
+
+            if (elements.Count > 0)
+            {
+                blocks.Add(new JsonObject { ["type"] = "actions", ["elements"] = elements });
+            }
+        }
+
+        if (blocks.Count == 0 && string.IsNullOrEmpty(fallback))
+        {
+            return null;
+        }
+
+        foreach (var block in blocks)
+        {
+            block!.AsObject().Remove(PlainMarker);
+        }
+
+        while (blocks.Count > MaxBlocks)
+        {
+            // The buttons are last and matter most after the answer itself; drop from the middle.
+            blocks.RemoveAt(MaxBlocks - 2);
+        }
+
+        var body = new JsonObject { ["text"] = Cut(Mrkdwn(fallback ?? ""), TextLimit) };
+        if (blocks.Count > 0)
+        {
+            body["blocks"] = blocks;
+        }
+
+        // The preschool's email would otherwise unfurl into a preview of its web site under every contact card.
+        body["unfurl_links"] = false;
+        body["unfurl_media"] = false;
+        return body;
+    }
+
+    /// <summary>
+    /// The dialogs' Markdown-ish text as Slack mrkdwn: <c>**bold**</c> becomes <c>*bold*</c>, <c>&amp; &lt; &gt;</c>
+    /// are escaped as Slack requires, and a leading <c>&gt;</c> stays a quotation.
+    /// </summary>
+    internal static string Mrkdwn(string text)
+    {
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var result = new StringBuilder(text.Length + 16);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            var quote = line.StartsWith('>');
+            if (quote)
+            {
+                line = line[1..];
+            }
+
+            var escaped = line.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+            escaped = Bold().Replace(escaped, "*$1*");
+            if (i > 0)
+            {
+                result.Append('\n');
+            }
+
+            result.Append(quote ? ">" : "").Append(escaped);
+        }
+
+        return result.ToString();
+    }
+
+    private static void AddElements(JsonArray blocks, JsonElement parent, string property, Buttons buttons)
+    {
+        if (!parent.TryGetProperty(property, out var elements) || elements.ValueKind != JsonValueKind.Array)
+        {
+            return;
+        }
+
+        foreach (var element in elements.EnumerateArray())
+        {
+            switch (Type(element))
+            {
+                case "TextBlock" when Text(element) is { Length: > 0 } text:
+                    AddText(blocks, element, text);
+                    break;
+                case "Container":
+                    AddContainer(blocks, element);
+                    break;
+                case "FactSet":
+                    AddFacts(blocks, element);
+                    break;
+                case "ActionSet" when element.TryGetProperty("actions", out var actions):
+                    AddActions(blocks, actions, buttons);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Plain lines in a row (a check's list of problems) share one section: fewer blocks to read past, and a long
+    /// review stays under Slack's 50.
+    /// </summary>
+    private static void AddText(JsonArray blocks, JsonElement element, string text)
+    {
+        var block = TextBlock(element, text);
+        if (IsPlain(element) && blocks.Count > 0 && blocks[^1] is JsonObject last && last[PlainMarker] is not null
+            && last["text"]?["text"]?.GetValue<string>() is { } before && block["text"]?["text"]?.GetValue<string>() is { } after
+            && before.Length + after.Length + 1 <= SectionLimit)
+        {
+            last["text"]!["text"] = before + "\n" + after;
+            return;
+        }
+
+        if (IsPlain(element))
+        {
+            block[PlainMarker] = true;
+        }
+
+        blocks.Add(block);
+    }
+
+    private static bool IsPlain(JsonElement element) =>
+        Str(element, "weight") != "Bolder" && !(element.TryGetProperty("isSubtle", out var subtle) && subtle.ValueKind == JsonValueKind.True);
+
+    private static JsonObject TextBlock(JsonElement element, string text)
+    {
+        var bold = Str(element, "weight") == "Bolder";
+        var size = Str(element, "size");
+        if (bold && size is "Medium" or "Large" or "ExtraLarge" && text.Length <= HeaderLimit && !text.Contains('\n', StringComparison.Ordinal))
+        {
+            return new JsonObject { ["type"] = "header", ["text"] = PlainText(text, HeaderLimit) };
+        }
+
+        if (element.TryGetProperty("isSubtle", out var subtle) && subtle.ValueKind == JsonValueKind.True)
+        {
+            return new JsonObject { ["type"] = "context", ["elements"] = new JsonArray(MrkdwnText(Cut(Mrkdwn(text), SectionLimit))) };
+        }
+
+        return Section(Cut(bold ? Bolden(Mrkdwn(text)) : Mrkdwn(text), SectionLimit));
+    }
+
+    /// <summary>A container of text (our quoted clause): its bold lines as they are, the rest as a quotation.</summary>
+    private static void AddContainer(JsonArray blocks, JsonElement container)
+    {
+        if (!container.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array)
+        {
+            return;
+        }
+
+        var text = new StringBuilder();
+        foreach (var item in items.EnumerateArray())
+        {
+            if (Type(item) != "TextBlock" || Text(item) is not { Length: > 0 } line)
+            {
+                continue;
+            }
+
+            if (text.Length > 0)
+            {
+                text.Append('\n');
+            }
+
+            if (Str(item, "weight") == "Bolder")
+            {
+                text.Append(Bolden(Mrkdwn(line)));
+            }
+            else
+            {
+                text.Append(string.Join('\n', Mrkdwn(line).Split('\n').Select(l => ">" + l)));
+            }
+        }
+
+        if (text.Length > 0)
+        {
+            blocks.Add(Section(Cut(text.ToString(), SectionLimit)));
+        }
+    }
+
+    private static void AddFacts(JsonArray blocks, JsonElement factSet)
+    {
+        if (!factSet.TryGetProperty("facts", out var facts) || facts.ValueKind != JsonValueKind.Array)
+        {
+            return;
+        }
+
+        var fields = new JsonArray();
+        foreach (var fact in facts.EnumerateArray().Take(MaxFields))
+        {
+            fields.Add(MrkdwnText(Cut($"*{Mrkdwn(Str(fact, "title") ?? "")}*\n{Mrkdwn(Str(fact, "value") ?? "")}", 2000)));
+        }
+
+        if (fields.Count > 0)
+        {
+            blocks.Add(new JsonObject { ["type"] = "section", ["fields"] = fields });
+        }
+    }
+
+    private static void AddActions(JsonArray blocks, JsonElement actions, Buttons buttons)
+    {
+        if (actions.ValueKind != JsonValueKind.Array)
+        {
+            return;
+        }
+
+        var elements = new JsonArray();
+        foreach (var action in actions.EnumerateArray().Take(MaxActions))
+        {
+            var title = Str(action, "title");
+            if (string.IsNullOrEmpty(title))
+            {
+                continue;
+            }
+
+            switch (Type(action))
+            {
+                case "Action.OpenUrl" when Str(action, "url") is { Length: > 0 } url:
+                    elements.Add(buttons.Link(title, url));
+                    break;
+                case "Action.Submit" when action.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object:
+                    elements.Add(buttons.Submit(title, data));
+                    break;
+            }
+        }
+
+        if (elements.Count > 0)
+        {
+            blocks.Add(new JsonObject { ["type"] = "actions", ["elements"] = elements });
+        }
+    }
+
+    /// <summary>Numbers the buttons of one message: Slack wants action ids unique within it.</summary>
+    private sealed class Buttons
+    {
+        private int _count;
+
+        public JsonObject Link(string title, string url) => Button(SlackActivities.LinkActionPrefix, title, "url", url);
+
+        public JsonObject ImBack(string title, string words) => Button(SlackActivities.ImBackActionPrefix, title, "value", Cut(words, ButtonValueLimit));
+
+        /// <summary>The submit's data goes back whole as the value, so the click arrives as Web Chat's submit does.</summary>
+        public JsonObject Submit(string title, JsonElement data)
+        {
+            // Teams' imBack instruction means nothing here and would only use up the 2,000 characters.
+            var copy = JsonNode.Parse(data.GetRawText())!.AsObject();
+            copy.Remove("msteams");
+            return Button(SlackActivities.SubmitActionPrefix, title, "value", copy.ToJsonString());
+        }
+
+        private JsonObject Button(string prefix, string title, string field, string value) => new()
+        {
+            ["type"] = "button",
+            ["action_id"] = prefix + (++_count).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["text"] = PlainText(title, ButtonTextLimit),
+            [field] = value,
+        };
+    }
+
+    private static JsonObject Section(string mrkdwn) => new() { ["type"] = "section", ["text"] = MrkdwnText(mrkdwn) };
+
+    private static JsonObject MrkdwnText(string text) => new() { ["type"] = "mrkdwn", ["text"] = text };
+
+    private static JsonObject PlainText(string text, int limit) => new() { ["type"] = "plain_text", ["text"] = Cut(text, limit), ["emoji"] = true };
+
+    /// <summary>Bold in mrkdwn cannot span lines, so each line is wrapped on its own.</summary>
+    private static string Bolden(string mrkdwn) =>
+        string.Join('\n', mrkdwn.Split('\n').Select(l => l.Length == 0 || (l.StartsWith('*') && l.EndsWith('*')) ? l : $"*{l}*"));
+
+    private static IEnumerable<string> Chunks(string text, int limit)
+    {
+        var rest = text;
+        while (rest.Length > limit)
+        {
+            // Split between paragraphs where there is one, so a quotation is not cut mid-line.
+            var cut = rest.LastIndexOf("\n\n", limit, StringComparison.Ordinal);
+            if (cut <= 0)
+            {
+                cut = limit;
+            }
+
+            yield return rest[..cut];
+            rest = rest[cut..].TrimStart('\n');
+        }
+
+        if (rest.Length > 0)
+        {
+            yield return rest;
+        }
+    }
+
+    private static string Cut(string text, int limit) => text.Length <= limit ? text : string.Concat(text.AsSpan(0, limit - 1), "…");
+
+    private static string? Type(JsonElement element) => Str(element, "type");
+
+    private static string? Text(JsonElement element) => Str(element, "text");
+
+    private static string? Str(JsonElement element, string name) => SlackActivities.Str(element, name);
+
+    [GeneratedRegex(@"\*\*(.+?)\*\*", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    private static partial Regex Bold();
+}

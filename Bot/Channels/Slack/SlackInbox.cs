@@ -1,0 +1,68 @@
+using System.Threading.Channels;
+using WWPS.PolicyBot.Protocol;
+
+namespace WWPS.PolicyBot.Slack;
+
+/// <summary>
+/// Runs Slack turns after the HTTP request has been answered: Slack wants a 2xx within 3 seconds, and a question,
+/// the draft check and the reply to Slack can take longer. A fixed set of workers each owns a bounded queue and a
+/// share of the conversations (by channel id), so one conversation's turns run one at a time and in the order they
+/// arrived, and two conversations in different shares never wait for each other.
+/// </summary>
+internal sealed class SlackInbox : BackgroundService
+{
+    private readonly Channel<Activity>[] _queues;
+    private readonly SlackAdapter _adapter;
+    private readonly IBot _bot;
+    private readonly ILogger<SlackInbox> _logger;
+
+    public SlackInbox(SlackOptions options, SlackAdapter adapter, IBot bot, ILogger<SlackInbox> logger)
+    {
+        _adapter = adapter;
+        _bot = bot;
+        _logger = logger;
+        _queues = [.. Enumerable.Range(0, options.Workers).Select(_ => Channel.CreateBounded<Activity>(new BoundedChannelOptions(options.QueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        }))];
+    }
+
+    /// <summary>Queues a turn. False when its worker is that far behind; the caller refuses and Slack retries.</summary>
+    public bool TryEnqueue(Activity activity)
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+        var key = activity.Conversation?.Id ?? "";
+        var index = (int)((uint)StringComparer.Ordinal.GetHashCode(key) % (uint)_queues.Length);
+        return _queues[index].Writer.TryWrite(activity);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_queues.Select(queue => Task.Run(() => WorkAsync(queue.Reader, stoppingToken), CancellationToken.None)));
+
+    private async Task WorkAsync(ChannelReader<Activity> queue, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var activity in queue.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    // The adapter's turn-error handler logs and apologises; this only catches what escapes it.
+                    await _adapter.ProcessActivityAsync(activity, _bot.OnTurnAsync, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    SlackLog.TurnFailed(_logger, ex.GetType().FullName, activity.Conversation?.Id, activity.Id);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            if (queue.Count > 0)
+            {
+                SlackLog.UnprocessedAtShutdown(_logger, queue.Count);
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace WWPS.PolicyBot.Slack;
+
+/// <summary>What <c>chat.postMessage</c> came to: the message's <c>ts</c>, or Slack's error code.</summary>
+internal sealed record SlackPostResult(string? Ts, string? Error)
+{
+    public bool Ok => Error is null;
+}
+
+/// <summary>
+/// Calls <c>chat.postMessage</c> with the bot token (protocols.md §6). Slack answers 200 even for errors, with
+/// <c>{"ok":false,"error":"channel_not_found"}</c>, so <c>ok</c> is read; those are logged by code and returned, not
+/// thrown, since retrying cannot fix them. Rate limits (429 + <c>Retry-After</c>), server errors and timeouts are
+/// retried a few times.
+/// </summary>
+internal sealed class SlackWebApi(IHttpClientFactory httpClients, SlackOptions options, TimeProvider time, ILogger<SlackWebApi> logger)
+{
+    public const string HttpClientName = "Slack.WebApi";
+
+    public async Task<SlackPostResult> PostMessageAsync(JsonObject message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var channel = message["channel"]?.GetValue<string>() ?? "";
+        var body = message.ToJsonString();
+        for (var attempt = 1; ; attempt++)
+        {
+            var (status, retryAfter, result) = await TryPostAsync(body, cancellationToken).ConfigureAwait(false);
+            if (result is { Ok: true })
+            {
+                return result;
+            }
+
+            if (result is { Error: { } code })
+            {
+                SlackLog.ApiError(logger, "chat.postMessage", channel, code);
+                return result;
+            }
+
+            var failure = status is { } s ? ((int)s).ToString(CultureInfo.InvariantCulture) : "no response";
+            if (attempt >= options.ApiAttempts || cancellationToken.IsCancellationRequested)
+            {
+                SlackLog.ApiFailed(logger, "chat.postMessage", channel, failure, attempt);
+                return new SlackPostResult(null, status == HttpStatusCode.TooManyRequests ? "ratelimited" : "unavailable");
+            }
+
+            var delay = retryAfter ?? options.ApiBackoff * Math.Pow(2, attempt - 1);
+            if (delay > options.MaxRetryAfter)
+            {
+                SlackLog.ApiFailed(logger, "chat.postMessage", channel, failure, attempt);
+                return new SlackPostResult(null, "ratelimited");
+            }
+
+            SlackLog.ApiRetrying(logger, "chat.postMessage", channel, failure, attempt, delay.TotalMilliseconds);
+            try
+            {
+                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return new SlackPostResult(null, "shutdown");
+            }
+        }
+    }
+
+    /// <returns>A result when Slack answered 200 with JSON; otherwise the status and how long it asked us to wait.</returns>
+    private async Task<(HttpStatusCode? Status, TimeSpan? RetryAfter, SlackPostResult? Result)> TryPostAsync(string body, CancellationToken cancellationToken)
+    {
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attempt.CancelAfter(options.ApiTimeout);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.ApiBaseUrl, "chat.postMessage"))
+            {
+                Content = new StringContent(body, Encoding.UTF8, "application/json"),
+            };
+            if (options.BotToken is { } token)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+
+            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, attempt.Token).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                // Slack sends whole seconds; without the header, wait as for any other failure.
+                var wait = response.Headers.RetryAfter?.Delta ?? (response.Headers.RetryAfter?.Date is { } date ? date - time.GetUtcNow() : null);
+                return (response.StatusCode, wait is { } w && w < TimeSpan.Zero ? TimeSpan.Zero : wait, null);
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                return (response.StatusCode, null, null);
+            }
+
+            using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(attempt.Token).ConfigureAwait(false), cancellationToken: attempt.Token).ConfigureAwait(false);
+            var root = json.RootElement;
+            var ok = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("ok", out var okValue) && okValue.ValueKind == JsonValueKind.True;
+            return ok
+                ? (response.StatusCode, null, new SlackPostResult(SlackActivities.Str(root, "ts"), null))
+                : (response.StatusCode, null, new SlackPostResult(null, ErrorCode(SlackActivities.Str(root, "error"))));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (null, null, null);
+        }
+        catch (HttpRequestException ex)
+        {
+            return (ex.StatusCode, null, null);
+        }
+        catch (JsonException)
+        {
+            return (HttpStatusCode.OK, null, new SlackPostResult(null, "invalid_response"));
+        }
+    }
+
+    /// <summary>Slack's codes are snake_case words; anything else is not echoed into the log.</summary>
+    private static string ErrorCode(string? error) =>
+        error is { Length: > 0 and <= 64 } e && e.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_') ? e : "unknown_error";
+}
