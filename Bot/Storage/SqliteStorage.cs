@@ -26,10 +26,15 @@ public sealed class SqliteStorage : IStorage, IDisposable
     // Open read connections kept for reuse; more can exist while many reads run at once, the rest are closed.
     private const int MaxIdleReaders = 8;
 
+    // Turns' writes committed together at most; a bound on how long the first of them waits.
+    private const int MaxBatch = 128;
+
     private readonly string _connectionString;
     private readonly TimeProvider _timeProvider;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly ConcurrentBag<Reader> _readers = [];
+    private readonly ConcurrentQueue<PendingWrite> _pending = new();
+    private int _draining;
     private Writer? _writer;
     private bool _disposed;
 
@@ -143,49 +148,154 @@ public sealed class SqliteStorage : IStorage, IDisposable
     public async Task<IReadOnlyDictionary<string, string>> WriteAsync(IReadOnlyDictionary<string, StoreItem> changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        var etags = new Dictionary<string, string>(changes.Count, StringComparer.Ordinal);
         if (changes.Count == 0)
         {
-            return etags;
+            return new Dictionary<string, string>(StringComparer.Ordinal);
         }
 
-        var now = Timestamp(_timeProvider.GetUtcNow());
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var pending = new PendingWrite(changes, Timestamp(_timeProvider.GetUtcNow()));
+        _pending.Enqueue(pending);
+
+        // Group commit: whoever finds nobody writing takes every queued write into one transaction, its own among them;
+        // the others wait for their result. After letting go, a drainer looks again, so a write queued while it was
+        // letting go is not left waiting.
+        do
+        {
+            if (Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
+            {
+                break;
+            }
+
+            try
+            {
+                await DrainAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Exchange(ref _draining, 0);
+            }
+        }
+        while (!_pending.IsEmpty);
+
+        return await pending.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes queued changes, a batch per transaction, until the queue is empty.</summary>
+    private async Task DrainAsync()
+    {
+        // Not cancellable: other turns' writes are in the batch, and a write takes well under a millisecond.
+        await _writeGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var writer = _writer ??= await Writer.OpenAsync(this, cancellationToken).ConfigureAwait(false);
-            await RunInTransactionAsync(writer, () =>
+            // Let the turns that are ready run up to their own save first, so they join this transaction: on a busy
+            // host most writes then share a commit (and its WAL write and locks) instead of each paying for one.
+            await Task.Yield();
+            var batch = new List<PendingWrite>();
+            while (true)
             {
-                foreach (var (key, change) in changes)
+                batch.Clear();
+                while (batch.Count < MaxBatch && _pending.TryDequeue(out var next))
                 {
-                    var etag = Guid.NewGuid().ToString("N");
-                    var command = StoreItem.IsConditional(change.ETag) ? writer.Update : writer.Upsert;
-                    command.Parameters["$key"].Value = key;
-                    command.Parameters["$etag"].Value = etag;
-                    command.Parameters["$value"].Value = change.Value.GetRawText();
-                    command.Parameters["$now"].Value = now;
-                    if (command == writer.Update)
-                    {
-                        command.Parameters["$expected"].Value = change.ETag;
-                    }
-
-                    if (command.ExecuteNonQuery() == 0)
-                    {
-                        // The transaction is rolled back: none of this batch is kept.
-                        throw StorageConcurrencyException.For(key);
-                    }
-
-                    etags[key] = etag;
+                    batch.Add(next);
                 }
-            }).ConfigureAwait(false);
+
+                if (batch.Count == 0)
+                {
+                    return;
+                }
+
+                await WriteBatchAsync(batch).ConfigureAwait(false);
+            }
         }
         finally
         {
             _writeGate.Release();
         }
+    }
 
-        return etags;
+    /// <summary>
+    /// One transaction for the batch; each turn's changes in a savepoint of their own, so one that loses its ETag check
+    /// is undone alone (all of its keys or none) and the others are kept. A database error fails the whole batch.
+    /// </summary>
+    private async Task WriteBatchAsync(List<PendingWrite> batch)
+    {
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var writer = _writer ??= await Writer.OpenAsync(this, CancellationToken.None).ConfigureAwait(false);
+            var alone = batch.Count == 1;
+            await RunInTransactionAsync(writer, () =>
+            {
+                foreach (var pending in batch)
+                {
+                    if (alone)
+                    {
+                        Apply(writer, pending);
+                        continue;
+                    }
+
+                    writer.Savepoint.ExecuteNonQuery();
+                    try
+                    {
+                        Apply(writer, pending);
+                    }
+                    catch (StorageConcurrencyException ex)
+                    {
+                        writer.RollbackToSavepoint.ExecuteNonQuery();
+                        pending.Failure = ex;
+                    }
+
+                    writer.ReleaseSavepoint.ExecuteNonQuery();
+                }
+            }).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            foreach (var pending in batch)
+            {
+                pending.Done.TrySetException(pending.Failure ?? ex);
+            }
+
+            return;
+        }
+
+        foreach (var pending in batch)
+        {
+            if (pending.Failure is { } failure)
+            {
+                pending.Done.TrySetException(failure);
+            }
+            else
+            {
+                pending.Done.TrySetResult(pending.ETags);
+            }
+        }
+    }
+
+    private static void Apply(Writer writer, PendingWrite pending)
+    {
+        foreach (var (key, change) in pending.Changes)
+        {
+            var etag = Guid.NewGuid().ToString("N");
+            var command = StoreItem.IsConditional(change.ETag) ? writer.Update : writer.Upsert;
+            command.Parameters["$key"].Value = key;
+            command.Parameters["$etag"].Value = etag;
+            command.Parameters["$value"].Value = change.Value.GetRawText();
+            command.Parameters["$now"].Value = pending.Now;
+            if (command == writer.Update)
+            {
+                command.Parameters["$expected"].Value = change.ETag;
+            }
+
+            if (command.ExecuteNonQuery() == 0)
+            {
+                // Undone with the rest of this turn's changes: none of them is kept.
+                throw StorageConcurrencyException.For(key);
+            }
+
+            pending.ETags[key] = etag;
+        }
     }
 
     public async Task DeleteAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
@@ -364,6 +474,9 @@ public sealed class SqliteStorage : IStorage, IDisposable
             ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, value = excluded.value, updated_utc = excluded.updated_utc
             """, "$key", "$etag", "$value", "$now");
         public SqliteCommand Delete { get; } = Prepare(connection, "DELETE FROM state WHERE key = $key", "$key");
+        public SqliteCommand Savepoint { get; } = Prepare(connection, "SAVEPOINT turn");
+        public SqliteCommand RollbackToSavepoint { get; } = Prepare(connection, "ROLLBACK TO turn");
+        public SqliteCommand ReleaseSavepoint { get; } = Prepare(connection, "RELEASE turn");
 
         public static async Task<Writer> OpenAsync(SqliteStorage storage, CancellationToken cancellationToken)
         {
@@ -381,7 +494,7 @@ public sealed class SqliteStorage : IStorage, IDisposable
 
         public void Dispose()
         {
-            foreach (var command in new[] { Begin, Commit, Rollback, Update, Upsert, Delete })
+            foreach (var command in new[] { Begin, Commit, Rollback, Update, Upsert, Delete, Savepoint, RollbackToSavepoint, ReleaseSavepoint })
             {
                 command.Dispose();
             }
@@ -394,6 +507,16 @@ public sealed class SqliteStorage : IStorage, IDisposable
             Dispose();
             return ValueTask.CompletedTask;
         }
+    }
+
+    /// <summary>One turn's changes waiting to be committed, and where its result goes.</summary>
+    private sealed class PendingWrite(IReadOnlyDictionary<string, StoreItem> changes, string now)
+    {
+        public IReadOnlyDictionary<string, StoreItem> Changes { get; } = changes;
+        public string Now { get; } = now;
+        public Dictionary<string, string> ETags { get; } = new(StringComparer.Ordinal);
+        public StorageConcurrencyException? Failure { get; set; }
+        public TaskCompletionSource<IReadOnlyDictionary<string, string>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>A read connection with its statements prepared.</summary>

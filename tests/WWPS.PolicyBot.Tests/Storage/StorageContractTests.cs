@@ -125,6 +125,39 @@ public abstract class StorageContractTests
         Assert.Equal(["lost", "won"], outcomes.Order());
     }
 
+    [Fact]
+    public async Task TurnsWritingAtOnceSucceedOrFailEachOnTheirOwn()
+    {
+        // Writes that arrive together may be committed together; a turn that lost its ETag check must fail alone, with
+        // none of its keys kept, and every other turn's write must land.
+        var storage = await CreateAsync();
+        var stale = (await storage.WriteAsync(Change("shared", "0"), default))["shared"];
+        await storage.WriteAsync(Change("shared", "1", stale), default);
+
+        var writes = Enumerable.Range(0, 120).Select(i => i % 10 == 0
+            ? new Dictionary<string, StoreItem> { [$"lost{i}"] = Item("1"), ["shared"] = Item("2", stale) }
+            : Change($"won{i}", i.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .ToList();
+        var outcomes = await Task.WhenAll(writes.Select(w => Task.Run(async () =>
+        {
+            try
+            {
+                return (await storage.WriteAsync(w, default)).Count == 1 ? "won" : "odd";
+            }
+            catch (StorageConcurrencyException ex) when (ex.Key == "shared")
+            {
+                return "lost";
+            }
+        })));
+
+        Assert.Equal(12, outcomes.Count(o => o == "lost"));
+        Assert.Equal(108, outcomes.Count(o => o == "won"));
+        var read = await storage.ReadAsync([.. writes.SelectMany(w => w.Keys).Distinct()], default);
+        Assert.Equal(1, read["shared"].Value.GetInt32());
+        Assert.DoesNotContain(read.Keys, k => k.StartsWith("lost", StringComparison.Ordinal));
+        Assert.Equal(108, read.Keys.Count(k => k.StartsWith("won", StringComparison.Ordinal)));
+    }
+
     internal static Dictionary<string, StoreItem> Change(string key, string json, string? etag = null) => new() { [key] = Item(json, etag) };
 
     internal static StoreItem Item(string json, string? etag = null)
