@@ -25,39 +25,47 @@ internal static class PolicyCards
     public static Activity Answer(PolicyAnswer answer, bool followingOn, string helpful, string notHelpful, string askAnother, string contact)
     {
         ArgumentNullException.ThrowIfNull(answer);
-        var card = new AdaptiveCard();
+        const string Note = "Following on from your earlier question:";
         var text = new StringBuilder();
         if (followingOn)
         {
-            const string Note = "Following on from your earlier question:";
-            card.Text(Note, subtle: true);
             text.Append(Note).Append("\n\n");
         }
 
-        card.Text(answer.Answer, bold: true);
         text.Append(answer.Answer);
         foreach (var citation in answer.Citations)
         {
-            var heading = ClauseHeading(citation.Title, citation.Clause);
-            card.Quote(heading, citation.Text);
             text.Append("\n\n**").Append(citation.Title).Append("** [").Append(citation.Clause).Append("]\n> ").Append(citation.Text);
         }
 
-        card.Text(HelpfulQuestion)
-            .InlineButtons(CardButton.Submit("Yes", helpful), CardButton.Submit("No", notHelpful))
-            .Buttons(CardButton.Submit(askAnother, askAnother), CardButton.Submit(contact, contact));
         text.Append("\n\n").Append(HelpfulQuestion).Append(" (yes / no) · ").Append(askAnother).Append(" · ").Append(contact);
-        return WithPolicyOnlyCard(text.ToString(), card);
+        return WithPolicyOnlyCard(text.ToString(), () =>
+        {
+            var card = new AdaptiveCard();
+            if (followingOn)
+            {
+                card.Text(Note, subtle: true);
+            }
+
+            card.Text(answer.Answer, bold: true);
+            foreach (var citation in answer.Citations)
+            {
+                card.Quote(ClauseHeading(citation.Title, citation.Clause), citation.Text);
+            }
+
+            return card.Text(HelpfulQuestion)
+                .InlineButtons(CardButton.Submit("Yes", helpful), CardButton.Submit("No", notHelpful))
+                .Buttons(CardButton.Submit(askAnother, askAnother), CardButton.Submit(contact, contact));
+        });
     }
 
     /// <summary>The policy does not cover the question: say so plainly and put a person one click away.</summary>
     public static Activity Abstain(PolicyAnswer answer, string askAnother, string contact)
     {
         ArgumentNullException.ThrowIfNull(answer);
-        var card = new AdaptiveCard()
+        return WithPolicyOnlyCard($"{answer.Answer}\n\n{contact} · {askAnother}", () => new AdaptiveCard()
             .Text(answer.Answer, bold: true)
-            .Buttons(CardButton.Submit(contact, contact), CardButton.Submit(askAnother, askAnother));
-        return WithPolicyOnlyCard($"{answer.Answer}\n\n{contact} · {askAnother}", card);
+            .Buttons(CardButton.Submit(contact, contact), CardButton.Submit(askAnother, askAnother)));
     }
 
     /// <summary>
@@ -186,11 +194,11 @@ internal static class PolicyCards
     private static string Problem(DraftFinding finding) =>
         finding.Span is { Text.Length: > 0 and <= 60 } span ? $"\"{span.Text}\": {finding.Message}" : finding.Message;
 
-    private static Activity WithPolicyOnlyCard(string text, AdaptiveCard card)
+    private static Activity WithPolicyOnlyCard(string text, Func<AdaptiveCard> build)
     {
         if (!PolicyOnlyCards.TryGetValue(text, out var attachment))
         {
-            attachment = card.ToAttachment(text);
+            attachment = build().ToAttachment(text);
             if (PolicyOnlyCards.Count < MaxCachedCards)
             {
                 PolicyOnlyCards.TryAdd(text, attachment);
