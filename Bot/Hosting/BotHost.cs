@@ -3,6 +3,8 @@ using WWPS.PolicyBot.DirectLine;
 using WWPS.PolicyBot.Cli;
 using WWPS.PolicyBot.Cognitive;
 using WWPS.PolicyBot.Dialogs.Bot;
+using WWPS.PolicyBot.Dialogs.Escalations;
+using WWPS.PolicyBot.Escalations;
 using WWPS.PolicyBot.Protocol;
 using WWPS.PolicyBot.Storage;
 
@@ -37,7 +39,8 @@ internal static class BotHost
 
         builder.Services.AddSingleton(conversationState);
         builder.Services.AddSingleton(userState);
-        builder.Services.AddSingleton<IBot>(PolicyBotApplication.Create(cognitive, conversationState, userState));
+        await builder.Services.AddEscalationsAsync(configuration, storage, cognitive, time, cancellationToken).ConfigureAwait(false);
+        builder.Services.AddSingleton<IBot>(sp => PolicyBotApplication.Create(cognitive, conversationState, userState, sp.GetRequiredService<EscalationService>()));
         builder.Services.AddBotFrameworkChannel(configuration);
         builder.Services.AddDirectLine(configuration);
 
@@ -69,6 +72,7 @@ internal static class BotHost
         });
 
         app.MapBotFramework();
+        app.MapProactiveChannels();
 
         return app;
     }

@@ -173,3 +173,14 @@ public static class EscalationText
 
     public static EscalationRole Other(EscalationRole role) => role == EscalationRole.Manager ? EscalationRole.Chair : EscalationRole.Manager;
 }
+
+public static class EscalationListExtensions
+{
+    /// <summary>The first (for lists: the newest) or null.</summary>
+    public static T? FirstOrNull<T>(this IReadOnlyList<T> list)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        return list.Count > 0 ? list[0] : null;
+    }
+}
