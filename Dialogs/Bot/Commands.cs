@@ -85,10 +85,10 @@ internal static partial class Commands
         return cleaned.Length > 0 && !PostDetector.IsQuestion(cleaned) && ConcernTone().IsMatch(cleaned);
     }
 
-    [GeneratedRegex(@"^(?:(?:i|we)\s+(?:need|want|would like|'d like|wish)\s+to\s+|can\s+i\s+|please\s+(?:let\s+me\s+)?)?(?:talk|speak|chat)\s+(?:to|with)\s+(?:the\s+)?(?<role>manager|chair(?:man|woman|person)?)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:(?:i|we)\s+(?:need|want|would like|'d like|wish)\s+to\s+|can\s+i\s+|please\s+(?:let\s+me\s+)?)?(?:talk|speak|chat)\s+(?:to|with)\s+(?:the\s+)?(?<role>manager|chair(?:man|woman|person)?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AskForRole();
 
-    [GeneratedRegex(@"(?:i'm|i am|we're|we are|i feel|i was|we were)\s+(?:really\s+|very\s+|quite\s+|so\s+)?(?:worried|concerned|upset|unhappy|not happy|angry|annoyed|uncomfortable|distressed)|(?:i want to|i'd like to|i wish to)\s+(?:complain|report)|complaint about|concern about", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?:i'm|i am|we're|we are|i feel|i was|we were)\s+(?:really\s+|very\s+|quite\s+|so\s+)?(?:worried|concerned|upset|unhappy|not happy|angry|annoyed|uncomfortable|distressed)\b|\b(?:i want to|i'd like to|i wish to)\s+(?:complain|report)\b|\bcomplaint about\b|\bconcern about\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ConcernTone();
 
     public static bool IsCheck(string? text) => CheckWords.Contains(Clean(text)) || CheckWords.Contains(Clean(text) + "?");
