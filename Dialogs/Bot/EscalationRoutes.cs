@@ -32,6 +32,7 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
         var activity = turnContext.Activity;
         var text = activity.Text?.Trim() ?? string.Empty;
         var party = PartyId.From(activity);
+        var role = await NoteStaffAsync(turnContext, cancellationToken).ConfigureAwait(false);
         if (WhoAmIWords.Contains(text))
         {
             await turnContext.SendActivityAsync(WhoAmI(activity), cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -43,9 +44,9 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
             return false;
         }
 
-        if (service.Options.RoleOf(party) is { } role)
+        if (role is not null)
         {
-            return await HandleStaffAsync(turnContext, role, text, cancellationToken).ConfigureAwait(false);
+            return await HandleStaffAsync(turnContext, role.Value, text, cancellationToken).ConfigureAwait(false);
         }
 
         return await HandleUserAsync(turnContext, party, text, cancellationToken).ConfigureAwait(false);
@@ -89,14 +90,26 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
         }
     }
 
+    /// <summary>
+    /// When the Manager or the Chair writes to the bot (or opens a chat with it), that chat is where new concerns reach
+    /// them: keep it, and deliver at once anything that could not reach them before. Null for everyone else.
+    /// </summary>
+    public async Task<EscalationRole?> NoteStaffAsync(ITurnContext turnContext, CancellationToken cancellationToken)
+    {
+        if (service is not { Options.IsEnabled: true } || service.Options.RoleOf(PartyId.From(turnContext.Activity)) is not { } role)
+        {
+            return null;
+        }
+
+        await service.Store.SetContactAsync(role, turnContext.Activity.GetConversationReference(), cancellationToken).ConfigureAwait(false);
+        await service.RetryChatNowAsync(role, cancellationToken).ConfigureAwait(false);
+        return role;
+    }
+
     private async Task<bool> HandleStaffAsync(ITurnContext turnContext, EscalationRole role, string text, CancellationToken cancellationToken)
     {
         var svc = service!;
         var actor = EscalationAccess.StaffActor(role);
-
-        // Their chat is where new concerns reach them: keep the latest, and deliver anything that could not reach them before.
-        await svc.Store.SetContactAsync(role, turnContext.Activity.GetConversationReference(), cancellationToken).ConfigureAwait(false);
-        await svc.RetryChatNowAsync(role, cancellationToken).ConfigureAwait(false);
 
         if (ListWords.Contains(text))
         {
@@ -226,20 +239,28 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
             return true;
         }
 
-        var accepted = (await svc.Store.ListAsync(new EscalationFilter(User: party, Statuses: [EscalationStatus.Accepted]), cancellationToken).ConfigureAwait(false)).FirstOrNull();
-        if (accepted is null)
+        var open = (await svc.Store.ListAsync(new EscalationFilter(User: party, Statuses: EscalationFilter.Open), cancellationToken).ConfigureAwait(false)).FirstOrNull();
+        if (open is null)
         {
             return false;
         }
 
-        // They may be writing from a new conversation (a new Web Chat tab, or after the bot restarted): replies go there now.
+        // They may be writing from a new conversation (a new Web Chat tab, or after the bot restarted): news of their
+        // concern (accepted, replies, closed) goes there from now on.
         var reference = turnContext.Activity.GetConversationReference();
-        if (reference.Conversation?.Id != accepted.UserReference.Conversation?.Id)
+        if (reference.Conversation?.Id != open.UserReference.Conversation?.Id)
         {
-            await svc.Store.UpdateUserReferenceAsync(accepted.Id, reference, cancellationToken).ConfigureAwait(false);
-            accepted = accepted with { UserReference = reference };
+            await svc.Store.UpdateUserReferenceAsync(open.Id, reference, cancellationToken).ConfigureAwait(false);
+            open = open with { UserReference = reference };
         }
 
+        if (open.Status != EscalationStatus.Accepted)
+        {
+            // Waiting: the bot answers as usual meanwhile.
+            return false;
+        }
+
+        var accepted = open;
         if (text.Length == 0)
         {
             await SayAsync(turnContext, $"I can only pass on words while you're talking with {svc.Options.Person(accepted.Role).Title}.", cancellationToken).ConfigureAwait(false);

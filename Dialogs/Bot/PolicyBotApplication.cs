@@ -33,7 +33,11 @@ public static class PolicyBotApplication
         var escalationRoutes = new EscalationRoutes(escalations);
 
         // One welcome per join, however many joined at once: a group chat should not get the same greeting five times.
-        app.OnMembersAdded((turnContext, _, cancellationToken) => turnContext.SendActivityAsync(MainDialog.Welcome(services), cancellationToken));
+        app.OnMembersAdded(async (turnContext, _, cancellationToken) =>
+        {
+            await escalationRoutes.NoteStaffAsync(turnContext, cancellationToken).ConfigureAwait(false);
+            await turnContext.SendActivityAsync(MainDialog.Welcome(services), cancellationToken).ConfigureAwait(false);
+        });
 
         app.OnMessage(async (turnContext, cancellationToken) =>
         {
