@@ -106,6 +106,35 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
         return role;
     }
 
+    /// <summary>
+    /// A user with an open escalation may be writing from a new conversation (a new Web Chat tab, or after the bot
+    /// restarted): news of their concern (accepted, replies, closed) goes there from now on. Returns that escalation.
+    /// </summary>
+    public async Task<Escalation?> FollowUserAsync(ITurnContext turnContext, PartyId party, CancellationToken cancellationToken)
+    {
+        var open = (await service!.Store.ListAsync(new EscalationFilter(User: party, Statuses: EscalationFilter.Open), cancellationToken).ConfigureAwait(false))
+            .FirstOrNull();
+        var reference = turnContext.Activity.GetConversationReference();
+        if (open is not null && reference.Conversation?.Id != open.UserReference.Conversation?.Id)
+        {
+            await service.Store.UpdateUserReferenceAsync(open.Id, reference, cancellationToken).ConfigureAwait(false);
+            open = open with { UserReference = reference };
+        }
+
+        return open;
+    }
+
+    /// <summary>Someone opened a chat with the bot: keep where to reach them if they are staff or have an open escalation.</summary>
+    public async Task NoteArrivalAsync(ITurnContext turnContext, CancellationToken cancellationToken)
+    {
+        if (await NoteStaffAsync(turnContext, cancellationToken).ConfigureAwait(false) is null
+            && service is { Options.IsEnabled: true }
+            && PartyId.From(turnContext.Activity) is { } party)
+        {
+            await FollowUserAsync(turnContext, party, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private async Task<bool> HandleStaffAsync(ITurnContext turnContext, EscalationRole role, string text, CancellationToken cancellationToken)
     {
         var svc = service!;
@@ -205,6 +234,7 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
     {
         var svc = service!;
         var actor = EscalationAccess.UserActor(party);
+        var open = await FollowUserAsync(turnContext, party, cancellationToken).ConfigureAwait(false);
         if (MineWords.Contains(text))
         {
             var mine = await svc.Store.ListAsync(new EscalationFilter(User: party), cancellationToken).ConfigureAwait(false);
@@ -239,28 +269,12 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
             return true;
         }
 
-        var open = (await svc.Store.ListAsync(new EscalationFilter(User: party, Statuses: EscalationFilter.Open), cancellationToken).ConfigureAwait(false)).FirstOrNull();
-        if (open is null)
+        if (open is not { Status: EscalationStatus.Accepted } accepted)
         {
+            // None, or waiting: the bot answers as usual meanwhile.
             return false;
         }
 
-        // They may be writing from a new conversation (a new Web Chat tab, or after the bot restarted): news of their
-        // concern (accepted, replies, closed) goes there from now on.
-        var reference = turnContext.Activity.GetConversationReference();
-        if (reference.Conversation?.Id != open.UserReference.Conversation?.Id)
-        {
-            await svc.Store.UpdateUserReferenceAsync(open.Id, reference, cancellationToken).ConfigureAwait(false);
-            open = open with { UserReference = reference };
-        }
-
-        if (open.Status != EscalationStatus.Accepted)
-        {
-            // Waiting: the bot answers as usual meanwhile.
-            return false;
-        }
-
-        var accepted = open;
         if (text.Length == 0)
         {
             await SayAsync(turnContext, $"I can only pass on words while you're talking with {svc.Options.Person(accepted.Role).Title}.", cancellationToken).ConfigureAwait(false);

@@ -35,7 +35,7 @@ public static class PolicyBotApplication
         // One welcome per join, however many joined at once: a group chat should not get the same greeting five times.
         app.OnMembersAdded(async (turnContext, _, cancellationToken) =>
         {
-            await escalationRoutes.NoteStaffAsync(turnContext, cancellationToken).ConfigureAwait(false);
+            await escalationRoutes.NoteArrivalAsync(turnContext, cancellationToken).ConfigureAwait(false);
             await turnContext.SendActivityAsync(MainDialog.Welcome(services), cancellationToken).ConfigureAwait(false);
         });
 
