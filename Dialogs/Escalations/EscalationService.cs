@@ -53,7 +53,7 @@ public sealed partial class EscalationService(
     IEscalationMailer mailer,
     PolicyMetadata policy,
     TimeProvider time,
-    ILogger<EscalationService> logger)
+    ILogger logger)
 {
     public IEscalationStore Store => store;
 

@@ -81,11 +81,12 @@ internal sealed class EscalationWorld
         "en-GB");
 
     /// <param name="options">The default: both people configured, 4 hours to accept, 3 notification attempts a minute apart.</param>
-    public static async Task<EscalationWorld> CreateAsync(TestAdapter adapter, IEscalationStore store, ManualTimeProvider time, EscalationOptions? options = null)
+    public static async Task<EscalationWorld> CreateAsync(
+        TestAdapter adapter, IEscalationStore store, ManualTimeProvider time, EscalationOptions? options = null, Microsoft.Extensions.Logging.ILogger? logger = null, IEscalationMailer? mailer = null)
     {
         var messenger = new TestMessenger(adapter);
         var service = new EscalationService(
-            store, options ?? Options, messenger, NoEscalationMailer.Instance, TestBot.Services.Policy.Metadata, time, NullLogger<EscalationService>.Instance);
+            store, options ?? Options, messenger, mailer ?? NoEscalationMailer.Instance, TestBot.Services.Policy.Metadata, time, logger ?? NullLogger.Instance);
         var manager = Reference("manager1", "Jane Smith", "conversation-manager");
         var chair = Reference("chair1", "Sam Brown", "conversation-chair");
 
