@@ -207,7 +207,7 @@ internal sealed partial class EscalationDialog : ComponentDialog
             summary,
             PartyId.From(activity)!,
             activity.From?.Name,
-            activity.GetConversationReference(),
+            EscalationRoutes.ProactiveReference(activity),
             _escalations.DeadlineFor(now));
         var result = await _escalations.RaiseAsync(request, cancellationToken).ConfigureAwait(false);
         var escalation = result.Escalation;

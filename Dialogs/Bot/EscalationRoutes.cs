@@ -101,7 +101,7 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
             return null;
         }
 
-        await service.Store.SetContactAsync(role, turnContext.Activity.GetConversationReference(), cancellationToken).ConfigureAwait(false);
+        await service.Store.SetContactAsync(role, ProactiveReference(turnContext.Activity), cancellationToken).ConfigureAwait(false);
         await service.RetryChatNowAsync(role, cancellationToken).ConfigureAwait(false);
         return role;
     }
@@ -114,7 +114,7 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
     {
         var open = (await service!.Store.ListAsync(new EscalationFilter(User: party, Statuses: EscalationFilter.Open), cancellationToken).ConfigureAwait(false))
             .FirstOrNull();
-        var reference = turnContext.Activity.GetConversationReference();
+        var reference = ProactiveReference(turnContext.Activity);
         if (open is not null && reference.Conversation?.Id != open.UserReference.Conversation?.Id)
         {
             await service.Store.UpdateUserReferenceAsync(open.Id, reference, cancellationToken).ConfigureAwait(false);
@@ -310,6 +310,12 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
 
         return sb.ToString();
     }
+
+    /// <summary>
+    /// Where to write later: the conversation, not the message it was taken from. A notification that replied to an
+    /// old message would be threaded under it in a Teams channel, out of sight.
+    /// </summary>
+    internal static ConversationReference ProactiveReference(Activity activity) => activity.GetConversationReference() with { ActivityId = null };
 
     private static string WhoAmI(Activity activity) =>
         $"Your chat identity here: channel \"{activity.ChannelId}\", user id \"{activity.From?.Id}\". " +

@@ -1,4 +1,5 @@
 using WWPS.PolicyBot.Dialogs.Escalations;
+using WWPS.PolicyBot.Tests.BotFramework;
 using WWPS.PolicyBot.Tests.DirectLine;
 using WWPS.PolicyBot.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -72,5 +73,39 @@ public sealed class EscalationEndToEndTests
         var audit = await store.GetAuditAsync(1, default);
         Assert.Contains(audit, a => a.Actor == "manager" && a.Action == AuditActions.Accepted);
         Assert.Contains(audit, a => a.Actor == "user:directline:dl_other" && a.Action == AuditActions.Denied);
+    }
+
+    [Fact]
+    public async Task AManagerInTeamsIsToldAndAnswersThroughTheBotConnector()
+    {
+        await using var connector = await FakeConnector.StartAsync();
+        await using var bot = await RunningBot.StartAsync(Settings(("Escalation:Manager:ChannelId", "msteams"), ("Escalation:Manager:UserId", "user-1")));
+        var messages = new Uri("api/messages", UriKind.Relative);
+
+        // The Manager writes to the bot in Teams once: that is where her notifications go.
+        using (var hello = await bot.Client.PostAsync(messages, Activities.Json(Activities.Message("t1", connector.BaseAddress, "escalations"))))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, hello.StatusCode);
+        }
+
+        Assert.Equal("Nothing is waiting for you.", (await connector.NextMessageAsync()).Activity.GetProperty("text").GetString());
+
+        var parent = await new DirectLineClient(bot.Client).StartAsync("dl_parent", "Pat");
+        await parent.ReadNewAsync();
+        await parent.SayAndReadAsync("talk to the manager");
+        await parent.SayAndReadAsync("A parent posted the pick-up code.");
+        Assert.StartsWith("Sent to the Manager (Jane Smith) (#1)", Assert.Single(await parent.SayAndReadAsync("Send")), StringComparison.Ordinal);
+
+        var notification = await connector.NextMessageAsync();
+        Assert.Equal("/v3/conversations/a%3A1%3Bconv%40thread/activities", notification.Path);
+        Assert.StartsWith("New concern #1 from Pat", notification.Activity.GetProperty("text").GetString(), StringComparison.Ordinal);
+
+        using (var accept = await bot.Client.PostAsync(messages, Activities.Json(Activities.Message("t2", connector.BaseAddress, "accept 1"))))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, accept.StatusCode);
+        }
+
+        Assert.StartsWith("You've accepted #1", (await connector.NextMessageAsync()).Activity.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("The Manager (Jane Smith) has picked up your concern (#1)", Assert.Single(await parent.ReadNewAsync()), StringComparison.Ordinal);
     }
 }
