@@ -24,6 +24,12 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
         "my concerns", "my concern", "my escalations", "my escalation",
     };
 
+    private static readonly HashSet<string> WithdrawWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "withdraw", "withdraw my concern", "withdraw it", "cancel my concern", "end the conversation", "end conversation", "end chat",
+        "back to the bot",
+    };
+
     private static readonly HashSet<string> WhoAmIWords = new(StringComparer.OrdinalIgnoreCase) { "whoami", "who am i", "who am i?" };
 
     /// <summary>True when the turn was handled here and the dialogs must not run.</summary>
@@ -266,6 +272,16 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
 
             await svc.Store.AuditAsync(id, actor, AuditActions.Viewed, cancellationToken).ConfigureAwait(false);
             await SayAsync(turnContext, await DescribeAsync(escalation, forStaff: false, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        if (open is not null && WithdrawWords.Contains(Commands.Clean(text)))
+        {
+            var withdrawn = await svc.WithdrawAsync(open.Id, cancellationToken).ConfigureAwait(false);
+            await SayAsync(turnContext, withdrawn is null
+                ? $"Your concern ({Number(open.Id)}) is already {Status(open)}."
+                : $"OK, I've withdrawn your concern ({Number(open.Id)}) and told {svc.Options.Person(open.Role).Title}. I'm back: ask me anything about the policy.",
+                cancellationToken).ConfigureAwait(false);
             return true;
         }
 

@@ -107,6 +107,28 @@ public sealed partial class EscalationService(
         return closed;
     }
 
+    /// <summary>
+    /// The user takes their concern back (waiting or accepted → closed): the person is told, and the bot answers the
+    /// user again. Null when it was not open.
+    /// </summary>
+    public async Task<Escalation?> WithdrawAsync(long id, CancellationToken cancellationToken)
+    {
+        var escalation = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (escalation is null)
+        {
+            return null;
+        }
+
+        var closed = await store.CloseAsync(id, EscalationAccess.UserActor(escalation.User), cancellationToken).ConfigureAwait(false);
+        if (closed is not null)
+        {
+            var contact = await store.GetContactAsync(closed.Role, cancellationToken).ConfigureAwait(false);
+            await DeliverAsync(closed, contact, Words.Withdrawn(closed), cancellationToken).ConfigureAwait(false);
+        }
+
+        return closed;
+    }
+
     /// <summary>The user's message, stored and passed to the person labelled with who sent it. False when it could not be delivered.</summary>
     public async Task<bool> RelayFromUserAsync(Escalation escalation, string text, CancellationToken cancellationToken)
     {
@@ -135,6 +157,8 @@ public sealed partial class EscalationService(
         {
             TimedOut(logger, timedOut.Id);
             await TellUserAsync(timedOut, Words.TimedOut(timedOut, options, policy), cancellationToken).ConfigureAwait(false);
+            var contact = await store.GetContactAsync(timedOut.Role, cancellationToken).ConfigureAwait(false);
+            await DeliverAsync(timedOut, contact, Words.TimedOutForStaff(timedOut), cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var due in await store.DueNotificationsAsync(now, cancellationToken).ConfigureAwait(false))
@@ -292,6 +316,11 @@ public sealed partial class EscalationService(
         public static string TimedOut(Escalation e, EscalationOptions options, PolicyMetadata policy) =>
             $"Sorry: nobody has been able to pick up your concern ({Number(e)}) in time, so I've closed it. " +
             $"Please contact {options.Person(e.Role).Title} through the preschool{Contacts(policy)}.";
+
+        public static string TimedOutForStaff(Escalation e) =>
+            $"{Number(e)} from {UserName(e)} timed out before anyone accepted it. I've given them the preschool's contacts.";
+
+        public static string Withdrawn(Escalation e) => $"{UserName(e)} has withdrawn {Number(e)}. It's closed; nothing more will reach you about it.";
 
         public static string CouldNotNotify(Escalation e, EscalationOptions options, PolicyMetadata policy, NotificationChannel channel) =>
             $"I'm sorry: I still couldn't reach {options.Person(e.Role).Title} {(channel == NotificationChannel.Chat ? "in their chat with me" : "by email")} " +
