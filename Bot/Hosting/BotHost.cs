@@ -53,6 +53,7 @@ internal static class BotHost
         }
 
         HostLog.Started(app.Logger, cognitive.Policy.Metadata.Title, cognitive.Policy.Clauses.Count, cognitive.Backend, storage.GetType().Name);
+        HostLog.Escalation(app.Logger, app.Services.GetRequiredService<EscalationOptions>().IsEnabled ? "on" : "off (set Escalation:Manager and Escalation:Chair)");
 
         app.UseDefaultFiles();
         app.UseStaticFiles();
@@ -101,4 +102,7 @@ internal static partial class HostLog
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "Policy: {Title} ({Clauses} clauses); text analysis: {Backend}; state: {Storage}")]
     public static partial void Started(ILogger logger, string title, int clauses, string backend, string storage);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Escalation to the Manager or the Chair: {State}")]
+    public static partial void Escalation(ILogger logger, string state);
 }
