@@ -3,6 +3,8 @@ using WWPS.PolicyBot.DirectLine;
 using WWPS.PolicyBot.Cli;
 using WWPS.PolicyBot.Cognitive;
 using WWPS.PolicyBot.Dialogs.Bot;
+using WWPS.PolicyBot.Dialogs.Escalations;
+using WWPS.PolicyBot.Escalations;
 using WWPS.PolicyBot.Protocol;
 using WWPS.PolicyBot.Slack;
 using WWPS.PolicyBot.Storage;
@@ -38,7 +40,8 @@ internal static class BotHost
 
         builder.Services.AddSingleton(conversationState);
         builder.Services.AddSingleton(userState);
-        builder.Services.AddSingleton<IBot>(PolicyBotApplication.Create(cognitive, conversationState, userState));
+        await builder.Services.AddEscalationsAsync(configuration, storage, cognitive, time, cancellationToken).ConfigureAwait(false);
+        builder.Services.AddSingleton<IBot>(sp => PolicyBotApplication.Create(cognitive, conversationState, userState, sp.GetRequiredService<EscalationService>()));
         builder.Services.AddBotFrameworkChannel(configuration);
         builder.Services.AddDirectLine(configuration);
         builder.Services.AddSlack(configuration);
@@ -52,6 +55,7 @@ internal static class BotHost
         }
 
         HostLog.Started(app.Logger, cognitive.Policy.Metadata.Title, cognitive.Policy.Clauses.Count, cognitive.Backend, storage.GetType().Name);
+        HostLog.Escalation(app.Logger, app.Services.GetRequiredService<EscalationOptions>().IsEnabled ? "on" : "off (set Escalation:Manager and Escalation:Chair)");
 
         app.UseDefaultFiles();
         app.UseStaticFiles();
@@ -72,6 +76,7 @@ internal static class BotHost
 
         app.MapBotFramework();
         app.MapSlack();
+        app.MapProactiveChannels();
 
         return app;
     }
@@ -100,4 +105,7 @@ internal static partial class HostLog
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "Policy: {Title} ({Clauses} clauses); text analysis: {Backend}; state: {Storage}")]
     public static partial void Started(ILogger logger, string title, int clauses, string backend, string storage);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Escalation to the Manager or the Chair: {State}")]
+    public static partial void Escalation(ILogger logger, string state);
 }

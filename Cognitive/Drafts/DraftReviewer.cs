@@ -75,6 +75,22 @@ public sealed class DraftReviewer
         return [.. drafts.Zip(analyses, Review)];
     }
 
+    /// <summary>
+    /// <paramref name="text"/> with personal data replaced by placeholders ([NAME], [PHONE]…), the preschool's own
+    /// published contacts left as they are; what an escalation summary passes on unless its writer keeps the details.
+    /// </summary>
+    public async Task<string> RedactAsync(string text, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return text;
+        }
+
+        var analysis = (await _analyzer.AnalyzeAsync([text], cancellationToken).ConfigureAwait(false))[0];
+        return Redact(text, [.. analysis.Pii.Where(e => !_allowList.IsAllowed(e))]);
+    }
+
     private DraftReview Review(DraftInput draft, TextAnalysis analysis)
     {
         var text = draft.Text;

@@ -13,10 +13,18 @@ internal sealed record ConversationMemory
 
     public List<string> LastClauses { get; set; } = [];
 
+    /// <summary>The last question the policy did not cover, so "Talk to the Manager or Chair" can pass it on.</summary>
+    public string? LastUnanswered { get; set; }
+
+    /// <summary>What the last "don't post this" check found (the findings, never the draft), for the same offer.</summary>
+    public string? LastDraftFindings { get; set; }
+
     public void Forget()
     {
         LastQuestion = null;
         LastClauses = [];
+        LastUnanswered = null;
+        LastDraftFindings = null;
     }
 }
 
@@ -48,6 +56,28 @@ internal sealed record DraftValues
     public int? PreviousProblems { get; set; }
 }
 
+/// <summary>
+/// An escalation being put together. The concern's words stay in conversation state only until it is sent or dropped
+/// (and expire with it); roles are stored by name ("manager", "chair").
+/// </summary>
+internal sealed record EscalationValues
+{
+    public string Source { get; set; } = "concern";
+
+    /// <summary>Ask first whether to pass it on (the message only read like a concern).</summary>
+    public bool Offer { get; set; }
+
+    public bool Editing { get; set; }
+
+    public string? Summary { get; set; }
+
+    public string? Requested { get; set; }
+
+    public string? Role { get; set; }
+
+    public bool KeepDetails { get; set; }
+}
+
 internal sealed record MediaInfo(string? ContentType, string? Name)
 {
     public DraftAttachment ToDraftAttachment() => new(ContentType, Name);
@@ -62,4 +92,7 @@ internal sealed record MediaInfo(string? ContentType, string? Name)
 [JsonSerializable(typeof(RouteValues))]
 [JsonSerializable(typeof(QuestionValues))]
 [JsonSerializable(typeof(DraftValues))]
+[JsonSerializable(typeof(EscalationValues))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(HandoffTranscript))]
 internal sealed partial class PolicyBotJsonContext : JsonSerializerContext;

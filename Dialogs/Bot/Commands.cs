@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace WWPS.PolicyBot.Dialogs.Bot;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace WWPS.PolicyBot.Dialogs.Bot;
 /// ("Yes") because the words it posts are not ("Yes, that helped"): a stray click on an old card still means
 /// something on its own.
 /// </summary>
-internal static class Commands
+internal static partial class Commands
 {
     public const string AskAnother = "Ask another";
     public const string AskQuestion = "Ask a question";
@@ -53,7 +55,41 @@ internal static class Commands
 
     public static bool IsAsk(string? text) => AskWords.Contains(Clean(text));
 
-    public static bool IsContact(string? text) => ContactWords.Contains(Clean(text));
+    private static readonly HashSet<string> ConcernWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "i want to raise a concern", "raise a concern", "i'd like to raise a concern", "i would like to raise a concern", "i have a concern",
+        "i've got a concern", "i want to complain", "i want to make a complaint", "make a complaint", "i have a complaint", "complaint", "concern",
+        "report a concern", "i'd like to make a complaint",
+    };
+
+    public static bool IsContact(string? text) => ContactWords.Contains(Clean(text)) || ConcernWords.Contains(Clean(text)) || AskForRole().IsMatch(Clean(text));
+
+    /// <summary>"I need to talk to the manager about a post" names whom they want; "talk to someone" does not.</summary>
+    public static string? ContactRole(string? text)
+    {
+        var cleaned = Clean(text);
+        return AskForRole().Match(cleaned) is { Success: true } match && !cleaned.Contains(" or ", StringComparison.OrdinalIgnoreCase)
+            ? (match.Groups["role"].Value.StartsWith("chair", StringComparison.OrdinalIgnoreCase) ? "chair" : "manager")
+            : ContactWords.Contains(cleaned) && !cleaned.Contains(" or ", StringComparison.OrdinalIgnoreCase)
+                ? cleaned.Contains("manager", StringComparison.OrdinalIgnoreCase) ? "manager" : cleaned.Contains("chair", StringComparison.OrdinalIgnoreCase) ? "chair" : null
+                : null;
+    }
+
+    /// <summary>
+    /// A message that reads like a worry or a complaint rather than a question or a post ("I'm upset that…"): the bot
+    /// offers to pass it on. Questions ("what if I'm worried about…?") are answered instead.
+    /// </summary>
+    public static bool ReadsLikeConcern(string? text)
+    {
+        var cleaned = Clean(text);
+        return cleaned.Length > 0 && !PostDetector.IsQuestion(cleaned) && ConcernTone().IsMatch(cleaned);
+    }
+
+    [GeneratedRegex(@"^(?:(?:i|we)\s+(?:need|want|would like|'d like|wish)\s+to\s+|can\s+i\s+|please\s+(?:let\s+me\s+)?)?(?:talk|speak|chat)\s+(?:to|with)\s+(?:the\s+)?(?<role>manager|chair(?:man|woman|person)?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex AskForRole();
+
+    [GeneratedRegex(@"\b(?:i'm|i am|we're|we are|i feel|i was|we were)\s+(?:really\s+|very\s+|quite\s+|so\s+)?(?:worried|concerned|upset|unhappy|not happy|angry|annoyed|uncomfortable|distressed)\b|\b(?:i want to|i'd like to|i wish to)\s+(?:complain|report)\b|\bcomplaint about\b|\bconcern about\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ConcernTone();
 
     public static bool IsCheck(string? text) => CheckWords.Contains(Clean(text)) || CheckWords.Contains(Clean(text) + "?");
 

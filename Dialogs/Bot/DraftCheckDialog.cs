@@ -20,10 +20,13 @@ internal sealed class DraftCheckDialog : ComponentDialog
     private const string DraftPromptId = "draft-text";
 
     private readonly CognitiveServices _services;
+    private readonly StateProperty<ConversationMemory>? _memory;
 
-    public DraftCheckDialog(CognitiveServices services) : base(DialogId)
+    /// <param name="memory">With it, a "don't post this" verdict offers the Manager or the Chair and remembers the findings for them.</param>
+    public DraftCheckDialog(CognitiveServices services, StateProperty<ConversationMemory>? memory = null) : base(DialogId)
     {
         _services = services;
+        _memory = memory;
         AddDialog(new WaterfallDialog<DraftValues>(StepsId, PolicyBotJsonContext.Default.DraftValues, CollectAsync, ReviewAsync, AfterReviewAsync));
         AddDialog(new DraftPrompt(DraftPromptId) { DefaultMaxAttempts = 2 });
     }
@@ -72,8 +75,15 @@ internal sealed class DraftCheckDialog : ComponentDialog
         step.Values.Media = null;
         step.Values.PreviousVerdict = review.Verdict;
         step.Values.PreviousProblems = review.Findings.Count;
+        if (_memory is not null)
+        {
+            var memory = (await _memory.GetAsync(step.Context, () => new ConversationMemory(), cancellationToken).ConfigureAwait(false))!;
+            memory.LastDraftFindings = review.Verdict == DraftVerdicts.DoNotPost ? DraftFindings(review) : null;
+        }
+
         await step.Context.SendActivityAsync(
-            PolicyCards.DraftReview(review, _services.Policy, progress, Commands.CheckAgain, Commands.AskQuestion), cancellationToken).ConfigureAwait(false);
+            PolicyCards.DraftReview(review, _services.Policy, progress, Commands.CheckAgain, Commands.AskQuestion, _memory is null ? null : Commands.Contact),
+            cancellationToken).ConfigureAwait(false);
 
         // Wait without a prompt: "Check again", a revised post pasted straight in, or something for the router.
         return DialogTurnResult.Waiting;
@@ -96,6 +106,11 @@ internal sealed class DraftCheckDialog : ComponentDialog
 
         return step.EndDialogAsync(Reroute.Instance, cancellationToken);
     }
+
+    /// <summary>What an escalation passes on about a draft: the verdict and what was found, never the draft's words.</summary>
+    internal static string DraftFindings(DraftReview review) =>
+        "I checked a draft post and was told not to post it. What the check found:\n" +
+        string.Join('\n', review.Findings.Select(f => $"- {f.Message} [{f.Clause}]").Distinct(StringComparer.Ordinal));
 
     /// <summary>After "Check again": whether the revision fixed things, so the user sees their change counted.</summary>
     internal static string? Progress(string? previousVerdict, int? previousProblems, DraftReview review)

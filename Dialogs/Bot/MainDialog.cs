@@ -1,6 +1,7 @@
 using WWPS.PolicyBot.Cognitive;
 using WWPS.PolicyBot.Dialogs.Cards;
 using WWPS.PolicyBot.Dialogs.Engine;
+using WWPS.PolicyBot.Dialogs.Escalations;
 using WWPS.PolicyBot.Protocol;
 
 namespace WWPS.PolicyBot.Dialogs.Bot;
@@ -22,14 +23,21 @@ internal sealed class MainDialog : InterruptibleDialog
 
     private readonly CognitiveServices _services;
     private readonly StateProperty<ConversationMemory> _memory;
+    private readonly EscalationService? _escalations;
 
-    public MainDialog(CognitiveServices services, StateProperty<ConversationMemory> memory) : base(DialogId)
+    /// <param name="escalations">Null (or with the two people not configured): "talk to the Manager or Chair" gives the preschool's contacts.</param>
+    public MainDialog(CognitiveServices services, StateProperty<ConversationMemory> memory, EscalationService? escalations = null) : base(DialogId)
     {
         _services = services;
         _memory = memory;
+        _escalations = escalations is { Options.IsEnabled: true } ? escalations : null;
         AddDialog(new WaterfallDialog<RouteValues>(RouteId, PolicyBotJsonContext.Default.RouteValues, RouteAsync, AfterAsync));
         AddDialog(new QuestionDialog(services, memory));
-        AddDialog(new DraftCheckDialog(services));
+        AddDialog(new DraftCheckDialog(services, _escalations is null ? null : memory));
+        if (_escalations is not null)
+        {
+            AddDialog(new EscalationDialog(services, _escalations));
+        }
     }
 
     protected override string HelpText => BotText.Help(_services.Policy.Metadata);
@@ -82,7 +90,13 @@ internal sealed class MainDialog : InterruptibleDialog
 
         if (Commands.IsContact(text))
         {
-            return await SayAsync(step, PolicyCards.Contact(_services.Policy, ConcernsClause, Commands.AskQuestion), cancellationToken).ConfigureAwait(false);
+            if (_escalations is null)
+            {
+                return await SayAsync(step, PolicyCards.Contact(_services.Policy, ConcernsClause, Commands.AskQuestion), cancellationToken).ConfigureAwait(false);
+            }
+
+            return await step.BeginDialogAsync(EscalationDialog.DialogId, await EscalationStartAsync(turnContext, text, cancellationToken).ConfigureAwait(false), cancellationToken)
+                .ConfigureAwait(false);
         }
 
         if (Commands.IsAsk(text))
@@ -128,6 +142,11 @@ internal sealed class MainDialog : InterruptibleDialog
             return await SayAsync(step, MessageFactory.Text(BotText.YouAreWelcome), cancellationToken).ConfigureAwait(false);
         }
 
+        if (_escalations is not null && Commands.ReadsLikeConcern(text) && media.Count == 0)
+        {
+            return await step.BeginDialogAsync(EscalationDialog.DialogId, new EscalationValues { Offer = true, Summary = text }, cancellationToken).ConfigureAwait(false);
+        }
+
         if (PostDetector.LooksLikePost(text, media))
         {
             return await step.BeginDialogAsync(DraftCheckDialog.DialogId, new DraftValues { Text = text }, cancellationToken).ConfigureAwait(false);
@@ -153,6 +172,32 @@ internal sealed class MainDialog : InterruptibleDialog
     {
         await step.Context.SendActivityAsync(activity, cancellationToken).ConfigureAwait(false);
         return await step.EndDialogAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Right after a question the policy did not cover, or a "don't post this" check, that is what gets passed on
+    /// (the user still sees it and can edit it); otherwise the escalation asks what it is about.
+    /// </summary>
+    private async Task<EscalationValues> EscalationStartAsync(ITurnContext turnContext, string text, CancellationToken cancellationToken)
+    {
+        var memory = await _memory.GetAsync(turnContext, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var values = new EscalationValues { Requested = Commands.ContactRole(text) };
+        if (memory?.LastUnanswered is { } question)
+        {
+            values = values with { Source = "question", Summary = $"A question the policy doesn't answer: \"{question}\"" };
+        }
+        else if (memory?.LastDraftFindings is { } findings)
+        {
+            values = values with { Source = "draft", Summary = findings };
+        }
+
+        if (memory is not null)
+        {
+            memory.LastUnanswered = null;
+            memory.LastDraftFindings = null;
+        }
+
+        return values;
     }
 
     private async Task ForgetAsync(ITurnContext turnContext, CancellationToken cancellationToken)

@@ -55,6 +55,7 @@ internal sealed class QuestionDialog : ComponentDialog
         var result = FollowUps.Answer(_services.Answerer, question, memory.LastQuestion, memory.LastClauses);
         memory.LastQuestion = result.Remember;
         memory.LastClauses = result.Remember is null ? [] : [.. result.Answer.Citations.Select(c => c.Clause)];
+        memory.LastUnanswered = result.Answer.Abstained ? question : null;
 
         if (result.Answer.Abstained)
         {

@@ -120,7 +120,7 @@ internal static class PolicyCards
     /// A draft's check: the verdict, each problem under the clause it breaks (quoted once per clause), the redacted
     /// version when anything was taken out, and the suggested rewrite when the post can be saved.
     /// </summary>
-    public static Activity DraftReview(DraftReview review, PolicyDocument policy, string? progress, string checkAgain, string askQuestion)
+    public static Activity DraftReview(DraftReview review, PolicyDocument policy, string? progress, string checkAgain, string askQuestion, string? contact = null)
     {
         ArgumentNullException.ThrowIfNull(review);
         ArgumentNullException.ThrowIfNull(policy);
@@ -174,6 +174,14 @@ internal static class PolicyCards
         {
             card.Text(notice, subtle: true);
             text.Append("\n\n").Append(notice);
+        }
+
+        // After "don't post this", the person it is about may need to hear of it: offer the Manager or the Chair.
+        if (contact is not null && review.Verdict == DraftVerdicts.DoNotPost)
+        {
+            card.Buttons(CardButton.Submit(checkAgain, checkAgain), CardButton.Submit(askQuestion, askQuestion), CardButton.Submit(contact, contact));
+            text.Append("\n\n").Append(checkAgain).Append(" · ").Append(askQuestion).Append(" · ").Append(contact);
+            return WithCard(text.ToString(), card);
         }
 
         card.Buttons(CardButton.Submit(checkAgain, checkAgain), CardButton.Submit(askQuestion, askQuestion));

@@ -37,15 +37,21 @@ internal sealed class DirectLineClient(HttpClient http)
         SendAsync(http, method, path, token, json);
 
     /// <summary>Starts a conversation without a token, as a client of a public page does.</summary>
-    public async Task<Conversation> StartAsync()
+    public Task<Conversation> StartAsync() => StartAsync("dl_parent", "Parent");
+
+    /// <summary>Starts a conversation as a given user (Web Chat's <c>userID</c> and <c>username</c>).</summary>
+    public async Task<Conversation> StartAsync(string userId, string userName)
     {
-        var (status, body) = await SendAsync(HttpMethod.Post, "conversations", token: null, json: """{"user":{"id":"dl_parent"}}""");
+        var (status, body) = await SendAsync(HttpMethod.Post, "conversations", token: null,
+            json: JsonSerializer.Serialize(new { user = new { id = userId, name = userName } }));
         Assert.Equal(HttpStatusCode.Created, status);
-        return new Conversation(this, body.GetProperty("conversationId").GetString()!, body.GetProperty("token").GetString()!);
+        return new Conversation(this, body.GetProperty("conversationId").GetString()!, body.GetProperty("token").GetString()!, userId, userName);
     }
 
-    internal sealed class Conversation(DirectLineClient client, string id, string token)
+    internal sealed class Conversation(DirectLineClient client, string id, string token, string userId = "dl_parent", string userName = "Parent")
     {
+        private string? _watermark;
+
         public string Id { get; } = id;
 
         public string Token { get; set; } = token;
@@ -58,7 +64,7 @@ internal sealed class DirectLineClient(HttpClient http)
                 type = "message",
                 text,
                 channelId = "webchat",
-                from = new { id = "dl_parent", name = "Parent", role = "user" },
+                from = new { id = userId, name = userName, role = "user" },
                 locale = "en-GB",
                 textFormat = "plain",
                 channelData = new { clientActivityID = clientActivityId },
@@ -66,6 +72,27 @@ internal sealed class DirectLineClient(HttpClient http)
             var (status, body) = await client.SendAsync(HttpMethod.Post, $"conversations/{Id}/activities", Token, activity);
             Assert.Equal(HttpStatusCode.OK, status);
             return body.GetProperty("id").GetString()!;
+        }
+
+        /// <summary>Sends a message and returns the texts of the bot's messages that arrived since the last call.</summary>
+        public async Task<IReadOnlyList<string>> SayAndReadAsync(string text)
+        {
+            await SayAsync(text, Guid.NewGuid().ToString("N"));
+            return await ReadNewAsync();
+        }
+
+        /// <summary>The texts of the bot's messages since the last read (the user's own echoes left out).</summary>
+        public async Task<IReadOnlyList<string>> ReadNewAsync()
+        {
+            var (activities, watermark) = await PollAsync(_watermark);
+            _watermark = watermark;
+            return
+            [
+                .. activities
+                    .Where(a => a.GetProperty("type").GetString() == "message"
+                        && a.TryGetProperty("from", out var from) && from.TryGetProperty("role", out var role) && role.GetString() == "bot")
+                    .Select(a => a.TryGetProperty("text", out var t) ? t.GetString() ?? string.Empty : string.Empty),
+            ];
         }
 
         public async Task<(IReadOnlyList<JsonElement> Activities, string Watermark)> PollAsync(string? watermark = null)

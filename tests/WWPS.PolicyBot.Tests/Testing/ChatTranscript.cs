@@ -5,7 +5,22 @@ using WWPS.PolicyBot.Protocol;
 namespace WWPS.PolicyBot.Tests.Testing;
 
 /// <summary>One line of a <c>.chat</c> script; see Transcripts/README.md for the format.</summary>
-internal sealed record ChatLine(int LineNumber, ChatLineKind Kind, string Text);
+internal sealed record ChatLine(int LineNumber, ChatLineKind Kind, string Text, string? Party = null);
+
+/// <summary>
+/// The other people in a transcript and the clock, for conversations with more than one party (escalations):
+/// <c>manager: TEXT</c> is said in the Manager's own chat, <c>to manager: TEXT</c> is the next message that chat gets.
+/// </summary>
+internal sealed class TranscriptParties
+{
+    public Dictionary<string, ConversationReference> Parties { get; } = new(StringComparer.Ordinal);
+
+    /// <summary><c>clock: +90m</c> moves the clock on and runs what runs on a timer (timeouts, retries).</summary>
+    public Func<TimeSpan, Task>? Advance { get; init; }
+
+    /// <summary><c>unreachable: manager</c> / <c>reachable: manager</c>: whether messages to that chat get through.</summary>
+    public Action<string, bool>? SetReachable { get; init; }
+}
 
 internal enum ChatLineKind
 {
@@ -17,6 +32,11 @@ internal enum ChatLineKind
     Click,
     Attach,
     Join,
+    PartySays,
+    ToParty,
+    Clock,
+    Reachable,
+    Unreachable,
 }
 
 /// <summary>Parses and runs <c>.chat</c> transcripts against a bot through a <see cref="TestAdapter"/>.</summary>
@@ -48,6 +68,11 @@ internal static class ChatTranscript
                 "click" => ChatLineKind.Click,
                 "attach" => ChatLineKind.Attach,
                 "join" => ChatLineKind.Join,
+                "clock" => ChatLineKind.Clock,
+                "reachable" => ChatLineKind.Reachable,
+                "unreachable" => ChatLineKind.Unreachable,
+                "manager" or "chair" or "other" => ChatLineKind.PartySays,
+                _ when speaker.StartsWith("to ", StringComparison.Ordinal) => ChatLineKind.ToParty,
                 _ => throw new FormatException($"line {number}: expected 'user:', 'bot:', 'actions:', 'card:', 'buttons:', 'click:', 'attach:' or 'join:', got \"{line}\""),
             };
             if (kind is ChatLineKind.Actions or ChatLineKind.Card or ChatLineKind.Buttons
@@ -56,14 +81,22 @@ internal static class ChatTranscript
                 throw new FormatException($"line {number}: '{speaker}:' must follow a 'bot:' line");
             }
 
-            lines.Add(new ChatLine(number, kind, text));
+            var party = kind switch
+            {
+                ChatLineKind.PartySays => speaker,
+                ChatLineKind.ToParty => speaker[3..].Trim(),
+                _ => null,
+            };
+            lines.Add(new ChatLine(number, kind, text, party));
         }
 
         return lines;
     }
 
-    public static async Task RunAsync(string script, TestAdapter adapter, BotCallbackHandler bot, string name = "transcript", CancellationToken cancellationToken = default)
+    public static async Task RunAsync(
+        string script, TestAdapter adapter, BotCallbackHandler bot, string name = "transcript", TranscriptParties? parties = null, CancellationToken cancellationToken = default)
     {
+        var userConversation = adapter.Reference.Conversation!.Id!;
         Activity? lastReply = null;
         Activity? lastCard = null;
         var pendingAttachments = new List<Attachment>();
@@ -98,8 +131,28 @@ internal static class ChatTranscript
                     // What Web Chat sends for Action.Submit: the button's data as value, and no text.
                     await adapter.ProcessAsync(adapter.Stamp(new Activity { Type = ActivityTypes.Message, Value = data }), bot, cancellationToken);
                     break;
+                case ChatLineKind.PartySays:
+                    AssertNoneLeft(adapter, where);
+                    await adapter.ProcessAsAsync(Party(parties, line, where), line.Text, bot, cancellationToken);
+                    break;
+                case ChatLineKind.ToParty:
+                    var conversation = Party(parties, line, where).Conversation!.Id!;
+                    var toParty = adapter.TakeReply(conversation);
+                    Assert.True(toParty is not null, $"{where}: expected {line.Party} to get \"{line.Text}\", but nothing more came to their chat.");
+                    Assert.True(Matches(line.Text, toParty.Text), $"{where}: expected {line.Party} to get \"{line.Text}\"\n  but they got \"{toParty.Text}\"");
+                    break;
+                case ChatLineKind.Clock:
+                    AssertNoneLeft(adapter, where);
+                    Assert.True(parties?.Advance is not null, $"{where}: this transcript runner has no clock to move.");
+                    await parties.Advance(ParseDuration(line.Text, where));
+                    break;
+                case ChatLineKind.Reachable or ChatLineKind.Unreachable:
+                    Assert.True(parties?.SetReachable is not null, $"{where}: this transcript runner cannot make chats unreachable.");
+                    Party(parties, line with { Party = line.Text }, where);
+                    parties.SetReachable(line.Text, line.Kind == ChatLineKind.Reachable);
+                    break;
                 case ChatLineKind.Bot:
-                    lastReply = adapter.TakeReply();
+                    lastReply = adapter.TakeReply(userConversation);
                     Assert.True(lastReply is not null, $"{where}: expected the bot to say \"{line.Text}\", but it said nothing more.");
                     Assert.True(Matches(line.Text, lastReply.Text), $"{where}: expected \"{line.Text}\"\n  but the bot said \"{lastReply.Text}\"");
                     if (AdaptiveCardOf(lastReply) is not null)
@@ -224,6 +277,27 @@ internal static class ChatTranscript
     {
         var extra = adapter.TakeReply();
         Assert.True(extra is null, $"{where}: the bot also said \"{extra?.Text}\", which the transcript does not expect.");
+    }
+
+    private static ConversationReference Party(TranscriptParties? parties, ChatLine line, string where)
+    {
+        Assert.True(parties is not null && parties.Parties.TryGetValue(line.Party!, out _), $"{where}: this transcript runner has no party \"{line.Party}\".");
+        return parties.Parties[line.Party!];
+    }
+
+    /// <summary>"+90m", "+4h", "+2d", "+30s".</summary>
+    private static TimeSpan ParseDuration(string text, string where)
+    {
+        var match = Regex.Match(text.Trim(), @"^\+?(\d+(?:\.\d+)?)([smhd])$", RegexOptions.CultureInvariant);
+        Assert.True(match.Success, $"{where}: expected a duration like +90m, got \"{text}\"");
+        var value = double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        return match.Groups[2].Value switch
+        {
+            "s" => TimeSpan.FromSeconds(value),
+            "m" => TimeSpan.FromMinutes(value),
+            "h" => TimeSpan.FromHours(value),
+            _ => TimeSpan.FromDays(value),
+        };
     }
 
     private static string Unescape(string text) => text.Replace("\\n", "\n", StringComparison.Ordinal);

@@ -12,7 +12,8 @@ namespace WWPS.PolicyBot.Tests.Testing;
 internal sealed class TestAdapter(ILogger? logger = null, TimeProvider? timeProvider = null, string channelId = Channels.Test)
     : BotAdapter(logger ?? NullLogger.Instance)
 {
-    private readonly Queue<Activity> _replies = new();
+    // One list for every conversation the adapter writes to (the user's, and the Manager's in escalation tests), in order.
+    private readonly List<Activity> _replies = [];
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     private int _nextId;
 
@@ -32,7 +33,11 @@ internal sealed class TestAdapter(ILogger? logger = null, TimeProvider? timeProv
         var responses = new ResourceResponse[activities.Length];
         for (var i = 0; i < activities.Length; i++)
         {
-            _replies.Enqueue(activities[i]);
+            lock (_replies)
+            {
+                _replies.Add(activities[i]);
+            }
+
             responses[i] = new ResourceResponse(NextId());
         }
 
@@ -42,9 +47,21 @@ internal sealed class TestAdapter(ILogger? logger = null, TimeProvider? timeProv
     /// <summary>A message from the test user, addressed and stamped the way a channel would.</summary>
     public Activity MakeMessage(string text) => Stamp(new Activity { Type = ActivityTypes.Message, Text = text });
 
+    /// <summary>
+    /// Runs a turn for a message from another party (the Manager in their own chat), addressed as their channel would.
+    /// </summary>
+    public Task<TurnOutcome> ProcessAsAsync(ConversationReference from, string text, BotCallbackHandler bot, CancellationToken cancellationToken = default)
+    {
+        var activity = new Activity { Type = ActivityTypes.Message, Text = text }.ApplyConversationReference(from, isIncoming: true);
+        activity.Id = NextId();
+        activity.Timestamp = _time.GetUtcNow();
+        return ProcessActivityAsync(activity, bot, cancellationToken);
+    }
+
     public Activity Stamp(Activity activity)
     {
         activity.ApplyConversationReference(Reference, isIncoming: true);
+
         activity.Id ??= NextId();
         activity.Timestamp ??= _time.GetUtcNow();
         return activity;
@@ -53,7 +70,38 @@ internal sealed class TestAdapter(ILogger? logger = null, TimeProvider? timeProv
     public Task<TurnOutcome> ProcessAsync(Activity activity, BotCallbackHandler bot, CancellationToken cancellationToken = default) =>
         ProcessActivityAsync(Stamp(activity), bot, cancellationToken);
 
-    public Activity? TakeReply() => _replies.TryDequeue(out var reply) ? reply : null;
+    /// <summary>The oldest reply not yet taken, in any conversation.</summary>
+    public Activity? TakeReply()
+    {
+        lock (_replies)
+        {
+            if (_replies.Count == 0)
+            {
+                return null;
+            }
+
+            var reply = _replies[0];
+            _replies.RemoveAt(0);
+            return reply;
+        }
+    }
+
+    /// <summary>The oldest reply not yet taken in one conversation.</summary>
+    public Activity? TakeReply(string conversationId)
+    {
+        lock (_replies)
+        {
+            var index = _replies.FindIndex(r => r.Conversation?.Id == conversationId);
+            if (index < 0)
+            {
+                return null;
+            }
+
+            var reply = _replies[index];
+            _replies.RemoveAt(index);
+            return reply;
+        }
+    }
 
     private string NextId() => (++_nextId).ToString(CultureInfo.InvariantCulture);
 }

@@ -1,0 +1,85 @@
+using WWPS.PolicyBot.Dialogs.Escalations;
+using WWPS.PolicyBot.Protocol;
+
+namespace WWPS.PolicyBot.Escalations;
+
+/// <summary>
+/// Which adapter can write into a stored conversation, by the reference's channel id. Each channel registers itself
+/// with one line at start-up (Direct Line, the Bot Connector for Teams and the rest; later Slack:
+/// <c>channels.Register(Channels.Slack, slackAdapter)</c>). A channel with no adapter of its own goes through the
+/// fallback (the Bot Connector, which reaches any channel by its serviceUrl).
+/// </summary>
+public sealed class ProactiveChannels : IProactiveMessenger
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, (BotAdapter Adapter, Func<ConversationReference, bool>? Reachable)> _channels = new(StringComparer.OrdinalIgnoreCase);
+    private BotAdapter? _fallback;
+
+    /// <param name="reachable">
+    /// Whether the conversation can still be written to, for adapters that would otherwise drop a message without
+    /// saying (Direct Line conversations live in memory and end); null means "try".
+    /// </param>
+    public ProactiveChannels Register(string channelId, BotAdapter adapter, Func<ConversationReference, bool>? reachable = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(channelId);
+        ArgumentNullException.ThrowIfNull(adapter);
+        lock (_gate)
+        {
+            _channels[channelId] = (adapter, reachable);
+        }
+
+        return this;
+    }
+
+    public ProactiveChannels RegisterFallback(BotAdapter adapter)
+    {
+        ArgumentNullException.ThrowIfNull(adapter);
+        lock (_gate)
+        {
+            _fallback = adapter;
+        }
+
+        return this;
+    }
+
+    public async Task SendAsync(ConversationReference reference, IReadOnlyList<Activity> activities, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(activities);
+        BotAdapter adapter;
+        lock (_gate)
+        {
+            if (reference.ChannelId is { } channel && _channels.TryGetValue(channel, out var found))
+            {
+                if (found.Reachable is { } reachable && !reachable(reference))
+                {
+                    throw new EscalationDeliveryException("conversation-ended");
+                }
+
+                adapter = found.Adapter;
+            }
+            else
+            {
+                adapter = _fallback ?? throw new EscalationDeliveryException("no-adapter");
+            }
+        }
+
+        var failure = (Exception?)null;
+        await adapter.ContinueConversationAsync(reference, async (turnContext, ct) =>
+        {
+            try
+            {
+                await turnContext.SendActivitiesAsync(activities, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The adapter's turn-error handler would swallow this; the caller must hear of it to retry.
+                failure = ex;
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            throw new EscalationDeliveryException(failure.GetType().Name);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using WWPS.PolicyBot.Tests.DirectLine;
+using WWPS.PolicyBot.Tests.Support;
+using WWPS.PolicyBot.Tests.Testing;
+
+namespace WWPS.PolicyBot.Tests.Escalations;
+
+/// <summary>
+/// The bot as a real child process, killed with SIGKILL while an escalation waits and again while it is accepted;
+/// each time a new process on the same data folder carries on with the escalation, its messages and the relay.
+/// Direct Line conversations live in memory, so after each restart both people open new ones, as a reloaded page would.
+/// </summary>
+public sealed class EscalationCrashTests
+{
+    [Fact]
+    public async Task AnEscalationSurvivesTheBotBeingKilledWhileWaitingAndWhileAccepted()
+    {
+        using var data = new TempFolder();
+        var settings = EscalationEndToEndTests.Settings();
+
+        // 1. Raised, then killed while it waits.
+        await using (var first = await BotProcess.StartAsync(data.Path, settings))
+        {
+            var client = new DirectLineClient(first.Client);
+            var manager = await client.StartAsync("dl_manager", "Jane Smith");
+            await manager.ReadNewAsync();
+            var parent = await client.StartAsync("dl_parent", "Pat");
+            await parent.ReadNewAsync();
+            await parent.SayAndReadAsync("talk to the manager");
+            await parent.SayAndReadAsync("A photo of the nativity is on a public page.");
+            Assert.StartsWith("Sent to the Manager (Jane Smith) (#1)", Assert.Single(await parent.SayAndReadAsync("Send")), StringComparison.Ordinal);
+            Assert.StartsWith("New concern #1", Assert.Single(await manager.ReadNewAsync()), StringComparison.Ordinal);
+            await first.KillAsync();
+        }
+
+        // 2. After the restart it is still waiting, with its summary; accepted, messages exchanged, then killed again.
+        await using (var second = await BotProcess.StartAsync(data.Path, settings))
+        {
+            var client = new DirectLineClient(second.Client);
+            var parent = await client.StartAsync("dl_parent", "Pat");
+            await parent.ReadNewAsync();
+            Assert.Equal(["Your concerns:\n\n- #1 to the Manager (Jane Smith): waiting"], await parent.SayAndReadAsync("my concerns"));
+
+            var manager = await client.StartAsync("dl_manager", "Jane Smith");
+            await manager.ReadNewAsync();
+            Assert.StartsWith(
+                "Your escalations:\n\n- #1 waiting from Pat: A photo of the nativity is on a public page.",
+                Assert.Single(await manager.SayAndReadAsync("escalations")),
+                StringComparison.Ordinal);
+            Assert.StartsWith("You've accepted #1", Assert.Single(await manager.SayAndReadAsync("accept 1")), StringComparison.Ordinal);
+
+            // The parent's new conversation is where the news goes now.
+            Assert.StartsWith("The Manager (Jane Smith) has picked up your concern (#1)", Assert.Single(await parent.ReadNewAsync()), StringComparison.Ordinal);
+            Assert.Empty(await parent.SayAndReadAsync("Thank you. It was posted yesterday."));
+            Assert.Equal(["From Pat (via PolicyBot, #1): Thank you. It was posted yesterday."], await manager.ReadNewAsync());
+            Assert.Empty(await manager.SayAndReadAsync("I'll ask for it to come down."));
+            Assert.Equal(["From the Manager (Jane Smith): I'll ask for it to come down."], await parent.ReadNewAsync());
+            await second.KillAsync();
+        }
+
+        // 3. Still accepted: the parent's words are relayed, not answered, and every message is there.
+        await using (var third = await BotProcess.StartAsync(data.Path, settings))
+        {
+            var client = new DirectLineClient(third.Client);
+            var manager = await client.StartAsync("dl_manager", "Jane Smith");
+            await manager.ReadNewAsync();
+            var parent = await client.StartAsync("dl_parent", "Pat");
+            await parent.ReadNewAsync();
+
+            Assert.Empty(await parent.SayAndReadAsync("can I add a parent on facebook"));
+            Assert.Equal(["From Pat (via PolicyBot, #1): can I add a parent on facebook"], await manager.ReadNewAsync());
+            Assert.Equal(
+                ["#1 to the Manager (Jane Smith), accepted, from Pat:\n\n> A photo of the nativity is on a public page.\n" +
+                 "- Pat: Thank you. It was posted yesterday.\n" +
+                 "- The Manager (Jane Smith): I'll ask for it to come down.\n" +
+                 "- Pat: can I add a parent on facebook"],
+                await manager.SayAndReadAsync("show 1"));
+            Assert.Empty(await manager.SayAndReadAsync("You can, but it's discouraged: see the policy."));
+            Assert.Equal(["From the Manager (Jane Smith): You can, but it's discouraged: see the policy."], await parent.ReadNewAsync());
+
+            Assert.Equal(["Closed #1. I've told them."], await manager.SayAndReadAsync("close 1"));
+            Assert.StartsWith("The Manager (Jane Smith) has closed", Assert.Single(await parent.ReadNewAsync()), StringComparison.Ordinal);
+        }
+    }
+}
