@@ -46,6 +46,11 @@ public class AskBenchmarks : IDisposable
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>A question asked before: the recent-answers cache answers it.</summary>
     [Benchmark]
     public PolicyAnswer Answer() => _answerer.Answer(Question);
+
+    /// <summary>Retrieval, abstention and composition worked out again (what a new question costs, less the model).</summary>
+    [Benchmark]
+    public PolicyAnswer AnswerAfresh() => _answerer.Compute(Question);
 }
