@@ -426,18 +426,25 @@ public sealed class SqliteStorage : IStorage, IDisposable
         }
     }
 
-    private async Task<SqliteConnection> OpenOwnedConnectionAsync(CancellationToken cancellationToken)
-    {
+    private Task<SqliteConnection> OpenOwnedConnectionAsync(CancellationToken cancellationToken) =>
         // Not from Microsoft.Data.Sqlite's pool: these stay open for the life of the storage and are closed by Dispose.
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString());
+        // synchronous is per connection; busy_timeout makes SQLite itself wait (briefly, natively) for another
+        // process's lock, instead of failing at once into the provider's 150 ms retry sleeps.
+        OpenWithPragmasAsync(
+            new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString(),
+            "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;",
+            cancellationToken);
+
+    /// <summary>Opens a connection and runs <paramref name="pragmas"/> on it (they are per connection); closes it on failure.</summary>
+    internal static async Task<SqliteConnection> OpenWithPragmasAsync(string connectionString, string pragmas, CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var pragmas = connection.CreateCommand();
-            // synchronous is per connection; busy_timeout makes SQLite itself wait (briefly, natively) for another
-            // process's lock, instead of failing at once into the provider's 150 ms retry sleeps.
-            pragmas.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;";
-            await pragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            command.CommandText = pragmas;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return connection;
         }
         catch
