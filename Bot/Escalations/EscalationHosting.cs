@@ -46,7 +46,11 @@ internal static class EscalationHosting
 
         // Slack is reached through its Web API with the bot token, whether or not its event endpoints are on.
         var slack = app.Services.GetRequiredService<SlackOptions>();
-        channels.Register(Channels.Slack, app.Services.GetRequiredService<SlackAdapter>(), _ => slack.BotToken is not null);
+        var slackAdapter = app.Services.GetRequiredService<SlackAdapter>();
+        channels.Register(Channels.Slack, slackAdapter, _ => slack.BotToken is not null);
+
+        // A Manager or Chair configured by Slack user id is reached in a DM the bot opens, even before they write to it.
+        channels.RegisterOpener(Channels.Slack, (user, ct) => slack.BotToken is null ? Task.FromResult<ConversationReference?>(null) : slackAdapter.OpenDirectAsync(user, ct));
         channels.RegisterFallback(connector);
     }
 

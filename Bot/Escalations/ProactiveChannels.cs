@@ -1,18 +1,20 @@
 using WWPS.PolicyBot.Dialogs.Escalations;
 using WWPS.PolicyBot.Protocol;
+using WWPS.PolicyBot.Slack;
 
 namespace WWPS.PolicyBot.Escalations;
 
 /// <summary>
 /// Which adapter can write into a stored conversation, by the reference's channel id. Each channel registers itself
-/// with one line at start-up (Direct Line, the Bot Connector for Teams and the rest; later Slack:
-/// <c>channels.Register(Channels.Slack, slackAdapter)</c>). A channel with no adapter of its own goes through the
-/// fallback (the Bot Connector, which reaches any channel by its serviceUrl).
+/// with one line at start-up (Direct Line, the Bot Connector for Teams and the rest, Slack). A channel with no
+/// adapter of its own goes through the fallback (the Bot Connector, which reaches any channel by its serviceUrl). A
+/// channel that can open a direct conversation with someone who never wrote to the bot (Slack) registers an opener.
 /// </summary>
 public sealed class ProactiveChannels : IProactiveMessenger
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (BotAdapter Adapter, Func<ConversationReference, bool>? Reachable)> _channels = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Func<string, CancellationToken, Task<ConversationReference?>>> _openers = new(StringComparer.OrdinalIgnoreCase);
     private BotAdapter? _fallback;
 
     /// <param name="reachable">
@@ -29,6 +31,34 @@ public sealed class ProactiveChannels : IProactiveMessenger
         }
 
         return this;
+    }
+
+    /// <summary>
+    /// How the channel opens a direct conversation with a user id that has never written to the bot (Slack:
+    /// <c>conversations.open</c>); null from <paramref name="open"/> when it could not.
+    /// </summary>
+    public ProactiveChannels RegisterOpener(string channelId, Func<string, CancellationToken, Task<ConversationReference?>> open)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(channelId);
+        ArgumentNullException.ThrowIfNull(open);
+        lock (_gate)
+        {
+            _openers[channelId] = open;
+        }
+
+        return this;
+    }
+
+    public Task<ConversationReference?> OpenDirectAsync(PartyId person, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(person);
+        Func<string, CancellationToken, Task<ConversationReference?>>? open;
+        lock (_gate)
+        {
+            _openers.TryGetValue(person.ChannelId, out open);
+        }
+
+        return open is null ? Task.FromResult<ConversationReference?>(null) : open(person.UserId, cancellationToken);
     }
 
     public ProactiveChannels RegisterFallback(BotAdapter adapter)
@@ -79,7 +109,12 @@ public sealed class ProactiveChannels : IProactiveMessenger
         }, cancellationToken).ConfigureAwait(false);
         if (failure is not null)
         {
-            throw new EscalationDeliveryException(failure.GetType().Name);
+            throw new EscalationDeliveryException(failure switch
+            {
+                EscalationDeliveryException delivery => delivery.Kind,
+                SlackDeliveryException slack => "slack-" + slack.Error,
+                _ => failure.GetType().Name,
+            });
         }
     }
 }

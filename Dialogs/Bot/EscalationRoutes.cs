@@ -97,8 +97,8 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
     }
 
     /// <summary>
-    /// When the Manager or the Chair writes to the bot (or opens a chat with it), that chat is where new concerns reach
-    /// them: keep it, and deliver at once anything that could not reach them before. Null for everyone else.
+    /// When the Manager or the Chair writes to the bot (or opens a chat with it) one to one, that chat is where new
+    /// concerns reach them: keep it, and deliver at once anything that could not reach them before. Null for everyone else.
     /// </summary>
     public async Task<EscalationRole?> NoteStaffAsync(ITurnContext turnContext, CancellationToken cancellationToken)
     {
@@ -107,7 +107,13 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
             return null;
         }
 
-        await service.Store.SetContactAsync(role, ProactiveReference(turnContext.Activity), cancellationToken).ConfigureAwait(false);
+        // Only a one-to-one chat: a channel they mentioned the bot in (Slack, Teams) is read by others, and new
+        // concerns' summaries must not be posted there.
+        if (turnContext.Activity.Conversation?.IsGroup != true)
+        {
+            await service.Store.SetContactAsync(role, ProactiveReference(turnContext.Activity), cancellationToken).ConfigureAwait(false);
+        }
+
         await service.RetryChatNowAsync(role, cancellationToken).ConfigureAwait(false);
         return role;
     }

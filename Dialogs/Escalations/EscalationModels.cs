@@ -37,6 +37,13 @@ public sealed record PartyId(string ChannelId, string UserId)
         return activity.ChannelId is { Length: > 0 } channel && activity.From?.Id is { Length: > 0 } user ? new PartyId(channel, user) : null;
     }
 
+    /// <summary>Whose chat a stored conversation reference is: its channel and its user.</summary>
+    public static PartyId? From(ConversationReference reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        return reference.ChannelId is { Length: > 0 } channel && reference.User?.Id is { Length: > 0 } user ? new PartyId(channel, user) : null;
+    }
+
     public bool Is(Activity activity) => PartyId.From(activity) == this;
 
     public override string ToString() => $"{ChannelId}:{UserId}";
@@ -140,6 +147,9 @@ public static class AuditActions
     public const string Denied = "denied";
     public const string Purged = "purged";
     public const string HandoffInitiated = "handoff-initiated";
+
+    /// <summary>The bot opened a direct conversation with the Manager or the Chair (Slack), who had not written to it.</summary>
+    public const string ChatOpened = "chat-opened";
 }
 
 public static class EscalationText

@@ -9,6 +9,12 @@ namespace WWPS.PolicyBot.Dialogs.Escalations;
 public interface IProactiveMessenger
 {
     Task SendAsync(ConversationReference reference, IReadOnlyList<Activity> activities, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A direct conversation with <paramref name="person"/>, opened by the bot, for someone who has never written to it
+    /// (Slack's <c>conversations.open</c>). Null where the channel cannot open one (Web Chat) or it failed.
+    /// </summary>
+    Task<ConversationReference?> OpenDirectAsync(PartyId person, CancellationToken cancellationToken) => Task.FromResult<ConversationReference?>(null);
 }
 
 /// <summary>Sends the email that tells the Manager or the Chair a concern is waiting. Throws when it cannot.</summary>
@@ -122,7 +128,7 @@ public sealed partial class EscalationService(
         var closed = await store.CloseAsync(id, EscalationAccess.UserActor(escalation.User), cancellationToken).ConfigureAwait(false);
         if (closed is not null)
         {
-            var contact = await store.GetContactAsync(closed.Role, cancellationToken).ConfigureAwait(false);
+            var contact = await ContactAsync(closed.Role, cancellationToken).ConfigureAwait(false);
             await DeliverAsync(closed, contact, Words.Withdrawn(closed), cancellationToken).ConfigureAwait(false);
         }
 
@@ -134,7 +140,7 @@ public sealed partial class EscalationService(
     {
         ArgumentNullException.ThrowIfNull(escalation);
         await store.AddMessageAsync(escalation.Id, MessageSender.User, EscalationAccess.UserActor(escalation.User), text, cancellationToken).ConfigureAwait(false);
-        var contact = await store.GetContactAsync(escalation.Role, cancellationToken).ConfigureAwait(false);
+        var contact = await ContactAsync(escalation.Role, cancellationToken).ConfigureAwait(false);
         return await DeliverAsync(escalation, contact, Words.FromUser(escalation, text), cancellationToken).ConfigureAwait(false);
     }
 
@@ -157,7 +163,7 @@ public sealed partial class EscalationService(
         {
             TimedOut(logger, timedOut.Id);
             await TellUserAsync(timedOut, Words.TimedOut(timedOut, options, policy), cancellationToken).ConfigureAwait(false);
-            var contact = await store.GetContactAsync(timedOut.Role, cancellationToken).ConfigureAwait(false);
+            var contact = await ContactAsync(timedOut.Role, cancellationToken).ConfigureAwait(false);
             await DeliverAsync(timedOut, contact, Words.TimedOutForStaff(timedOut), cancellationToken).ConfigureAwait(false);
         }
 
@@ -207,7 +213,7 @@ public sealed partial class EscalationService(
         {
             if (channel == NotificationChannel.Chat)
             {
-                var contact = await store.GetContactAsync(escalation.Role, cancellationToken).ConfigureAwait(false)
+                var contact = await ContactAsync(escalation.Role, cancellationToken).ConfigureAwait(false)
                     ?? throw new EscalationDeliveryException("no-chat-yet");
                 await messenger.SendAsync(contact, [MessageFactory.Text(Words.NewForStaff(escalation, time))], cancellationToken).ConfigureAwait(false);
             }
@@ -250,6 +256,35 @@ public sealed partial class EscalationService(
         await store.SaveNotificationAsync(
             new EscalationNotification(escalation.Id, channel, NotificationState.Pending, attempts, time.GetUtcNow() + wait, error), cancellationToken).ConfigureAwait(false);
         return false;
+    }
+
+    /// <summary>
+    /// Where <paramref name="role"/>'s person is reached: their chat with the bot, as kept the last time they wrote to
+    /// it, if it is still the configured identity's (a chat kept for someone no longer in the role is not theirs to
+    /// read); otherwise a direct conversation the bot opens for them where the channel can (Slack), kept for next time.
+    /// Null when there is neither yet.
+    /// </summary>
+    private async Task<ConversationReference?> ContactAsync(EscalationRole role, CancellationToken cancellationToken)
+    {
+        if (options.Person(role).Chat is not { } chat)
+        {
+            return null;
+        }
+
+        var contact = await store.GetContactAsync(role, cancellationToken).ConfigureAwait(false);
+        if (contact is not null && PartyId.From(contact) == chat)
+        {
+            return contact;
+        }
+
+        var opened = await messenger.OpenDirectAsync(chat, cancellationToken).ConfigureAwait(false);
+        if (opened is not null)
+        {
+            await store.SetContactAsync(role, opened, cancellationToken).ConfigureAwait(false);
+            await store.AuditAsync(null, "bot", AuditActions.ChatOpened + ":" + EscalationAccess.StaffActor(role), cancellationToken).ConfigureAwait(false);
+        }
+
+        return opened;
     }
 
     private Task<bool> TellUserAsync(Escalation escalation, string text, CancellationToken cancellationToken) =>

@@ -7,14 +7,17 @@ using System.Text.Json.Nodes;
 
 namespace WWPS.PolicyBot.Slack;
 
-/// <summary>What <c>chat.postMessage</c> came to: the message's <c>ts</c>, or Slack's error code.</summary>
+/// <summary>
+/// What a Web API call came to: the value asked for (<c>chat.postMessage</c>: the message's <c>ts</c>;
+/// <c>conversations.open</c>: the direct message channel's id), or Slack's error code.
+/// </summary>
 internal sealed record SlackPostResult(string? Ts, string? Error)
 {
     public bool Ok => Error is null;
 }
 
 /// <summary>
-/// Calls <c>chat.postMessage</c> with the bot token (protocols.md §6). Slack answers 200 even for errors, with
+/// Calls <c>chat.postMessage</c> (and <c>conversations.open</c>) with the bot token (protocols.md §6). Slack answers 200 even for errors, with
 /// <c>{"ok":false,"error":"channel_not_found"}</c>, so <c>ok</c> is read; those are logged by code and returned, not
 /// thrown, since retrying cannot fix them. Rate limits (429 + <c>Retry-After</c>), server errors and timeouts are
 /// retried a few times.
@@ -23,14 +26,32 @@ internal sealed class SlackWebApi(IHttpClientFactory httpClients, SlackOptions o
 {
     public const string HttpClientName = "Slack.WebApi";
 
-    public async Task<SlackPostResult> PostMessageAsync(JsonObject message, CancellationToken cancellationToken)
+    public Task<SlackPostResult> PostMessageAsync(JsonObject message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var channel = message["channel"]?.GetValue<string>() ?? "";
-        var body = message.ToJsonString();
+        return CallAsync("chat.postMessage", message, message["channel"]?.GetValue<string>() ?? "", root => SlackActivities.Str(root, "ts"), cancellationToken);
+    }
+
+    /// <summary>
+    /// The direct message channel between the bot and <paramref name="userId"/> (<c>conversations.open</c>, scope
+    /// <c>im:write</c>), opened if it was not already: how the bot reaches someone who has never written to it.
+    /// </summary>
+    public Task<SlackPostResult> OpenDirectMessageAsync(string userId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        return CallAsync("conversations.open", new JsonObject { ["users"] = userId }, userId,
+            root => root.TryGetProperty("channel", out var channel) ? SlackActivities.Str(channel, "id") : null, cancellationToken);
+    }
+
+    /// <param name="target">The channel or user the call is about, for the log.</param>
+    /// <param name="read">The value wanted from Slack's <c>ok:true</c> answer.</param>
+    private async Task<SlackPostResult> CallAsync(string method, JsonObject payload, string target, Func<JsonElement, string?> read, CancellationToken cancellationToken)
+    {
+        var channel = target;
+        var body = payload.ToJsonString();
         for (var attempt = 1; ; attempt++)
         {
-            var (status, retryAfter, result) = await TryPostAsync(body, cancellationToken).ConfigureAwait(false);
+            var (status, retryAfter, result) = await TryPostAsync(method, body, read, cancellationToken).ConfigureAwait(false);
             if (result is { Ok: true })
             {
                 return result;
@@ -38,25 +59,25 @@ internal sealed class SlackWebApi(IHttpClientFactory httpClients, SlackOptions o
 
             if (result is { Error: { } code })
             {
-                SlackLog.ApiError(logger, "chat.postMessage", channel, code);
+                SlackLog.ApiError(logger, method, channel, code);
                 return result;
             }
 
             var failure = status is { } s ? ((int)s).ToString(CultureInfo.InvariantCulture) : "no response";
             if (attempt >= options.ApiAttempts || cancellationToken.IsCancellationRequested)
             {
-                SlackLog.ApiFailed(logger, "chat.postMessage", channel, failure, attempt);
+                SlackLog.ApiFailed(logger, method, channel, failure, attempt);
                 return new SlackPostResult(null, status == HttpStatusCode.TooManyRequests ? "ratelimited" : "unavailable");
             }
 
             var delay = retryAfter ?? options.ApiBackoff * Math.Pow(2, attempt - 1);
             if (delay > options.MaxRetryAfter)
             {
-                SlackLog.ApiFailed(logger, "chat.postMessage", channel, failure, attempt);
+                SlackLog.ApiFailed(logger, method, channel, failure, attempt);
                 return new SlackPostResult(null, "ratelimited");
             }
 
-            SlackLog.ApiRetrying(logger, "chat.postMessage", channel, failure, attempt, delay.TotalMilliseconds);
+            SlackLog.ApiRetrying(logger, method, channel, failure, attempt, delay.TotalMilliseconds);
             try
             {
                 await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
@@ -69,13 +90,14 @@ internal sealed class SlackWebApi(IHttpClientFactory httpClients, SlackOptions o
     }
 
     /// <returns>A result when Slack answered 200 with JSON; otherwise the status and how long it asked us to wait.</returns>
-    private async Task<(HttpStatusCode? Status, TimeSpan? RetryAfter, SlackPostResult? Result)> TryPostAsync(string body, CancellationToken cancellationToken)
+    private async Task<(HttpStatusCode? Status, TimeSpan? RetryAfter, SlackPostResult? Result)> TryPostAsync(
+        string method, string body, Func<JsonElement, string?> read, CancellationToken cancellationToken)
     {
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         attempt.CancelAfter(options.ApiTimeout);
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.ApiBaseUrl, "chat.postMessage"))
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.ApiBaseUrl, method))
             {
                 Content = new StringContent(body, Encoding.UTF8, "application/json"),
             };
@@ -101,7 +123,7 @@ internal sealed class SlackWebApi(IHttpClientFactory httpClients, SlackOptions o
             var root = json.RootElement;
             var ok = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("ok", out var okValue) && okValue.ValueKind == JsonValueKind.True;
             return ok
-                ? (response.StatusCode, null, new SlackPostResult(SlackActivities.Str(root, "ts"), null))
+                ? (response.StatusCode, null, new SlackPostResult(read(root), null))
                 : (response.StatusCode, null, new SlackPostResult(null, ErrorCode(SlackActivities.Str(root, "error"))));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -33,12 +33,14 @@ internal sealed record SlackPost(string? Authorization, JsonElement Body)
 
 /// <summary>
 /// Plays the Slack Web API under <c>/api/</c>: records each <c>chat.postMessage</c> and answers <c>ok:true</c>, or
-/// what a test queued first (a 429 with <c>Retry-After</c>, <c>ok:false</c>).
+/// what a test queued first (a 429 with <c>Retry-After</c>, <c>ok:false</c>). <c>conversations.open</c> answers with
+/// the user's DM channel (<c>D</c> + the user id, or what <see cref="DirectMessageChannels"/> says) and is recorded too.
 /// </summary>
 internal sealed class FakeSlackApi : LoopbackServer
 {
     private readonly Channel<SlackPost> _posts = Channel.CreateUnbounded<SlackPost>();
     private readonly ConcurrentQueue<Func<HttpContext, Task>> _answers = new();
+    private readonly ConcurrentQueue<(string? Authorization, string Users)> _opened = new();
     private int _count;
     private TaskCompletionSource _gate = Open();
 
@@ -47,7 +49,37 @@ internal sealed class FakeSlackApi : LoopbackServer
     public static async Task<FakeSlackApi> StartAsync()
     {
         var api = new FakeSlackApi();
-        await api.StartAsync(app => app.MapPost("/api/chat.postMessage", async (HttpContext context) =>
+        await api.StartAsync(app =>
+        {
+            app.MapPost("/api/conversations.open", async (HttpContext context) =>
+            {
+                using var body = await JsonDocument.ParseAsync(context.Request.Body);
+                var users = body.RootElement.TryGetProperty("users", out var u) ? u.GetString() ?? "" : "";
+                api._opened.Enqueue((context.Request.Headers.Authorization.ToString(), users));
+                if (users.Length == 0 || users.Contains(',', StringComparison.Ordinal))
+                {
+                    await context.Response.WriteAsJsonAsync(new { ok = false, error = users.Length == 0 ? "users_list_not_supplied" : "not_allowed" });
+                    return;
+                }
+
+                var channel = api.DirectMessageChannels.TryGetValue(users, out var known) ? known : "D" + users;
+                await context.Response.WriteAsJsonAsync(new { ok = true, channel = new { id = channel } });
+            });
+            MapPostMessage(app, api);
+        });
+        return api;
+    }
+
+    /// <summary>The DM channel <c>conversations.open</c> gives for a user id; others get <c>D</c> + their id.</summary>
+    public ConcurrentDictionary<string, string> DirectMessageChannels { get; } = new();
+
+    /// <summary>The <c>users</c> of each <c>conversations.open</c> call, in order.</summary>
+    public IReadOnlyList<string> Opened => [.. _opened.Select(o => o.Users)];
+
+    public IReadOnlyList<string?> OpenAuthorizations => [.. _opened.Select(o => o.Authorization)];
+
+    private static void MapPostMessage(WebApplication app, FakeSlackApi api) =>
+        app.MapPost("/api/chat.postMessage", async (HttpContext context) =>
         {
             using var body = await JsonDocument.ParseAsync(context.Request.Body);
             await api._posts.Writer.WriteAsync(new SlackPost(context.Request.Headers.Authorization.ToString(), body.RootElement.Clone()));
@@ -60,9 +92,7 @@ internal sealed class FakeSlackApi : LoopbackServer
 
             var ts = "1700000000." + Interlocked.Increment(ref api._count).ToString("D6", CultureInfo.InvariantCulture);
             await context.Response.WriteAsJsonAsync(new { ok = true, channel = body.RootElement.GetProperty("channel").GetString(), ts });
-        }));
-        return api;
-    }
+        });
 
     /// <summary>Posts are recorded but not answered until <see cref="Release"/>: a Slack that has gone slow.</summary>
     public void Hold() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

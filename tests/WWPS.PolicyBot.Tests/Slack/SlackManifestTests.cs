@@ -12,6 +12,7 @@ public sealed class SlackManifestTests
     [InlineData("chat:write")]
     [InlineData("im:history")]
     [InlineData("app_mentions:read")]
+    [InlineData("im:write")]
     [InlineData("message.im")]
     [InlineData("app_mention")]
     public void AsksForWhatTheChannelUses(string item) =>
