@@ -21,6 +21,11 @@ internal static class BotText
 
     public const string StartPrompt = "What would you like to do? Ask me a question about the policy, or say \"check my post\".";
 
+    /// <summary>Concerns go privately to the Manager or the Chair (methods-9), so never in a group chat or channel.</summary>
+    public const string ConcernsInPrivate =
+        "Concerns are discussed privately with the Manager or the Chair, so I won't take one here where others can read it. " +
+        "Send me a direct message (a one-to-one chat with me) and say it there.";
+
     public const string CancelText = "OK, I've stopped. Ask me a question or say \"check my post\" whenever you're ready.";
 
     public const string StartOverText = "OK, let's start again.";

@@ -52,6 +52,19 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
 
         if (role is not null)
         {
+            if (activity.Conversation?.IsGroup == true)
+            {
+                // Summaries and replies are for the staff member alone: in a group chat or channel, say where to go
+                // instead of answering a command others would read.
+                if (ListWords.Contains(text) || StaffCommand().IsMatch(text))
+                {
+                    await SayAsync(turnContext, BotText.ConcernsInPrivate, cancellationToken).ConfigureAwait(false);
+                    return true;
+                }
+
+                return false;
+            }
+
             return await HandleStaffAsync(turnContext, role.Value, text, cancellationToken).ConfigureAwait(false);
         }
 

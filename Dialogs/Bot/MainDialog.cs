@@ -95,6 +95,12 @@ internal sealed class MainDialog : InterruptibleDialog
                 return await SayAsync(step, PolicyCards.Contact(_services.Policy, ConcernsClause, Commands.AskQuestion), cancellationToken).ConfigureAwait(false);
             }
 
+            if (turnContext.Activity.Conversation?.IsGroup == true)
+            {
+                // A concern is for the Manager or the Chair alone: never put one together where others read along.
+                return await SayAsync(step, MessageFactory.Text(BotText.ConcernsInPrivate), cancellationToken).ConfigureAwait(false);
+            }
+
             return await step.BeginDialogAsync(EscalationDialog.DialogId, await EscalationStartAsync(turnContext, text, cancellationToken).ConfigureAwait(false), cancellationToken)
                 .ConfigureAwait(false);
         }
@@ -142,7 +148,7 @@ internal sealed class MainDialog : InterruptibleDialog
             return await SayAsync(step, MessageFactory.Text(BotText.YouAreWelcome), cancellationToken).ConfigureAwait(false);
         }
 
-        if (_escalations is not null && Commands.ReadsLikeConcern(text) && media.Count == 0)
+        if (_escalations is not null && Commands.ReadsLikeConcern(text) && media.Count == 0 && turnContext.Activity.Conversation?.IsGroup != true)
         {
             return await step.BeginDialogAsync(EscalationDialog.DialogId, new EscalationValues { Offer = true, Summary = text }, cancellationToken).ConfigureAwait(false);
         }

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using WWPS.PolicyBot.Dialogs.Bot;
 using WWPS.PolicyBot.Dialogs.Escalations;
 using WWPS.PolicyBot.Protocol;
 using WWPS.PolicyBot.Slack;
@@ -128,7 +129,7 @@ public sealed class SlackEscalationEndToEndTests
         await SendEventAsync(bot, Mention($"<@{BotUserId}> escalations", NextTs(), threadTs: null, channel: "CSTAFF01", user: ManagerSlackId));
         var inChannel = await api.NextPostAsync();
         Assert.Equal("CSTAFF01", inChannel.Channel);
-        Assert.Equal("Nothing is waiting for you.", inChannel.Text);
+        Assert.Equal(BotText.ConcernsInPrivate, inChannel.Text);
 
         var parent = await new DirectLineClient(bot.Client).StartAsync("dl_parent", "Pat");
         await parent.ReadNewAsync();
@@ -137,6 +138,28 @@ public sealed class SlackEscalationEndToEndTests
         var told = await api.NextPostAsync();
         Assert.Equal("D" + ManagerSlackId, told.Channel);
         Assert.Contains("New concern #1", told.Text, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Concerns are discussed privately (methods-9): asked in a channel, the bot neither puts one together there nor
+    /// answers the Manager's commands there; it says to send it a direct message, and nothing is raised.
+    /// </summary>
+    [Fact]
+    public async Task InAChannelTheBotSendsConcernsAndStaffCommandsToADirectMessage()
+    {
+        await using var api = await FakeSlackApi.StartAsync();
+        await using var bot = await RunningBot.StartAsync(Settings(api, ManagerInSlack));
+
+        await SendEventAsync(bot, Mention($"<@{BotUserId}> I want to talk to the manager", NextTs(), threadTs: null, channel: "CGENERAL", user: "UPARENT1"));
+        var toParent = await api.NextPostAsync();
+        Assert.Equal("CGENERAL", toParent.Channel);
+        Assert.Equal(BotText.ConcernsInPrivate, toParent.Text);
+
+        await SendEventAsync(bot, Mention($"<@{BotUserId}> show 1", NextTs(), threadTs: null, channel: "CGENERAL", user: ManagerSlackId));
+        Assert.Equal(BotText.ConcernsInPrivate, (await api.NextPostAsync()).Text);
+
+        var store = bot.Services.GetRequiredService<IEscalationStore>();
+        Assert.Empty(await store.ListAsync(new EscalationFilter(), default));
     }
 
     /// <summary>
