@@ -293,16 +293,22 @@ internal static class ConsoleEndpoints
             : Results.BadRequest();
     }
 
-    /// <summary>No caching, no framing, no scripts, forms only to this site, no referrer.</summary>
+    /// <summary>
+    /// No caching, no framing, no scripts, forms only to this site, no referrer. With Secure cookies (the default) the
+    /// console is only served over HTTPS: on plain HTTP its cookies could not work, so it says so instead.
+    /// </summary>
     private static ValueTask<object?> SecurityHeadersAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var headers = context.HttpContext.Response.Headers;
+        var http = context.HttpContext;
+        var headers = http.Response.Headers;
         headers.CacheControl = "no-store";
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
         headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-        return next(context);
+        return http.RequestServices.GetRequiredService<ConsoleOptions>().CookieSecurePolicy == CookieSecurePolicy.Always && !http.Request.IsHttps
+            ? ValueTask.FromResult<object?>(Html(ConsolePages.NeedsHttps(), StatusCodes.Status400BadRequest))
+            : next(context);
     }
 
     private static EscalationRole? RoleOf(ClaimsPrincipal? user) => ParseRole(user?.FindFirst(ClaimTypes.Role)?.Value);

@@ -27,6 +27,13 @@ internal static class ConsolePages
         made with <code>WWPS.PolicyBot console-password</code>.</p>
         """);
 
+    public static string NeedsHttps() => Layout("Escalation console", null, """
+        <h1>Escalation console</h1>
+        <p>The console is only served over HTTPS, so that its sign-in cookie is never sent in the clear. Open it with an
+        <code>https://</code> address. Behind a proxy that ends TLS, set <code>ASPNETCORE_FORWARDEDHEADERS_ENABLED=true</code>;
+        for a local test on <code>http://localhost</code>, set <code>Console:CookieSecurePolicy</code> to <code>SameAsRequest</code>.</p>
+        """);
+
     public static string Login(ConsoleOptions options, EscalationOptions escalation, string tokenField, string token, string? error, string? returnUrl)
     {
         var sb = new StringBuilder("<h1>Sign in to the escalation console</h1>\n");
