@@ -14,13 +14,15 @@ internal sealed partial class ConsoleBrowser : IDisposable
 
     private readonly HttpClient _http;
 
-    public ConsoleBrowser(Uri baseAddress)
+    /// <param name="cookies">Another browser's cookies, to come back to a restarted bot as the same browser.</param>
+    public ConsoleBrowser(Uri baseAddress, CookieContainer? cookies = null)
     {
+        Cookies = cookies ?? new CookieContainer();
         _http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false }) { BaseAddress = baseAddress };
         _http.DefaultRequestHeaders.Accept.ParseAdd("text/html");
     }
 
-    public CookieContainer Cookies { get; } = new();
+    public CookieContainer Cookies { get; }
 
     /// <summary>The form token from the last page read; null before any.</summary>
     public string? Token { get; private set; }

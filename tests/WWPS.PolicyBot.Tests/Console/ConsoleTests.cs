@@ -290,6 +290,52 @@ public sealed class ConsoleTests
     }
 
     [Fact]
+    public async Task ChangingARolesPasswordEndsItsSessions()
+    {
+        var settings = ConsoleBrowser.Settings();
+        CookieContainer cookies;
+        await using (var before = await RunningBot.StartAsync(settings))
+        {
+            using var browser = new ConsoleBrowser(before.BaseAddress);
+            await browser.SignInAsManagerAsync();
+            cookies = browser.Cookies;
+        }
+
+        // Restarted with the same hash, the session goes on (cookies do not care about the port).
+        await using (var same = await RunningBot.StartAsync(settings))
+        {
+            using var browser = new ConsoleBrowser(same.BaseAddress, cookies);
+            Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/console/escalations")).Status);
+        }
+
+        // With a new password for the Manager, her old cookie no longer works.
+        await using var changed = await RunningBot.StartAsync([.. settings, ("Escalation:Manager:ConsolePasswordHash", ConsolePassword.Hash("a new password", 1000))]);
+        using var again = new ConsoleBrowser(changed.BaseAddress, cookies);
+        Assert.Equal(HttpStatusCode.Redirect, (await again.GetAsync("/console/escalations")).Status);
+    }
+
+    [Fact]
+    public async Task AfterSigningInOnlyAConsolePageIsReturnedTo()
+    {
+        await using var bot = await RunningBot.StartAsync(ConsoleBrowser.Settings());
+        foreach (var (returnUrl, expected) in new[]
+        {
+            ("/console/escalations/1", "/console/escalations/1"),
+            ("//evil.example/console/", "/console/escalations"),
+            ("https://evil.example/", "/console/escalations"),
+            ("/console/\\evil.example", "/console/escalations"),
+            ("/", "/console/escalations"),
+        })
+        {
+            using var browser = new ConsoleBrowser(bot.BaseAddress);
+            await browser.GetAsync("/console/login?returnUrl=" + Uri.EscapeDataString(returnUrl));
+            var page = await browser.PostAsync("/console/login", true, ("role", "manager"), ("password", ConsoleBrowser.ManagerPassword), ("returnUrl", returnUrl));
+            Assert.Equal(HttpStatusCode.SeeOther, page.Status);
+            Assert.Equal(expected, page.Location);
+        }
+    }
+
+    [Fact]
     public async Task WithoutPasswordsTheConsoleSaysItIsNotSetUp()
     {
         await using var bot = await RunningBot.StartAsync(Escalations.EscalationEndToEndTests.Settings(("Console:CookieSecurePolicy", "SameAsRequest")));
