@@ -87,6 +87,9 @@ internal sealed partial class ConsoleBrowser : IDisposable
         return new Page(response.StatusCode, body, response.Headers.Location?.OriginalString, match.Success ? match.Groups[1].Value : null);
     }
 
+    /// <summary>The form token a page carries, decoded; null when it has no form.</summary>
+    public static string? TokenIn(string html) => TokenField().Match(html) is { Success: true } match ? WebUtility.HtmlDecode(match.Groups[1].Value) : null;
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex TokenField();
 

@@ -267,11 +267,11 @@ public sealed class ConsoleTests
         Assert.Contains("default-src 'none'", login.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
         var antiforgeryCookie = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("policybot.console.af=", StringComparison.Ordinal));
         AssertFlags(antiforgeryCookie);
-        var token = System.Text.RegularExpressions.Regex.Match(await login.Content.ReadAsStringAsync(), "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var token = ConsoleBrowser.TokenIn(await login.Content.ReadAsStringAsync())!;
 
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("console/login", UriKind.Relative))
         {
-            Content = new FormUrlEncodedContent([new("role", "manager"), new("password", ConsoleBrowser.ManagerPassword), new("__RequestVerificationToken", WebUtility.HtmlDecode(token))]),
+            Content = new FormUrlEncodedContent([new("role", "manager"), new("password", ConsoleBrowser.ManagerPassword), new("__RequestVerificationToken", token)]),
         };
         request.Headers.Add("Cookie", antiforgeryCookie.Split(';')[0]);
         using var signedIn = await http.SendAsync(request);
