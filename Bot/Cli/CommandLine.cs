@@ -14,7 +14,7 @@ namespace WWPS.PolicyBot.Cli;
 /// </summary>
 internal static class CommandLine
 {
-    public static bool IsVerb(string arg) => arg is "ask" or "check" or TeamsPackageCommand.Verb or "help" or "--help" or "-h";
+    public static bool IsVerb(string arg) => arg is "ask" or "check" or TeamsPackageCommand.Verb or ConsolePasswordCommand.Verb or "help" or "--help" or "-h";
 
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -22,6 +22,11 @@ internal static class CommandLine
         if (args[0] is TeamsPackageCommand.Verb)
         {
             return await TeamsPackageCommand.RunAsync(args.Skip(1), Configuration(), stdout, stderr, cancellationToken);
+        }
+
+        if (args[0] is ConsolePasswordCommand.Verb)
+        {
+            return await ConsolePasswordCommand.RunAsync(stdin, stdout, stderr, cancellationToken);
         }
 
         var (options, rest) = Options.Parse(args.Skip(1));
@@ -76,6 +81,7 @@ internal static class CommandLine
           WWPS.PolicyBot check --jsonl           read {"text": ..., "attachments": [...]} lines, write one result a line
           WWPS.PolicyBot teams-package [--app-id GUID] [--out appPackage.zip] [--manifest DIR]
                                                  build the Teams app package from manifest/teams (id: --app-id or MicrosoftAppId)
+          WWPS.PolicyBot console-password        read a password on stdin, print the hash for Escalation:{Manager,Chair}:ConsolePasswordHash
         options:
           --explain                              (ask) also print what each candidate clause matched on
           --policy PATH                          a policy file (.md, .txt, .docx) instead of the bundled one

@@ -4,6 +4,7 @@ using WWPS.PolicyBot.Cli;
 using WWPS.PolicyBot.Cognitive;
 using WWPS.PolicyBot.Dialogs.Bot;
 using WWPS.PolicyBot.Dialogs.Escalations;
+using WWPS.PolicyBot.EscalationConsole;
 using WWPS.PolicyBot.Escalations;
 using WWPS.PolicyBot.Protocol;
 using WWPS.PolicyBot.Slack;
@@ -45,6 +46,7 @@ internal static class BotHost
         builder.Services.AddBotFrameworkChannel(configuration);
         builder.Services.AddDirectLine(configuration);
         builder.Services.AddSlack(configuration);
+        builder.Services.AddEscalationConsole(configuration);
 
         var app = builder.Build();
 
@@ -59,6 +61,7 @@ internal static class BotHost
 
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.MapEscalationConsole();
         app.MapDirectLine();
 
         app.MapGet("/healthz", async (IStorage store, CancellationToken ct) =>

@@ -147,6 +147,10 @@ public static class AuditActions
     public const string Denied = "denied";
     public const string Purged = "purged";
     public const string HandoffInitiated = "handoff-initiated";
+    public const string SignedIn = "console-signed-in";
+    public const string SignInFailed = "console-sign-in-failed";
+    public const string LockedOut = "console-locked-out";
+    public const string SignedOut = "console-signed-out";
 
     /// <summary>The bot opened a direct conversation with the Manager or the Chair (Slack), who had not written to it.</summary>
     public const string ChatOpened = "chat-opened";

@@ -150,4 +150,14 @@ public static class EscalationAccess
         ArgumentNullException.ThrowIfNull(options);
         return viewer is not null && options.RoleOf(viewer) == escalation.Role;
     }
+
+    /// <summary>
+    /// The same rule for someone known by their role rather than a chat identity (the console's signed-in person): only
+    /// the role it was routed to may read or handle it.
+    /// </summary>
+    public static bool CanHandle(Escalation escalation, EscalationRole role)
+    {
+        ArgumentNullException.ThrowIfNull(escalation);
+        return escalation.Role == role;
+    }
 }

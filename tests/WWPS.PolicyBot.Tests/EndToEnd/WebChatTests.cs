@@ -13,8 +13,6 @@ namespace WWPS.PolicyBot.Tests.EndToEnd;
 /// </summary>
 public sealed partial class WebChatTests
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
-
     // Long enough for a cold start on a busy 2-core machine; a healthy run answers in well under a second.
     private const float ReplyTimeoutMs = 20_000;
 
@@ -71,27 +69,9 @@ public sealed partial class WebChatTests
 
     private static async Task WithWebChatAsync(string testName, Func<IPage, Task> steps)
     {
-        // A missing browser is a broken machine, not a reason to skip: fail loudly with the fix.
-        Assert.True(File.Exists(ChromiumPath),
-            $"{ChromiumPath} is missing. Run `bash tests/run.sh` (it installs Debian's chromium) or `apt-get install -y chromium`.");
-
         await using var bot = await RunningBot.StartAsync(("Storage:Provider", "memory"));
-        using var playwright = await Playwright.CreateAsync();
-        var profile = Directory.CreateTempSubdirectory("policybot-chromium-");
-        try
+        await HeadlessChromium.WithBrowserAsync(async browser =>
         {
-            await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(profile.FullName, new()
-            {
-                ExecutablePath = ChromiumPath,
-                Headless = true,
-                Args =
-                [
-                    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--no-first-run", "--disable-quic",
-                ],
-                ViewportSize = new() { Width = 1100, Height = 800 },
-                Locale = "en-GB",
-            });
             var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
             var pageErrors = new List<string>();
             page.PageError += (_, error) => pageErrors.Add(error);
@@ -114,11 +94,7 @@ public sealed partial class WebChatTests
                 await page.ScreenshotAsync(new() { Path = shot, FullPage = true });
                 throw new Xunit.Sdk.XunitException($"{failure.Message}\nScreenshot of the page: {shot}\nPage errors: {string.Join(" | ", pageErrors)}");
             }
-        }
-        finally
-        {
-            profile.Delete(recursive: true);
-        }
+        });
     }
 
     [GeneratedRegex("policy", RegexOptions.IgnoreCase)]

@@ -1,0 +1,364 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using WWPS.PolicyBot.Dialogs.Escalations;
+using WWPS.PolicyBot.Escalations;
+
+namespace WWPS.PolicyBot.EscalationConsole;
+
+/// <summary>
+/// The escalation console at <c>/console</c>: the Manager or the Chair signs in with their console password and
+/// lists, reads, accepts, answers and closes the escalations routed to them. Reads go to the store (each audited);
+/// every action goes through <see cref="EscalationService"/>, so the user is told exactly as when acting from chat.
+/// </summary>
+internal static class ConsoleEndpoints
+{
+    public const string Scheme = "Console";
+    private const string Policy = "console";
+    private const string FingerprintClaim = "console-password";
+    private const string ListPath = "/console/escalations";
+
+    private static readonly Dictionary<string, string> Notices = new(StringComparer.Ordinal)
+    {
+        ["accepted"] = "Accepted. They have been told; you can reply now.",
+        ["not-waiting"] = "It was no longer waiting, so it could not be accepted.",
+        ["replied"] = "Reply sent.",
+        ["reply-undelivered"] = "Your reply is saved with the escalation, but it could not be delivered to them just now (they may have closed their chat). Try again later, or contact them through the preschool.",
+        ["reply-not-accepted"] = "Only an accepted escalation can be answered: your reply was not sent.",
+        ["reply-empty"] = "Write something to send.",
+        ["reply-too-long"] = $"That reply is too long ({ConsoleFilters.MaxReply} characters at most): it was not sent.",
+        ["closed"] = "Closed. They have been told, and the bot answers them again.",
+        ["not-open"] = "It was already over.",
+    };
+
+    public static IServiceCollection AddEscalationConsole(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = ConsoleOptions.From(configuration, EscalationHosting.OptionsFrom(configuration));
+        services.AddSingleton(options);
+        services.AddSingleton<ConsoleLockout>();
+        services.AddSingleton<ConsoleLog>();
+        services.AddAuthentication(Scheme).AddCookie(Scheme, cookie =>
+        {
+            cookie.Cookie.Name = "policybot.console";
+            cookie.Cookie.Path = "/console";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Strict;
+            cookie.Cookie.SecurePolicy = options.CookieSecurePolicy;
+            cookie.ExpireTimeSpan = options.Session;
+            cookie.SlidingExpiration = true;
+            cookie.LoginPath = "/console/login";
+            cookie.LogoutPath = "/console/logout";
+            cookie.AccessDeniedPath = "/console/login";
+            cookie.ReturnUrlParameter = "returnUrl";
+            cookie.Events = new CookieAuthenticationEvents
+            {
+                // Pages go to the sign-in form; anything that does not ask for HTML (scripts, fetch) gets a plain 401.
+                OnRedirectToLogin = context =>
+                {
+                    if (WantsHtml(context.Request))
+                    {
+                        context.Response.Redirect(context.RedirectUri);
+                    }
+                    else
+                    {
+                        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    }
+
+                    return Task.CompletedTask;
+                },
+                OnRedirectToAccessDenied = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                },
+
+                // A session ends when its role's password is changed or removed from configuration.
+                OnValidatePrincipal = context =>
+                {
+                    if (RoleOf(context.Principal) is { } role && options.HashFor(role) is { } hash
+                        && context.Principal!.FindFirst(FingerprintClaim)?.Value == ConsolePassword.Fingerprint(hash))
+                    {
+                        return Task.CompletedTask;
+                    }
+
+                    context.RejectPrincipal();
+                    return context.HttpContext.SignOutAsync(Scheme);
+                },
+            };
+        });
+        services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser().RequireClaim(ClaimTypes.Role));
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = "policybot.console.af";
+            antiforgery.Cookie.Path = "/console";
+            antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+            antiforgery.Cookie.SecurePolicy = options.CookieSecurePolicy;
+            antiforgery.SuppressXFrameOptionsHeader = true;
+        });
+        return services;
+    }
+
+    public static void MapEscalationConsole(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        var console = app.MapGroup("/console").AddEndpointFilter(SecurityHeadersAsync);
+        console.MapGet("/", () => new SeeOther(ListPath));
+        console.MapGet("/login", LoginPage);
+        console.MapPost("/login", SignInAsync).AddEndpointFilter(RequireTokenAsync);
+        console.MapPost("/logout", SignOutAsync).RequireAuthorization(Policy).AddEndpointFilter(RequireTokenAsync);
+
+        var escalations = console.MapGroup("/escalations").RequireAuthorization(Policy);
+        escalations.MapGet("/", ListAsync);
+        escalations.MapGet("/{id:long}", DetailAsync);
+        var actions = escalations.MapGroup("/{id:long}").AddEndpointFilter(RequireTokenAsync);
+        actions.MapPost("/accept", (HttpContext http, long id, EscalationService service, ConsoleLog log, CancellationToken ct) =>
+            ActAsync(http, id, service, log, AuditActions.Accepted, async (e, actor) =>
+                await service.AcceptAsync(e.Id, actor, ct).ConfigureAwait(false) is null ? "not-waiting" : "accepted", ct));
+        actions.MapPost("/close", (HttpContext http, long id, EscalationService service, ConsoleLog log, CancellationToken ct) =>
+            ActAsync(http, id, service, log, AuditActions.Closed, async (e, actor) =>
+                await service.CloseAsync(e.Id, actor, ct).ConfigureAwait(false) is null ? "not-open" : "closed", ct));
+        actions.MapPost("/reply", (HttpContext http, long id, EscalationService service, ConsoleLog log, CancellationToken ct) =>
+            ActAsync(http, id, service, log, AuditActions.StaffMessage, (e, _) => ReplyAsync(http, service, e, ct), ct));
+    }
+
+    private static IResult LoginPage(HttpContext http, ConsoleOptions options, EscalationService service, IAntiforgery antiforgery, string? returnUrl)
+    {
+        if (!options.IsSetUp)
+        {
+            return Html(ConsolePages.NotSetUp(), StatusCodes.Status503ServiceUnavailable);
+        }
+
+        return RoleOf(http.User) is not null
+            ? new SeeOther(LocalReturnUrl(returnUrl) ?? ListPath)
+            : LoginForm(http, options, service, antiforgery, error: null, returnUrl, StatusCodes.Status200OK);
+    }
+
+    private static async Task<IResult> SignInAsync(
+        HttpContext http, ConsoleOptions options, ConsoleLockout lockout, EscalationService service, IAntiforgery antiforgery, ConsoleLog log, CancellationToken ct)
+    {
+        if (!options.IsSetUp)
+        {
+            return Html(ConsolePages.NotSetUp(), StatusCodes.Status503ServiceUnavailable);
+        }
+
+        var form = await http.Request.ReadFormAsync(ct).ConfigureAwait(false);
+        var returnUrl = form["returnUrl"].ToString();
+        if (ParseRole(form["role"].ToString()) is not { } role || options.HashFor(role) is not { } hash)
+        {
+            return LoginForm(http, options, service, antiforgery, "Choose whether you are the Manager or the Chair.", returnUrl, StatusCodes.Status400BadRequest);
+        }
+
+        var actor = EscalationAccess.StaffActor(role);
+        var title = EscalationPerson.RoleTitle(role);
+        if (lockout.LockedFor(role) is { } wait)
+        {
+            await service.Store.AuditAsync(null, actor, AuditActions.SignInFailed, ct).ConfigureAwait(false);
+            log.Refused(role, "locked");
+            return LoginForm(http, options, service, antiforgery, Locked(title, wait), returnUrl, StatusCodes.Status429TooManyRequests);
+        }
+
+        if (!ConsolePassword.Verify(form["password"].ToString(), hash))
+        {
+            var locked = lockout.Fail(role);
+            await service.Store.AuditAsync(null, actor, locked ? AuditActions.LockedOut : AuditActions.SignInFailed, ct).ConfigureAwait(false);
+            log.Refused(role, locked ? "wrong password; locked" : "wrong password");
+            return locked
+                ? LoginForm(http, options, service, antiforgery, Locked(title, options.Lockout), returnUrl, StatusCodes.Status429TooManyRequests)
+                : LoginForm(http, options, service, antiforgery, "That password is not right.", returnUrl, StatusCodes.Status401Unauthorized);
+        }
+
+        lockout.Succeed(role);
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Role, actor), new Claim(FingerprintClaim, ConsolePassword.Fingerprint(hash))], Scheme, ClaimTypes.Role, ClaimTypes.Role);
+        await http.SignInAsync(Scheme, new ClaimsPrincipal(identity), new AuthenticationProperties { IsPersistent = false }).ConfigureAwait(false);
+        await service.Store.AuditAsync(null, actor, AuditActions.SignedIn, ct).ConfigureAwait(false);
+        log.SignedIn(role);
+        return new SeeOther(LocalReturnUrl(returnUrl) ?? ListPath);
+    }
+
+    private static async Task<IResult> SignOutAsync(HttpContext http, EscalationService service, CancellationToken ct)
+    {
+        if (RoleOf(http.User) is { } role)
+        {
+            await service.Store.AuditAsync(null, EscalationAccess.StaffActor(role), AuditActions.SignedOut, ct).ConfigureAwait(false);
+        }
+
+        await http.SignOutAsync(Scheme).ConfigureAwait(false);
+        return new SeeOther("/console/login");
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, string? status, EscalationService service, IAntiforgery antiforgery, CancellationToken ct)
+    {
+        var role = RoleOf(http.User)!.Value;
+        var (name, statuses) = ConsoleFilters.Parse(status);
+        await service.Store.AuditAsync(null, EscalationAccess.StaffActor(role), AuditActions.Listed, ct).ConfigureAwait(false);
+        var list = await service.Store.ListAsync(new EscalationFilter(role, Statuses: statuses), ct).ConfigureAwait(false);
+        return Html(ConsolePages.List(Viewer(http, role, service, antiforgery), list, name, service.Options.Hours.TimeZone));
+    }
+
+    private static async Task<IResult> DetailAsync(HttpContext http, long id, string? done, EscalationService service, IAntiforgery antiforgery, CancellationToken ct)
+    {
+        var role = RoleOf(http.User)!.Value;
+        var viewer = Viewer(http, role, service, antiforgery);
+        if (await FindAsync(service, role, id, ct).ConfigureAwait(false) is not { } escalation)
+        {
+            return Html(ConsolePages.NotFound(viewer), StatusCodes.Status404NotFound);
+        }
+
+        await service.Store.AuditAsync(id, EscalationAccess.StaffActor(role), AuditActions.Viewed, ct).ConfigureAwait(false);
+        var messages = await service.Store.GetMessagesAsync(id, ct).ConfigureAwait(false);
+        var notice = done is not null && Notices.TryGetValue(done, out var text) ? text : null;
+        return Html(ConsolePages.Detail(viewer, escalation, messages, notice, service.Options.Hours.TimeZone));
+    }
+
+    /// <summary>
+    /// One action on an escalation the signed-in role may handle; anything else is a 404 (audited as denied), so an id
+    /// routed to the other role is indistinguishable from one that does not exist. Ends on the escalation's page.
+    /// </summary>
+    private static async Task<IResult> ActAsync(
+        HttpContext http, long id, EscalationService service, ConsoleLog log, string action, Func<Escalation, string, Task<string>> act, CancellationToken ct)
+    {
+        var role = RoleOf(http.User)!.Value;
+        if (await FindAsync(service, role, id, ct).ConfigureAwait(false) is not { } escalation)
+        {
+            return Results.NotFound();
+        }
+
+        var outcome = await act(escalation, EscalationAccess.StaffActor(role)).ConfigureAwait(false);
+        log.Acted(role, action, id, outcome);
+        return new SeeOther($"{ListPath}/{id.ToString(CultureInfo.InvariantCulture)}?done={outcome}");
+    }
+
+    private static async Task<string> ReplyAsync(HttpContext http, EscalationService service, Escalation escalation, CancellationToken ct)
+    {
+        var text = (await http.Request.ReadFormAsync(ct).ConfigureAwait(false))["text"].ToString().Trim();
+        if (escalation.Status != EscalationStatus.Accepted)
+        {
+            return "reply-not-accepted";
+        }
+
+        if (text.Length == 0)
+        {
+            return "reply-empty";
+        }
+
+        if (text.Length > ConsoleFilters.MaxReply)
+        {
+            return "reply-too-long";
+        }
+
+        return await service.SendFromStaffAsync(escalation, text, ct).ConfigureAwait(false) ? "replied" : "reply-undelivered";
+    }
+
+    /// <summary>The escalation when it is routed to <paramref name="role"/>; otherwise null, with a <c>denied</c> audit row.</summary>
+    private static async Task<Escalation?> FindAsync(EscalationService service, EscalationRole role, long id, CancellationToken ct)
+    {
+        var escalation = await service.Store.GetAsync(id, ct).ConfigureAwait(false);
+        if (escalation is not null && EscalationAccess.CanHandle(escalation, role))
+        {
+            return escalation;
+        }
+
+        await service.Store.AuditAsync(escalation?.Id, EscalationAccess.StaffActor(role), AuditActions.Denied, ct).ConfigureAwait(false);
+        return null;
+    }
+
+    private static IResult LoginForm(
+        HttpContext http, ConsoleOptions options, EscalationService service, IAntiforgery antiforgery, string? error, string? returnUrl, int status)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(http);
+        return Html(ConsolePages.Login(options, service.Options, tokens.FormFieldName, tokens.RequestToken!, error, LocalReturnUrl(returnUrl)), status);
+    }
+
+    private static ConsolePages.Viewer Viewer(HttpContext http, EscalationRole role, EscalationService service, IAntiforgery antiforgery)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(http);
+        return new ConsolePages.Viewer(service.Options.Person(role), tokens.FormFieldName, tokens.RequestToken!);
+    }
+
+    private static string Locked(string title, TimeSpan wait) =>
+        $"Too many wrong passwords: signing in as the {title} is locked for {Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))} minutes.";
+
+    /// <summary>Every POST needs the form token that came with the page (and its cookie): 400 without.</summary>
+    private static async ValueTask<object?> RequireTokenAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var antiforgery = context.HttpContext.RequestServices.GetRequiredService<IAntiforgery>();
+        return await antiforgery.IsRequestValidAsync(context.HttpContext).ConfigureAwait(false)
+            ? await next(context).ConfigureAwait(false)
+            : Results.BadRequest();
+    }
+
+    /// <summary>
+    /// No caching, no framing, no scripts, forms only to this site, no referrer. With Secure cookies (the default) the
+    /// console is only served over HTTPS: on plain HTTP its cookies could not work, so it says so instead.
+    /// </summary>
+    private static ValueTask<object?> SecurityHeadersAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var headers = http.Response.Headers;
+        headers.CacheControl = "no-store";
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        return http.RequestServices.GetRequiredService<ConsoleOptions>().CookieSecurePolicy == CookieSecurePolicy.Always && !http.Request.IsHttps
+            ? ValueTask.FromResult<object?>(Html(ConsolePages.NeedsHttps(), StatusCodes.Status400BadRequest))
+            : next(context);
+    }
+
+    private static EscalationRole? RoleOf(ClaimsPrincipal? user) => ParseRole(user?.FindFirst(ClaimTypes.Role)?.Value);
+
+    private static EscalationRole? ParseRole(string? name) => name switch
+    {
+        "manager" => EscalationRole.Manager,
+        "chair" => EscalationRole.Chair,
+        _ => null,
+    };
+
+    /// <summary>Only a path inside the console: never another site ("//evil", "/\evil") or another part of this one.</summary>
+    private static string? LocalReturnUrl(string? url) =>
+        url is { Length: > 0 } && url.StartsWith("/console/", StringComparison.Ordinal) && !url.Contains('\\', StringComparison.Ordinal) && !url.StartsWith("//", StringComparison.Ordinal)
+            ? url
+            : null;
+
+    private static bool WantsHtml(HttpRequest request) =>
+        request.Headers.Accept.Any(a => a is not null && (a.Contains("text/html", StringComparison.OrdinalIgnoreCase) || a.Contains("*/*", StringComparison.Ordinal)))
+        && !string.Equals(request.Headers.XRequestedWith, "XMLHttpRequest", StringComparison.Ordinal);
+
+    private static IResult Html(string html, int status = StatusCodes.Status200OK) => Results.Content(html, "text/html; charset=utf-8", statusCode: status);
+
+    /// <summary>303: after a POST the browser fetches the page with GET, so a reload does not repeat the action.</summary>
+    private sealed class SeeOther(string url) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status303SeeOther;
+            httpContext.Response.Headers.Location = url;
+            return Task.CompletedTask;
+        }
+    }
+}
+
+/// <summary>Console events: roles, ids and outcomes only. Never passwords or message text.</summary>
+internal sealed partial class ConsoleLog(ILogger<ConsoleLog> logger)
+{
+    public void SignedIn(EscalationRole role) => LogSignedIn(logger, role);
+
+    public void Refused(EscalationRole role, string reason) => LogRefused(logger, role, reason);
+
+    public void Acted(EscalationRole role, string action, long id, string outcome) => LogActed(logger, role, action, id, outcome);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Console: the {Role} signed in")]
+    private static partial void LogSignedIn(ILogger logger, EscalationRole role);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Console: sign-in as the {Role} refused ({Reason})")]
+    private static partial void LogRefused(ILogger logger, EscalationRole role, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Console: the {Role} {Action} escalation {Id}: {Outcome}")]
+    private static partial void LogActed(ILogger logger, EscalationRole role, string action, long id, string outcome);
+}
