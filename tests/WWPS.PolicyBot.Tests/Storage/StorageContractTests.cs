@@ -189,6 +189,40 @@ public sealed class SqliteStorageTests : StorageContractTests, IDisposable
     }
 
     [Fact]
+    public async Task AFileFromAnEarlierVersionIsMovedToTheLeanerTableWithItsData()
+    {
+        // Earlier versions kept state in a rowid table with an index on the time; opening such a file moves its rows.
+        var path = Path.Combine(_folder.Path, SqliteStorage.DefaultFileName);
+        await using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
+        {
+            await old.OpenAsync();
+            await using var create = old.CreateCommand();
+            create.CommandText = """
+                PRAGMA journal_mode = WAL;
+                CREATE TABLE state (key TEXT PRIMARY KEY NOT NULL, etag TEXT NOT NULL, value TEXT NOT NULL, updated_utc TEXT NOT NULL);
+                CREATE INDEX state_updated_utc ON state (updated_utc);
+                INSERT INTO state VALUES ('test/conversations/old', 'e1', '{"kept":true}', '2026-11-25T09:00:00.0000000Z');
+                """;
+            await create.ExecuteNonQueryAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        using var storage = await SqliteStorage.OpenAsync(_folder.Path, _time);
+
+        var item = (await storage.ReadAsync(["test/conversations/old"], default))["test/conversations/old"];
+        Assert.True(item.Value.GetProperty("kept").GetBoolean());
+        Assert.Equal("e1", item.ETag);
+        await storage.WriteAsync(Change("test/conversations/old", """{"kept":2}""", "e1"), default);
+        await using var check = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}");
+        await check.OpenAsync();
+        await using var schema = check.CreateCommand();
+        schema.CommandText = "SELECT group_concat(sql, ';') FROM sqlite_master WHERE tbl_name = 'state'";
+        var sql = (string)(await schema.ExecuteScalarAsync())!;
+        Assert.Contains("WITHOUT ROWID", sql, StringComparison.Ordinal);
+        Assert.DoesNotContain("state_updated_utc", sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReopeningTheFileKeepsTheData()
     {
         var first = await SqliteStorage.OpenAsync(_folder.Path, _time);
