@@ -111,8 +111,9 @@ public sealed class AgentApplication : IBot
             return;
         }
 
+        // Conversation state is read up front (every turn needs the dialog stack); user state only when a property of
+        // it is first used (StateProperty loads it), which saves a read on every turn that does not touch it.
         await ConversationState.LoadAsync(turnContext, cancellationToken: cancellationToken).ConfigureAwait(false);
-        await UserState.LoadAsync(turnContext, cancellationToken: cancellationToken).ConfigureAwait(false);
 
         await route.Handler(turnContext, cancellationToken).ConfigureAwait(false);
 
