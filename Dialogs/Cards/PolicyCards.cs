@@ -213,20 +213,16 @@ internal static class PolicyCards
             }
         }
 
-        return new Activity
-        {
-            Type = ActivityTypes.Message,
-            Text = text,
-            TextFormat = TextFormats.Markdown,
-            Attachments = [attachment],
-        };
+        return Message(text, attachment);
     }
 
-    private static Activity WithCard(string text, AdaptiveCard card) => new()
+    private static Activity WithCard(string text, AdaptiveCard card) => Message(text, card.ToAttachment(text));
+
+    private static Activity Message(string text, Attachment card) => new()
     {
         Type = ActivityTypes.Message,
         Text = text,
         TextFormat = TextFormats.Markdown,
-        Attachments = [card.ToAttachment(text)],
+        Attachments = [card],
     };
 }

@@ -84,10 +84,9 @@ public sealed class WaterfallDialog<TValues> : Dialog
         public TValues Values { get; set; } = values;
         public int Step { get; set; }
 
-        public JsonElement Serialize() => JsonSerializer.SerializeToElement(
-            new WaterfallState(Step, JsonSerializer.SerializeToElement(Values, typeInfo)), EngineJsonContext.Default.WaterfallState);
+        public JsonElement Serialize() => StateJson.ToElement(WriteTo);
 
-        /// <summary>The same JSON as <see cref="Serialize"/>, written in place.</summary>
+        /// <summary><c>{"step": n, "values": {…}}</c>, the shape <see cref="WaterfallState"/> reads back.</summary>
         public void WriteTo(Utf8JsonWriter writer)
         {
             writer.WriteStartObject();

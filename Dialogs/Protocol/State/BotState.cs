@@ -321,10 +321,8 @@ internal readonly record struct StateDocument(DateTimeOffset UpdatedUtc, Diction
         return new StateDocument(updatedUtc, properties);
     }
 
-    public static JsonElement Write(DateTimeOffset updatedUtc, Dictionary<string, JsonElement> raw, Dictionary<string, IStateBox> live)
-    {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
+    public static JsonElement Write(DateTimeOffset updatedUtc, Dictionary<string, JsonElement> raw, Dictionary<string, IStateBox> live) =>
+        StateJson.ToElement(writer =>
         {
             writer.WriteStartObject();
             writer.WriteString(UpdatedUtcName, updatedUtc);
@@ -343,6 +341,18 @@ internal readonly record struct StateDocument(DateTimeOffset UpdatedUtc, Diction
 
             writer.WriteEndObject();
             writer.WriteEndObject();
+        });
+}
+
+/// <summary>JSON written by hand, as an element that owns its bytes.</summary>
+internal static class StateJson
+{
+    public static JsonElement ToElement(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            write(writer);
         }
 
         var reader = new Utf8JsonReader(buffer.WrittenSpan);
