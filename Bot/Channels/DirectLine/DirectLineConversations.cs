@@ -46,6 +46,7 @@ internal sealed class DirectLineConversations(DirectLineOptions options, TimePro
     // Keyed by a hash of the token, so the lookup's timing says nothing about a token and memory holds none.
     private readonly Dictionary<string, TokenGrant> _tokens = new(StringComparer.Ordinal);
     private DateTimeOffset _nextSweep = DateTimeOffset.MinValue;
+    private long _uploadBytesHeld;
 
     public DirectLineOptions Options => options;
 
@@ -169,6 +170,45 @@ internal sealed class DirectLineConversations(DirectLineOptions options, TimePro
         }
     }
 
+    /// <summary>
+    /// Keeps uploaded files with their conversation, evicting its oldest past
+    /// <see cref="DirectLineOptions.MaxUploadBytesPerConversation"/>; false when all conversations together already
+    /// hold <see cref="DirectLineOptions.MaxUploadBytesHeld"/>.
+    /// </summary>
+    public bool TryKeepUploads(DirectLineConversation conversation, IReadOnlyList<StoredUpload> uploads)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        ArgumentNullException.ThrowIfNull(uploads);
+        var adding = uploads.Sum(u => (long)u.Bytes.Length);
+        lock (_gate)
+        {
+            if (_uploadBytesHeld + adding - conversation.UploadBytesToFree(adding, options.MaxUploadBytesPerConversation) > options.MaxUploadBytesHeld)
+            {
+                return false;
+            }
+
+            _uploadBytesHeld -= conversation.FreeUploads(adding, options.MaxUploadBytesPerConversation);
+            foreach (var upload in uploads)
+            {
+                conversation.KeepUpload(upload);
+            }
+
+            _uploadBytesHeld += adding;
+            return true;
+        }
+    }
+
+    /// <summary>An uploaded file of a live conversation, by its id.</summary>
+    public StoredUpload? FindUpload(string conversationId, string uploadId)
+    {
+        lock (_gate)
+        {
+            return _conversations.TryGetValue(conversationId, out var conversation) && !IsIdle(conversation, time.GetUtcNow())
+                ? conversation.FindUpload(uploadId)
+                : null;
+        }
+    }
+
     private bool IsIdle(DirectLineConversation conversation, DateTimeOffset now) => now - conversation.LastActive >= options.IdleTimeout;
 
     // Called under _gate. Lazy rather than on a timer: a quiet bot has nothing to sweep, and a busy one calls often.
@@ -183,6 +223,7 @@ internal sealed class DirectLineConversations(DirectLineOptions options, TimePro
         foreach (var conversation in _conversations.Values.Where(c => IsIdle(c, now)).ToList())
         {
             _conversations.Remove(conversation.Id);
+            _uploadBytesHeld -= conversation.FreeUploads(long.MaxValue, 0);
             foreach (var hash in conversation.TokenHashes)
             {
                 _tokens.Remove(hash);
@@ -210,6 +251,10 @@ internal sealed class DirectLineConversation(string id, ChannelAccount user, str
 {
     private readonly Lock _gate = new();
     private readonly Queue<(long Sequence, Activity Activity)> _activities = new();
+
+    // Uploaded files, oldest first; touched under the store's lock only.
+    private readonly Queue<StoredUpload> _uploads = new();
+    private long _uploadBytes;
     private long _lastSequence;
     private DateTimeOffset _lastTimestamp = DateTimeOffset.MinValue;
     private int _started;
@@ -228,6 +273,48 @@ internal sealed class DirectLineConversation(string id, ChannelAccount user, str
 
     /// <summary>Written under the store's lock only.</summary>
     public Queue<string> TokenHashes { get; } = new();
+
+    /// <summary>Bytes that keeping <paramref name="adding"/> more would evict to stay within <paramref name="max"/>. Under the store's lock only.</summary>
+    internal long UploadBytesToFree(long adding, long max)
+    {
+        long freed = 0;
+        foreach (var upload in _uploads)
+        {
+            if (_uploadBytes - freed + adding <= max)
+            {
+                break;
+            }
+
+            freed += upload.Bytes.Length;
+        }
+
+        return freed;
+    }
+
+    /// <summary>Evicts the oldest uploads until <paramref name="adding"/> more fit within <paramref name="max"/>; returns the bytes freed. Under the store's lock only.</summary>
+    internal long FreeUploads(long adding, long max)
+    {
+        long freed = 0;
+        while (_uploads.Count > 0 && _uploadBytes + adding > max)
+        {
+            var upload = _uploads.Dequeue();
+            _uploadBytes -= upload.Bytes.Length;
+            freed += upload.Bytes.Length;
+        }
+
+        return freed;
+    }
+
+    /// <summary>Under the store's lock only.</summary>
+    internal void KeepUpload(StoredUpload upload)
+    {
+        _uploads.Enqueue(upload);
+        _uploadBytes += upload.Bytes.Length;
+    }
+
+    /// <summary>Under the store's lock only.</summary>
+    internal StoredUpload? FindUpload(string uploadId) =>
+        _uploads.FirstOrDefault(u => string.Equals(u.Id, uploadId, StringComparison.Ordinal));
 
     /// <summary>True exactly once: the first caller tells the bot that the conversation started.</summary>
     public bool TryMarkStarted() => Interlocked.Exchange(ref _started, 1) == 0;
@@ -267,3 +354,9 @@ internal sealed class DirectLineConversation(string id, ChannelAccount user, str
         }
     }
 }
+
+/// <summary>
+/// A photo or video a user uploaded, kept in memory with its conversation only so the page can show it back. The id
+/// is 128 random bits: the file's address is written only into the conversation's own (token-checked) activities.
+/// </summary>
+internal sealed record StoredUpload(string Id, string ContentType, byte[] Bytes);

@@ -40,6 +40,8 @@ internal static class DirectLineEndpoints
         group.MapGet("/conversations/{conversationId}", Reconnect);
         group.MapGet("/conversations/{conversationId}/activities", GetActivities);
         group.MapPost("/conversations/{conversationId}/activities", PostActivityAsync);
+        group.MapPost("/conversations/{conversationId}/upload", DirectLineUploads.UploadAsync);
+        group.MapGet("/conversations/{conversationId}/attachments/{attachmentId}", DirectLineUploads.GetAttachment);
         return endpoints;
     }
 
@@ -205,6 +207,18 @@ internal static class DirectLineEndpoints
             return BadRequest("An activity needs a type.");
         }
 
+        return await AcceptUserActivityAsync(http, conversation, activity, conversations, adapter, bot, time, lifetime, logger).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stamps a user's activity as the channel's, echoes it into the conversation and runs the bot's turn on it;
+    /// answers with the echo's id. Shared by send and upload.
+    /// </summary>
+    internal static async Task<IResult> AcceptUserActivityAsync(
+        HttpContext http, DirectLineConversation conversation, Activity activity, DirectLineConversations conversations,
+        DirectLineAdapter adapter, IBot bot, TimeProvider time, IHostApplicationLifetime lifetime, ILogger logger)
+    {
+
         // The channel, not the client, says where an activity came from and who it is for. channelData is left
         // exactly as sent.
         activity.From = (activity.From is { Id.Length: > 0 } from ? from : conversation.User) with { Role = RoleTypes.User };
@@ -272,7 +286,7 @@ internal static class DirectLineEndpoints
 
     private static string? LocaleFrom(string? locale) => locale is { Length: > 0 and <= 35 } ? locale : null;
 
-    private static string? BearerToken(HttpRequest request)
+    internal static string? BearerToken(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
         const string scheme = "Bearer ";
@@ -281,19 +295,19 @@ internal static class DirectLineEndpoints
             : null;
     }
 
-    private static string ServiceUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{BasePath}/";
+    internal static string ServiceUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{BasePath}/";
 
     private static int Seconds(TimeSpan span) => (int)Math.Max(0, Math.Floor(span.TotalSeconds));
 
-    private static IResult Denied(TokenCheck status) => status == TokenCheck.ConversationNotFound
+    internal static IResult Denied(TokenCheck status) => status == TokenCheck.ConversationNotFound
         ? Error(StatusCodes.Status404NotFound, "NotFound", "Conversation not found or ended.")
         : Error(StatusCodes.Status403Forbidden, "TokenExpired", "Token missing, expired, or not valid for this conversation.");
 
-    private static IResult BadRequest(string message) => Error(StatusCodes.Status400BadRequest, "BadArgument", message);
+    internal static IResult BadRequest(string message) => Error(StatusCodes.Status400BadRequest, "BadArgument", message);
 
-    private static IResult TooBusy() => Error(StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable", "Too many open conversations; try again shortly.");
+    internal static IResult TooBusy() => Error(StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable", "Too many open conversations; try again shortly.");
 
-    private static IResult Error(int status, string code, string message) =>
+    internal static IResult Error(int status, string code, string message) =>
         Results.Json(new ErrorResponse(new ErrorDetail(code, message)), Json.ErrorResponse, statusCode: status);
 
     private readonly record struct Body<T>(T? Value, IResult? Error);
@@ -355,4 +369,10 @@ internal static partial class DirectLineLog
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Direct Line dropped {Count} replies for an expired conversation")]
     public static partial void ReplyDropped(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "Direct Line {ConversationId}: upload of {Count} files, {Bytes} bytes")]
+    public static partial void UploadReceived(ILogger logger, string conversationId, int count, long bytes);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Direct Line {ConversationId}: upload refused, the memory for uploads is full")]
+    public static partial void UploadRefused(ILogger logger, string conversationId);
 }

@@ -23,6 +23,24 @@ internal sealed record DirectLineOptions
     /// <summary>Largest request body accepted. A chat message is a few KB; this leaves room for card submits.</summary>
     public int MaxRequestBytes { get; init; } = 256 * 1024;
 
+    /// <summary>Largest photo or video accepted by the upload call.</summary>
+    public int MaxUploadFileBytes { get; init; } = 10 * 1024 * 1024;
+
+    /// <summary>Largest upload request (all its files together).</summary>
+    public int MaxUploadBytes { get; init; } = 20 * 1024 * 1024;
+
+    /// <summary>Most files in one upload.</summary>
+    public int MaxUploadFiles { get; init; } = 10;
+
+    /// <summary>
+    /// Uploaded bytes a conversation keeps in memory to show back on the page; past it the oldest go (their images
+    /// then stop loading). Uploads are never written anywhere and go with the conversation.
+    /// </summary>
+    public long MaxUploadBytesPerConversation { get; init; } = 40L * 1024 * 1024;
+
+    /// <summary>Uploaded bytes held by all conversations together; past it uploads are refused (503) until some expire.</summary>
+    public long MaxUploadBytesHeld { get; init; } = 512L * 1024 * 1024;
+
     public string BotId { get; init; } = "wwps-policybot";
 
     public string BotName { get; init; } = "WWPS PolicyBot";
@@ -39,6 +57,11 @@ internal sealed record DirectLineOptions
             MaxConversations = section.GetValue("MaxConversations", defaults.MaxConversations),
             MaxActivitiesPerConversation = section.GetValue("MaxActivitiesPerConversation", defaults.MaxActivitiesPerConversation),
             MaxRequestBytes = section.GetValue("MaxRequestBytes", defaults.MaxRequestBytes),
+            MaxUploadFileBytes = section.GetValue("MaxUploadFileBytes", defaults.MaxUploadFileBytes),
+            MaxUploadBytes = section.GetValue("MaxUploadBytes", defaults.MaxUploadBytes),
+            MaxUploadFiles = section.GetValue("MaxUploadFiles", defaults.MaxUploadFiles),
+            MaxUploadBytesPerConversation = section.GetValue("MaxUploadBytesPerConversation", defaults.MaxUploadBytesPerConversation),
+            MaxUploadBytesHeld = section.GetValue("MaxUploadBytesHeld", defaults.MaxUploadBytesHeld),
             BotId = section.GetValue("BotId", defaults.BotId)!,
             BotName = section.GetValue("BotName", defaults.BotName)!,
         };

@@ -64,7 +64,9 @@
       botAvatarBackgroundColor: '#2f7d5b',
       userAvatarInitials: 'You',
       userAvatarBackgroundColor: '#5d6b63',
-      hideUploadButton: true,
+      // The upload button attaches a photo to a draft post; the bot keeps it in memory only, with the conversation.
+      uploadAccept: 'image/*,video/*',
+      uploadMultiple: false,
       sendBoxTextWrap: true,
       sendBoxButtonColor: '#2f7d5b',
       primaryFont: '"Segoe UI", system-ui, -apple-system, "Helvetica Neue", Arial, sans-serif',

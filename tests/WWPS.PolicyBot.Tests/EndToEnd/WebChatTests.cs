@@ -46,6 +46,30 @@ public sealed partial class WebChatTests
         });
     }
 
+    [Fact]
+    public async Task ParentAttachesAPhotoToADraftPostAndIsToldNotToUploadIt()
+    {
+        await WithWebChatAsync(nameof(ParentAttachesAPhotoToADraftPostAndIsToldNotToUploadIt), async page =>
+        {
+            await Expect(BotMessages(page).Filter(new() { HasTextRegex = PolicyWord() }).First).ToBeVisibleAsync(new() { Timeout = ReplyTimeoutMs });
+
+            // The upload button's hidden file input, as a user picking a photo; the file goes with the next send.
+            await page.Locator(".webchat__upload-button input[type=file]").SetInputFilesAsync(
+                new FilePayload { Name = "sports-day.png", MimeType = "image/png", Buffer = OnePixelPng });
+            await SendAsync(page, "Lovely day at sports day with the children!");
+
+            await Expect(BotMessages(page).Filter(new() { HasText = "Has a photo or video attached" })).ToHaveCountAsync(1, new() { Timeout = ReplyTimeoutMs });
+            await ExpectSentAsync(page, "Lovely day at sports day with the children!");
+
+            // The user's own photo is shown back from the conversation's attachment address, and it loads.
+            var photo = page.Locator(".webchat__bubble--from-user img").First;
+            await Expect(photo).ToHaveAttributeAsync("src", UploadedAttachmentUrl(), new() { Timeout = ReplyTimeoutMs });
+            await page.WaitForFunctionAsync(
+                "() => { const img = document.querySelector('.webchat__bubble--from-user img'); return img && img.complete && img.naturalWidth > 0; }",
+                null, new() { Timeout = ReplyTimeoutMs });
+        });
+    }
+
     private static async Task SendAsync(IPage page, string text)
     {
         var sendBox = page.GetByPlaceholder("Type your message");
@@ -96,6 +120,12 @@ public sealed partial class WebChatTests
             }
         });
     }
+
+    private static readonly byte[] OnePixelPng = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
+
+    [GeneratedRegex("/v3/directline/conversations/[^/]+/attachments/[A-Za-z0-9_-]+$")]
+    private static partial Regex UploadedAttachmentUrl();
 
     [GeneratedRegex("policy", RegexOptions.IgnoreCase)]
     private static partial Regex PolicyWord();

@@ -1,0 +1,253 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using WWPS.PolicyBot.Protocol;
+
+namespace WWPS.PolicyBot.DirectLine;
+
+/// <summary>
+/// The upload call directlinejs makes for a message with local files (Web Chat's upload button):
+/// <c>POST conversations/{id}/upload?userId=…</c>, multipart/form-data with one part per file (named <c>file</c>,
+/// with its filename and type) and optionally a part named <c>activity</c> holding the message without its
+/// attachments as JSON (<c>application/vnd.microsoft.activity</c>). Only photos and videos are accepted: anything
+/// else refuses the whole upload with 415, so the user sees "Send failed" rather than a message silently missing a
+/// file. Files are kept in memory with the conversation, never written anywhere, and served back at
+/// <c>conversations/{id}/attachments/{attachmentId}</c> so the page can show the user's own picture.
+/// </summary>
+internal static class DirectLineUploads
+{
+    private const string ActivityPart = "activity";
+
+    // Boundaries and per-part headers are small; this bounds everything that is not a file's own bytes.
+    private const int MultipartOverheadBytes = 64 * 1024;
+
+    public static async Task<IResult> UploadAsync(
+        HttpContext http, string conversationId, DirectLineConversations conversations, DirectLineAdapter adapter, IBot bot,
+        TimeProvider time, IHostApplicationLifetime lifetime, ILogger<DirectLineAdapter> logger)
+    {
+        var access = conversations.Check(conversationId, DirectLineEndpoints.BearerToken(http.Request));
+        if (access.Conversation is not { } conversation)
+        {
+            return DirectLineEndpoints.Denied(access.Status);
+        }
+
+        var options = conversations.Options;
+        if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var mediaType)
+            || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            return Error(StatusCodes.Status415UnsupportedMediaType, "An upload must be multipart/form-data.");
+        }
+
+        var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
+        if (string.IsNullOrEmpty(boundary) || boundary.Length > 200)
+        {
+            return DirectLineEndpoints.BadRequest("The multipart body has no valid boundary.");
+        }
+
+        if (http.Request.ContentLength > options.MaxUploadBytes + MultipartOverheadBytes)
+        {
+            return TooLarge(options);
+        }
+
+        var read = await ReadPartsAsync(http, boundary, options).ConfigureAwait(false);
+        if (read.Error is not null)
+        {
+            return read.Error;
+        }
+
+        if (read.Files.Count == 0)
+        {
+            return DirectLineEndpoints.BadRequest("An upload needs at least one file.");
+        }
+
+        var activity = read.Activity ?? new Activity { Type = ActivityTypes.Message };
+        if (string.IsNullOrWhiteSpace(activity.Type))
+        {
+            activity.Type = ActivityTypes.Message;
+        }
+        else if (!string.Equals(activity.Type, ActivityTypes.Message, StringComparison.Ordinal))
+        {
+            return DirectLineEndpoints.BadRequest("Only a message can carry uploaded files.");
+        }
+
+        var stored = read.Files.Select(f => new StoredUpload(NewId(), f.ContentType, f.Bytes)).ToList();
+        if (!conversations.TryKeepUploads(conversation, stored))
+        {
+            DirectLineLog.UploadRefused(logger, conversation.Id);
+            return DirectLineEndpoints.Error(StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable", "Too many uploads held right now; try again shortly.");
+        }
+
+        var baseUrl = DirectLineEndpoints.ServiceUrl(http.Request);
+        activity.Attachments =
+        [
+            .. read.Files.Zip(stored, (file, upload) =>
+            {
+                var url = $"{baseUrl}conversations/{Uri.EscapeDataString(conversation.Id)}/attachments/{upload.Id}";
+
+                // Web Chat draws a user's attachment as a picture only when it has a thumbnail, else as a file link.
+                var isImage = file.ContentType.StartsWith("image/", StringComparison.Ordinal);
+                return new Attachment { ContentType = file.ContentType, Name = file.Name, ContentUrl = url, ThumbnailUrl = isImage ? url : null };
+            }),
+        ];
+        DirectLineLog.UploadReceived(logger, conversation.Id, stored.Count, read.TotalBytes);
+        return await DirectLineEndpoints.AcceptUserActivityAsync(http, conversation, activity, conversations, adapter, bot, time, lifetime, logger)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// An uploaded file, for the page's <c>img</c>/<c>video</c> element, which cannot send a bearer token: the
+    /// address itself is the check (its id is 128 random bits, written only into the conversation's own
+    /// token-checked activities). A bearer token, when sent, must still be one for this conversation. Served so that
+    /// it can never run as a page of this site (no sniffing, sandboxed), and not cached.
+    /// </summary>
+    public static IResult GetAttachment(HttpContext http, string conversationId, string attachmentId, DirectLineConversations conversations)
+    {
+        if (DirectLineEndpoints.BearerToken(http.Request) is { } token
+            && conversations.Check(conversationId, token) is { Conversation: null } denied)
+        {
+            return DirectLineEndpoints.Denied(denied.Status);
+        }
+
+        if (conversations.FindUpload(conversationId, attachmentId) is not { } upload)
+        {
+            return DirectLineEndpoints.Error(StatusCodes.Status404NotFound, "NotFound", "No such attachment, or its conversation ended.");
+        }
+
+        var headers = http.Response.Headers;
+        headers.CacheControl = "private, no-store";
+        headers.XContentTypeOptions = "nosniff";
+        headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
+        return Results.Bytes(upload.Bytes, upload.ContentType);
+    }
+
+    private sealed record UploadedFile(string ContentType, string? Name, byte[] Bytes);
+
+    private sealed record Parts(Activity? Activity, List<UploadedFile> Files, long TotalBytes, IResult? Error)
+    {
+        public static Parts Failed(IResult error) => new(null, [], 0, error);
+    }
+
+    private static async Task<Parts> ReadPartsAsync(HttpContext http, string boundary, DirectLineOptions options)
+    {
+        var reader = new MultipartReader(boundary, http.Request.Body) { HeadersCountLimit = 16, HeadersLengthLimit = 8 * 1024 };
+        Activity? activity = null;
+        var files = new List<UploadedFile>();
+        long total = 0;
+        try
+        {
+            while (await reader.ReadNextSectionAsync(http.RequestAborted).ConfigureAwait(false) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
+                {
+                    return Parts.Failed(DirectLineEndpoints.BadRequest("Every part of an upload needs a form-data Content-Disposition."));
+                }
+
+                var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
+                if (string.Equals(name, ActivityPart, StringComparison.Ordinal))
+                {
+                    if (activity is not null)
+                    {
+                        return Parts.Failed(DirectLineEndpoints.BadRequest("An upload carries at most one activity."));
+                    }
+
+                    var json = await ReadLimitedAsync(section.Body, options.MaxRequestBytes, http.RequestAborted).ConfigureAwait(false);
+                    if (json is null)
+                    {
+                        return Parts.Failed(DirectLineEndpoints.Error(StatusCodes.Status413PayloadTooLarge, "BadArgument", "The activity part is too large."));
+                    }
+
+                    try
+                    {
+                        activity = JsonSerializer.Deserialize(json, ProtocolJsonContext.Default.Activity);
+                    }
+                    catch (JsonException)
+                    {
+                        // The parser's message may quote what the user typed: not passed on.
+                        return Parts.Failed(DirectLineEndpoints.BadRequest("The activity part is not valid JSON for an activity."));
+                    }
+
+                    continue;
+                }
+
+                var contentType = MediaTypeHeaderValue.TryParse(section.ContentType, out var type) ? type.MediaType.Value ?? string.Empty : string.Empty;
+                if (!IsPhotoOrVideo(contentType))
+                {
+                    return Parts.Failed(Error(StatusCodes.Status415UnsupportedMediaType, "Only photos and videos can be attached (image/* or video/*)."));
+                }
+
+                if (files.Count == options.MaxUploadFiles)
+                {
+                    return Parts.Failed(TooLarge(options));
+                }
+
+                var bytes = await ReadLimitedAsync(section.Body, Math.Min(options.MaxUploadFileBytes, options.MaxUploadBytes - total), http.RequestAborted)
+                    .ConfigureAwait(false);
+                if (bytes is null)
+                {
+                    return Parts.Failed(TooLarge(options));
+                }
+
+                total += bytes.Length;
+                files.Add(new UploadedFile(contentType.ToLowerInvariant(), FileName(disposition), bytes));
+            }
+        }
+        catch (InvalidDataException)
+        {
+            return Parts.Failed(DirectLineEndpoints.BadRequest("The multipart body is malformed."));
+        }
+        catch (IOException) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            // A body that ends before its closing boundary.
+            return Parts.Failed(DirectLineEndpoints.BadRequest("The multipart body is malformed."));
+        }
+
+        return new Parts(activity, files, total, null);
+    }
+
+    /// <summary>The whole stream, or null when it is longer than <paramref name="limit"/>.</summary>
+    private static async Task<byte[]?> ReadLimitedAsync(Stream stream, long limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static bool IsPhotoOrVideo(string contentType) =>
+        contentType.Length > "image/".Length
+        && (contentType.StartsWith("image/", StringComparison.OrdinalIgnoreCase) || contentType.StartsWith("video/", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The file's own name, without any path, at most 255 characters; null when none was given.</summary>
+    private static string? FileName(ContentDispositionHeaderValue disposition)
+    {
+        var raw = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+
+        var name = Path.GetFileName(raw.Replace('\\', '/')).Trim();
+        return name.Length == 0 ? null : name.Length > 255 ? name[..255] : name;
+    }
+
+    private static IResult TooLarge(DirectLineOptions options) => DirectLineEndpoints.Error(
+        StatusCodes.Status413PayloadTooLarge,
+        "BadArgument",
+        $"Too large: at most {options.MaxUploadFiles} files of up to {options.MaxUploadFileBytes / (1024 * 1024)} MB each, {options.MaxUploadBytes / (1024 * 1024)} MB in all.");
+
+    private static IResult Error(int status, string message) => DirectLineEndpoints.Error(status, "BadArgument", message);
+
+    private static string NewId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
+}
