@@ -223,7 +223,7 @@ internal sealed class DirectLineConversations(DirectLineOptions options, TimePro
         foreach (var conversation in _conversations.Values.Where(c => IsIdle(c, now)).ToList())
         {
             _conversations.Remove(conversation.Id);
-            _uploadBytesHeld -= conversation.FreeUploads(long.MaxValue, 0);
+            _uploadBytesHeld -= conversation.FreeUploads(0, 0);
             foreach (var hash in conversation.TokenHashes)
             {
                 _tokens.Remove(hash);
@@ -291,7 +291,10 @@ internal sealed class DirectLineConversation(string id, ChannelAccount user, str
         return freed;
     }
 
-    /// <summary>Evicts the oldest uploads until <paramref name="adding"/> more fit within <paramref name="max"/>; returns the bytes freed. Under the store's lock only.</summary>
+    /// <summary>
+    /// Evicts the oldest uploads until <paramref name="adding"/> more fit within <paramref name="max"/> (0 and 0: all
+    /// of them); returns the bytes freed. Under the store's lock only.
+    /// </summary>
     internal long FreeUploads(long adding, long max)
     {
         long freed = 0;

@@ -124,4 +124,39 @@ public sealed class DirectLineConversationsTests
 
         Assert.Equal(TokenCheck.Forbidden, store.Check(conversation.Id, first).Status);
     }
+
+    [Fact]
+    public void UploadsBeyondAConversationsShareDropTheOldest()
+    {
+        var store = Store(new DirectLineOptions { MaxUploadBytesPerConversation = 25 });
+        var conversation = store.Create(Parent, locale: null)!;
+
+        Assert.True(store.TryKeepUploads(conversation, [Upload("a", 10), Upload("b", 10)]));
+        Assert.True(store.TryKeepUploads(conversation, [Upload("c", 10)]));
+
+        Assert.Null(store.FindUpload(conversation.Id, "a"));
+        Assert.NotNull(store.FindUpload(conversation.Id, "b"));
+        Assert.NotNull(store.FindUpload(conversation.Id, "c"));
+    }
+
+    [Fact]
+    public void UploadsAreRefusedWhenAllConversationsHoldTheMostAndFreedWhenOneExpires()
+    {
+        var store = Store(new DirectLineOptions { MaxUploadBytesHeld = 25, IdleTimeout = TimeSpan.FromMinutes(60) });
+        var first = store.Create(Parent, locale: null)!;
+        Assert.True(store.TryKeepUploads(first, [Upload("a", 20)]));
+        _time.Advance(TimeSpan.FromMinutes(30));
+        var second = store.Create(Parent, locale: null)!;
+
+        Assert.False(store.TryKeepUploads(second, [Upload("b", 10)]));
+        Assert.Null(store.FindUpload(second.Id, "b"));
+
+        // The first conversation goes idle, and its photo with it.
+        _time.Advance(TimeSpan.FromMinutes(31));
+        store.Create(Parent, locale: null);
+        Assert.Null(store.FindUpload(first.Id, "a"));
+        Assert.True(store.TryKeepUploads(second, [Upload("b", 10)]));
+    }
+
+    private static StoredUpload Upload(string id, int bytes) => new(id, "image/jpeg", new byte[bytes]);
 }
