@@ -68,6 +68,19 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
             return await HandleStaffAsync(turnContext, role.Value, text, cancellationToken).ConfigureAwait(false);
         }
 
+        if (activity.Conversation?.IsGroup == true)
+        {
+            // A user's concern is private too: in a group chat or channel nothing is relayed, shown or listed, and
+            // that conversation never becomes where news of their concern goes.
+            if (MineWords.Contains(text) || ListWords.Contains(text) || StaffCommand().IsMatch(text))
+            {
+                await SayAsync(turnContext, BotText.ConcernsInPrivate, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+
+            return false;
+        }
+
         return await HandleUserAsync(turnContext, party, text, cancellationToken).ConfigureAwait(false);
     }
 
@@ -154,6 +167,7 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
     {
         if (await NoteStaffAsync(turnContext, cancellationToken).ConfigureAwait(false) is null
             && service is { Options.IsEnabled: true }
+            && turnContext.Activity.Conversation?.IsGroup != true
             && PartyId.From(turnContext.Activity) is { } party)
         {
             await FollowUserAsync(turnContext, party, cancellationToken).ConfigureAwait(false);
