@@ -90,7 +90,9 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
     /// </summary>
     public async Task HandleHandoffStatusAsync(ITurnContext turnContext, CancellationToken cancellationToken)
     {
-        if (service is not { Options.IsEnabled: true } || PartyId.From(turnContext.Activity) is not { } party)
+        // Only with a hub configured (Escalation:HandoffEvents): otherwise anyone who can post an event (Direct Line)
+        // could mark their own concern accepted or closed.
+        if (service is not { Options.IsEnabled: true, Options.HandoffEvents: true } || PartyId.From(turnContext.Activity) is not { } party)
         {
             return;
         }
