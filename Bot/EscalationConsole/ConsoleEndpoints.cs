@@ -155,7 +155,7 @@ internal static class ConsoleEndpoints
 
         var actor = EscalationAccess.StaffActor(role);
         var title = EscalationPerson.RoleTitle(role);
-        if (lockout.LockedFor(role) is { } wait)
+        if (lockout.TryBegin(role) is { } wait)
         {
             await service.Store.AuditAsync(null, actor, AuditActions.SignInFailed, ct).ConfigureAwait(false);
             log.Refused(role, "locked");
