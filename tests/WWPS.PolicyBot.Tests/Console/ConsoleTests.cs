@@ -354,6 +354,10 @@ public sealed class ConsoleTests
             ("https://evil.example/", "/console/escalations"),
             ("/console/\\evil.example", "/console/escalations"),
             ("/", "/console/escalations"),
+            ("/console/../healthz", "/console/escalations"),
+            ("/console/%2e%2E/healthz", "/console/escalations"),
+            ("/console/.\t./healthz", "/console/escalations"),
+            ("/console/escalations?status=all", "/console/escalations?status=all"),
         })
         {
             using var browser = new ConsoleBrowser(bot.BaseAddress);
