@@ -72,7 +72,13 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
         {
             // A user's concern is private too: in a group chat or channel nothing is relayed, shown or listed, and
             // that conversation never becomes where news of their concern goes.
-            if (MineWords.Contains(text) || ListWords.Contains(text) || StaffCommand().IsMatch(text))
+            if (IsStaffOnly(text))
+            {
+                await DenyAsync(turnContext, EscalationAccess.UserActor(party), cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+
+            if (MineWords.Contains(text) || StaffCommand().IsMatch(text))
             {
                 await SayAsync(turnContext, BotText.ConcernsInPrivate, cancellationToken).ConfigureAwait(false);
                 return true;
@@ -287,10 +293,9 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
             return true;
         }
 
-        if (ListWords.Contains(text) || StaffCommand().Match(text) is { Success: true, Groups: var g } && !string.Equals(g["verb"].Value, "show", StringComparison.OrdinalIgnoreCase))
+        if (IsStaffOnly(text))
         {
-            await svc.Store.AuditAsync(null, actor, AuditActions.Denied, cancellationToken).ConfigureAwait(false);
-            await SayAsync(turnContext, "Only the Manager and the Chair can see and answer escalations. Say \"my concerns\" to see your own.", cancellationToken).ConfigureAwait(false);
+            await DenyAsync(turnContext, actor, cancellationToken).ConfigureAwait(false);
             return true;
         }
 
@@ -340,6 +345,16 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
 
         // The bot stays quiet while a person is handling the concern.
         return true;
+    }
+
+    /// <summary>The Manager's and Chair's commands, other than "show N" (which a user may say about their own concern).</summary>
+    private static bool IsStaffOnly(string text) =>
+        ListWords.Contains(text) || StaffCommand().Match(text) is { Success: true, Groups: var g } && !string.Equals(g["verb"].Value, "show", StringComparison.OrdinalIgnoreCase);
+
+    private async Task DenyAsync(ITurnContext turnContext, string actor, CancellationToken cancellationToken)
+    {
+        await service!.Store.AuditAsync(null, actor, AuditActions.Denied, cancellationToken).ConfigureAwait(false);
+        await SayAsync(turnContext, "Only the Manager and the Chair can see and answer escalations. Say \"my concerns\" to see your own.", cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<string> DescribeAsync(Escalation escalation, bool forStaff, CancellationToken cancellationToken)

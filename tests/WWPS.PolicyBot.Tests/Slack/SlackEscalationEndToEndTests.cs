@@ -307,6 +307,8 @@ public sealed class SlackEscalationEndToEndTests
         var shown = await api.NextPostAsync();
         Assert.Equal("CGENERAL", shown.Channel);
         Assert.Equal(BotText.ConcernsInPrivate, shown.Text);
+        await SendEventAsync(bot, Mention($"<@{BotUserId}> escalations", NextTs(), threadTs: null, channel: "CGENERAL", user: "UPARENT01"));
+        Assert.StartsWith("Only the Manager and the Chair can see and answer escalations.", (await api.NextPostAsync()).Text, StringComparison.Ordinal);
         Assert.Empty(await manager.ReadNewAsync());
 
         Assert.Empty(await manager.SayAndReadAsync("Thanks for telling me. I'll speak to them today."));
@@ -315,6 +317,7 @@ public sealed class SlackEscalationEndToEndTests
         Assert.Equal(SlackBlocks.Mrkdwn("From the Manager (Jane Smith): Thanks for telling me. I'll speak to them today."), reply.Text);
         var store = bot.Services.GetRequiredService<IEscalationStore>();
         Assert.Equal(["Thanks for telling me. I'll speak to them today."], (await store.GetMessagesAsync(1, default)).Select(m => m.Text));
+        Assert.Contains(await store.GetAuditAsync(null, default), a => a.Actor == "user:slack:UPARENT01" && a.Action == AuditActions.Denied);
     }
 
     private static async Task RaiseFromWebChatAsync(DirectLineClient.Conversation parent)
