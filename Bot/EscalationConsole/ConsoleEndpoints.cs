@@ -155,7 +155,7 @@ internal static class ConsoleEndpoints
 
         var actor = EscalationAccess.StaffActor(role);
         var title = EscalationPerson.RoleTitle(role);
-        if (lockout.LockedFor(role) is { } wait)
+        if (lockout.TryBegin(role) is { } wait)
         {
             await service.Store.AuditAsync(null, actor, AuditActions.SignInFailed, ct).ConfigureAwait(false);
             log.Refused(role, "locked");
@@ -320,9 +320,13 @@ internal static class ConsoleEndpoints
         _ => null,
     };
 
-    /// <summary>Only a path inside the console: never another site ("//evil", "/\evil") or another part of this one.</summary>
+    /// <summary>
+    /// Only a path inside the console: never another site ("//evil", "/\evil") or another part of this one
+    /// ("/console/../", also percent-encoded or split by a tab or newline, which browsers drop).
+    /// </summary>
     private static string? LocalReturnUrl(string? url) =>
         url is { Length: > 0 } && url.StartsWith("/console/", StringComparison.Ordinal) && !url.Contains('\\', StringComparison.Ordinal) && !url.StartsWith("//", StringComparison.Ordinal)
+            && !url.Any(char.IsControl) && !Uri.UnescapeDataString(url.Split('?', '#')[0]).Split('/').Any(segment => segment is "." or "..")
             ? url
             : null;
 

@@ -64,7 +64,7 @@ internal sealed record ConsoleOptions
 internal sealed class ConsoleLockout(ConsoleOptions options, TimeProvider time)
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<EscalationRole, (int Failures, DateTimeOffset Until)> _state = [];
+    private readonly Dictionary<EscalationRole, (int Failures, int Checking, DateTimeOffset Until)> _state = [];
 
     /// <summary>How long the role stays locked; null when it may try.</summary>
     public TimeSpan? LockedFor(EscalationRole role)
@@ -76,19 +76,47 @@ internal sealed class ConsoleLockout(ConsoleOptions options, TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Starts checking a password for the role: null when it may go ahead (end it with <see cref="Fail"/> or
+    /// <see cref="Succeed"/>); otherwise how long the role is locked. Checks under way count as failures until they
+    /// end, so wrong passwords sent at the same time cannot get more tries than the limit.
+    /// </summary>
+    public TimeSpan? TryBegin(EscalationRole role)
+    {
+        lock (_gate)
+        {
+            var now = time.GetUtcNow();
+            var s = _state.GetValueOrDefault(role);
+            if (s.Until > now)
+            {
+                return s.Until - now;
+            }
+
+            if (s.Failures + s.Checking >= options.LockoutFailures)
+            {
+                return options.Lockout;
+            }
+
+            _state[role] = s with { Checking = s.Checking + 1 };
+            return null;
+        }
+    }
+
     /// <summary>Counts a wrong password; true when it has just locked the role.</summary>
     public bool Fail(EscalationRole role)
     {
         lock (_gate)
         {
-            var failures = (_state.TryGetValue(role, out var s) ? s.Failures : 0) + 1;
+            var s = _state.GetValueOrDefault(role);
+            var checking = Math.Max(0, s.Checking - 1);
+            var failures = s.Failures + 1;
             if (failures >= options.LockoutFailures)
             {
-                _state[role] = (0, time.GetUtcNow() + options.Lockout);
+                _state[role] = (0, checking, time.GetUtcNow() + options.Lockout);
                 return true;
             }
 
-            _state[role] = (failures, DateTimeOffset.MinValue);
+            _state[role] = (failures, checking, DateTimeOffset.MinValue);
             return false;
         }
     }
@@ -97,7 +125,15 @@ internal sealed class ConsoleLockout(ConsoleOptions options, TimeProvider time)
     {
         lock (_gate)
         {
-            _state.Remove(role);
+            var checking = _state.TryGetValue(role, out var s) ? Math.Max(0, s.Checking - 1) : 0;
+            if (checking == 0)
+            {
+                _state.Remove(role);
+            }
+            else
+            {
+                _state[role] = (0, checking, DateTimeOffset.MinValue);
+            }
         }
     }
 }

@@ -68,6 +68,25 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
             return await HandleStaffAsync(turnContext, role.Value, text, cancellationToken).ConfigureAwait(false);
         }
 
+        if (activity.Conversation?.IsGroup == true)
+        {
+            // A user's concern is private too: in a group chat or channel nothing is relayed, shown or listed, and
+            // that conversation never becomes where news of their concern goes.
+            if (IsStaffOnly(text))
+            {
+                await DenyAsync(turnContext, EscalationAccess.UserActor(party), cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+
+            if (MineWords.Contains(text) || StaffCommand().IsMatch(text))
+            {
+                await SayAsync(turnContext, BotText.ConcernsInPrivate, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+
+            return false;
+        }
+
         return await HandleUserAsync(turnContext, party, text, cancellationToken).ConfigureAwait(false);
     }
 
@@ -77,7 +96,9 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
     /// </summary>
     public async Task HandleHandoffStatusAsync(ITurnContext turnContext, CancellationToken cancellationToken)
     {
-        if (service is not { Options.IsEnabled: true } || PartyId.From(turnContext.Activity) is not { } party)
+        // Only with a hub configured (Escalation:HandoffEvents): otherwise anyone who can post an event (Direct Line)
+        // could mark their own concern accepted or closed.
+        if (service is not { Options.IsEnabled: true, Options.HandoffEvents: true } || PartyId.From(turnContext.Activity) is not { } party)
         {
             return;
         }
@@ -154,6 +175,7 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
     {
         if (await NoteStaffAsync(turnContext, cancellationToken).ConfigureAwait(false) is null
             && service is { Options.IsEnabled: true }
+            && turnContext.Activity.Conversation?.IsGroup != true
             && PartyId.From(turnContext.Activity) is { } party)
         {
             await FollowUserAsync(turnContext, party, cancellationToken).ConfigureAwait(false);
@@ -271,10 +293,9 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
             return true;
         }
 
-        if (ListWords.Contains(text) || StaffCommand().Match(text) is { Success: true, Groups: var g } && !string.Equals(g["verb"].Value, "show", StringComparison.OrdinalIgnoreCase))
+        if (IsStaffOnly(text))
         {
-            await svc.Store.AuditAsync(null, actor, AuditActions.Denied, cancellationToken).ConfigureAwait(false);
-            await SayAsync(turnContext, "Only the Manager and the Chair can see and answer escalations. Say \"my concerns\" to see your own.", cancellationToken).ConfigureAwait(false);
+            await DenyAsync(turnContext, actor, cancellationToken).ConfigureAwait(false);
             return true;
         }
 
@@ -324,6 +345,16 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
 
         // The bot stays quiet while a person is handling the concern.
         return true;
+    }
+
+    /// <summary>The Manager's and Chair's commands, other than "show N" (which a user may say about their own concern).</summary>
+    private static bool IsStaffOnly(string text) =>
+        ListWords.Contains(text) || StaffCommand().Match(text) is { Success: true, Groups: var g } && !string.Equals(g["verb"].Value, "show", StringComparison.OrdinalIgnoreCase);
+
+    private async Task DenyAsync(ITurnContext turnContext, string actor, CancellationToken cancellationToken)
+    {
+        await service!.Store.AuditAsync(null, actor, AuditActions.Denied, cancellationToken).ConfigureAwait(false);
+        await SayAsync(turnContext, "Only the Manager and the Chair can see and answer escalations. Say \"my concerns\" to see your own.", cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<string> DescribeAsync(Escalation escalation, bool forStaff, CancellationToken cancellationToken)

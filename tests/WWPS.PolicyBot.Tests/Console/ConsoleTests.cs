@@ -95,6 +95,35 @@ public sealed class ConsoleTests
         Assert.Single(audit, a => a.Actor == "chair" && a.Action == AuditActions.SignedIn);
     }
 
+    /// <summary>
+    /// Bug: the lockout was checked before the (slow) password check and counted after it, so wrong passwords sent at the
+    /// same time all got checked: many guesses per lockout instead of five. Checks under way now count too.
+    /// </summary>
+    [Fact]
+    public async Task WrongPasswordsSentAtOnceGetNoMoreThanFiveTries()
+    {
+        // A slow hash, as in production, so that the sign-ins overlap.
+        await using var bot = await RunningBot.StartAsync(ConsoleBrowser.Settings(
+            ("Escalation:Manager:ConsolePasswordHash", ConsolePassword.Hash(ConsoleBrowser.ManagerPassword, 300_000))));
+        var browsers = Enumerable.Range(0, 20).Select(_ => new ConsoleBrowser(bot.BaseAddress)).ToList();
+        try
+        {
+            foreach (var browser in browsers)
+            {
+                Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/console/login")).Status);
+            }
+
+            var pages = await Task.WhenAll(browsers.Select((b, i) => b.PostAsync("/console/login", true, ("role", "manager"), ("password", "guess " + i))));
+            Assert.True(pages.Count(p => p.Status == HttpStatusCode.Unauthorized) <= 4, string.Join(", ", pages.Select(p => (int)p.Status)));
+            Assert.All(pages, p => Assert.True(p.Status is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests));
+            Assert.Equal(HttpStatusCode.TooManyRequests, (await browsers[0].SignInAsync("manager", ConsoleBrowser.ManagerPassword)).Status);
+        }
+        finally
+        {
+            browsers.ForEach(b => b.Dispose());
+        }
+    }
+
     [Fact]
     public async Task TheManagerAcceptsRepliesAndClosesFromTheConsole()
     {
@@ -325,6 +354,10 @@ public sealed class ConsoleTests
             ("https://evil.example/", "/console/escalations"),
             ("/console/\\evil.example", "/console/escalations"),
             ("/", "/console/escalations"),
+            ("/console/../healthz", "/console/escalations"),
+            ("/console/%2e%2E/healthz", "/console/escalations"),
+            ("/console/.\t./healthz", "/console/escalations"),
+            ("/console/escalations?status=all", "/console/escalations?status=all"),
         })
         {
             using var browser = new ConsoleBrowser(bot.BaseAddress);

@@ -133,6 +133,36 @@ public sealed class EscalationServiceTests
         Assert.Contains(told, adapter.TakeReply("conversation1")?.Text, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Bug: handoff.status was acted on even with Escalation:HandoffEvents off (the default), so anyone able to post an
+    /// event activity (Web Chat's Direct Line) could mark their own concern accepted: it then never timed out and the
+    /// Manager could no longer accept it. Without a hub configured, the event is ignored.
+    /// </summary>
+    [Theory]
+    [InlineData("accepted")]
+    [InlineData("completed")]
+    [InlineData("failed")]
+    public async Task AHandoffStatusIsIgnoredUnlessHandoffEventsAreConfigured(string state)
+    {
+        var (adapter, bot, _, store, _) = await StartAsync();
+        await RaiseAsync(adapter, bot);
+        while (adapter.TakeReply() is not null)
+        {
+        }
+
+        var status = new Activity
+        {
+            Type = ActivityTypes.Event,
+            Name = "handoff.status",
+            Value = JsonDocument.Parse($$"""{"state":"{{state}}"}""").RootElement.Clone(),
+        };
+        await adapter.ProcessAsync(status, bot.OnTurnAsync);
+
+        Assert.Equal(EscalationStatus.Waiting, (await store.GetAsync(1, default))!.Status);
+        Assert.Null(adapter.TakeReply("conversation1"));
+        Assert.DoesNotContain(await store.GetAuditAsync(1, default), a => a.Actor == "hub");
+    }
+
     [Fact]
     public async Task EmailsThePersonThatAConcernIsWaitingWithoutItsWords()
     {

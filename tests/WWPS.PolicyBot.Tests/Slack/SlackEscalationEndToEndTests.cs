@@ -276,6 +276,50 @@ public sealed class SlackEscalationEndToEndTests
         AssertLogsHoldNoText(log);
     }
 
+    /// <summary>
+    /// Bug: a parent whose concern was accepted and who then mentioned the bot in a channel had that message relayed to
+    /// the Manager, and the channel kept as where news of the concern goes: the Manager's next reply was posted to
+    /// everyone in it. In a channel the bot answers as usual; the conversation stays in the parent's DM.
+    /// </summary>
+    [Fact]
+    public async Task AParentsMentionInAChannelIsNotRelayedAndRepliesStayInTheirDirectMessage()
+    {
+        await using var api = await FakeSlackApi.StartAsync();
+        await using var bot = await RunningBot.StartAsync(Settings(api));
+        var manager = await new DirectLineClient(bot.Client).StartAsync("dl_manager", "Jane Smith");
+        await manager.ReadNewAsync();
+        await manager.SayAndReadAsync("escalations");
+        await ParentSaysAsync(bot, "talk to the manager", thread: null);
+        await api.NextPostAsync();
+        await ParentSaysAsync(bot, Concern, thread: null);
+        await api.NextPostAsync();
+        await ParentSaysAsync(bot, "Send", thread: null);
+        await api.NextPostAsync();
+        Assert.Single(await ReadUntilAsync(manager, 1));
+        await manager.SayAndReadAsync("accept 1");
+        AssertInParentsChat(await api.NextPostAsync(), thread: null);
+
+        await SendEventAsync(bot, Mention($"<@{BotUserId}> can I add a parent on facebook", NextTs(), threadTs: null, channel: "CGENERAL", user: "UPARENT01"));
+        var inChannel = await api.NextPostAsync();
+        Assert.Equal("CGENERAL", inChannel.Channel);
+        Assert.Contains("Friendships with parents", inChannel.Text, StringComparison.Ordinal);
+        await SendEventAsync(bot, Mention($"<@{BotUserId}> show 1", NextTs(), threadTs: null, channel: "CGENERAL", user: "UPARENT01"));
+        var shown = await api.NextPostAsync();
+        Assert.Equal("CGENERAL", shown.Channel);
+        Assert.Equal(BotText.ConcernsInPrivate, shown.Text);
+        await SendEventAsync(bot, Mention($"<@{BotUserId}> escalations", NextTs(), threadTs: null, channel: "CGENERAL", user: "UPARENT01"));
+        Assert.StartsWith("Only the Manager and the Chair can see and answer escalations.", (await api.NextPostAsync()).Text, StringComparison.Ordinal);
+        Assert.Empty(await manager.ReadNewAsync());
+
+        Assert.Empty(await manager.SayAndReadAsync("Thanks for telling me. I'll speak to them today."));
+        var reply = await api.NextPostAsync();
+        AssertInParentsChat(reply, thread: null);
+        Assert.Equal(SlackBlocks.Mrkdwn("From the Manager (Jane Smith): Thanks for telling me. I'll speak to them today."), reply.Text);
+        var store = bot.Services.GetRequiredService<IEscalationStore>();
+        Assert.Equal(["Thanks for telling me. I'll speak to them today."], (await store.GetMessagesAsync(1, default)).Select(m => m.Text));
+        Assert.Contains(await store.GetAuditAsync(null, default), a => a.Actor == "user:slack:UPARENT01" && a.Action == AuditActions.Denied);
+    }
+
     private static async Task RaiseFromWebChatAsync(DirectLineClient.Conversation parent)
     {
         Assert.StartsWith("What would you like to raise", Assert.Single(await parent.SayAndReadAsync("talk to the manager")), StringComparison.Ordinal);
