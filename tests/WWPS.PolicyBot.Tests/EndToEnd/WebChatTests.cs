@@ -56,6 +56,10 @@ public sealed partial class WebChatTests
             // The upload button's hidden file input, as a user picking a photo; the file goes with the next send.
             await page.Locator(".webchat__upload-button input[type=file]").SetInputFilesAsync(
                 new FilePayload { Name = "sports-day.png", MimeType = "image/png", Buffer = OnePixelPng });
+
+            // Web Chat prepares the file (a thumbnail) before it holds it for the send, and then ticks the paperclip;
+            // a send before that would go without the photo, as it would for a user who is that quick.
+            await Expect(page.Locator(".webchat__attachment-icon--checked")).ToBeVisibleAsync(new() { Timeout = ReplyTimeoutMs });
             await SendAsync(page, "Lovely day at sports day with the children!");
 
             await Expect(BotMessages(page).Filter(new() { HasText = "Has a photo or video attached" })).ToHaveCountAsync(1, new() { Timeout = ReplyTimeoutMs });
