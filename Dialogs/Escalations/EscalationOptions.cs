@@ -90,6 +90,39 @@ public sealed record WorkingHours(IReadOnlySet<DayOfWeek> Days, TimeOnly Start, 
         return utc;
     }
 
+    /// <summary>
+    /// The moment <paramref name="duration"/> of working time has passed after <paramref name="utc"/>: time outside the
+    /// working hours does not count, so a wait that starts late in the day carries on the next working day.
+    /// </summary>
+    public DateTimeOffset AddWorkingTime(DateTimeOffset utc, TimeSpan duration)
+    {
+        var at = NextOpen(utc);
+        if (Days.Count == 0 || End <= Start)
+        {
+            return at + duration;
+        }
+
+        var left = duration;
+
+        // Bounded: a working day at a time, and no wait is configured in years.
+        for (var day = 0; day < 3_700 && left > TimeSpan.Zero; day++)
+        {
+            var local = TimeZoneInfo.ConvertTime(at, TimeZone);
+            var closing = DateOnly.FromDateTime(local.DateTime).ToDateTime(End);
+            var closingUtc = new DateTimeOffset(closing, TimeZone.GetUtcOffset(closing)).ToUniversalTime();
+            var today = closingUtc - at;
+            if (today >= left)
+            {
+                return at + left;
+            }
+
+            left -= today;
+            at = NextOpen(closingUtc);
+        }
+
+        return at + left;
+    }
+
     /// <summary>"Monday to Friday, 9:00 to 15:00".</summary>
     public string Describe()
     {

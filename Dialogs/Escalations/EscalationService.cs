@@ -69,8 +69,11 @@ public sealed partial class EscalationService(
 
     public TimeProvider Time => time;
 
-    /// <summary>Out of hours the wait starts when the preschool opens: nobody should time out overnight.</summary>
-    public DateTimeOffset DeadlineFor(DateTimeOffset now) => options.Hours.NextOpen(now) + options.AcceptTimeout;
+    /// <summary>
+    /// When an escalation raised now times out if nobody accepts it: the accept timeout counted in working time, so
+    /// nothing times out overnight or at a weekend.
+    /// </summary>
+    public DateTimeOffset DeadlineFor(DateTimeOffset now) => options.Hours.AddWorkingTime(now, options.AcceptTimeout);
 
     public async Task<RaiseResult> RaiseAsync(NewEscalation request, CancellationToken cancellationToken)
     {

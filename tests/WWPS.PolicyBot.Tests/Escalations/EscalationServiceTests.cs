@@ -256,6 +256,16 @@ public sealed class EscalationServiceTests
     public void FindsWhenThePreschoolNextOpens(string now, string expected) =>
         Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture),
             WorkingHours.Default.NextOpen(DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture)));
+
+    [Theory]
+    [InlineData("2026-11-25T10:00:00Z", 240, "2026-11-25T14:00:00Z")] // Wednesday morning: the same afternoon
+    [InlineData("2026-11-25T14:30:00Z", 240, "2026-11-26T12:30:00Z")] // half an hour left today, the rest tomorrow
+    [InlineData("2026-11-27T14:00:00Z", 240, "2026-11-30T12:00:00Z")] // Friday afternoon: not over the weekend
+    [InlineData("2026-11-25T20:00:00Z", 240, "2026-11-26T13:00:00Z")] // raised in the evening: from the next opening
+    [InlineData("2026-11-25T10:00:00Z", 720, "2026-11-27T10:00:00Z")] // 12 hours: 5 on Wednesday, 6 on Thursday, 1 on Friday
+    public void AWaitCountsOnlyWorkingTime(string now, int minutes, string expected) =>
+        Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture),
+            WorkingHours.Default.AddWorkingTime(DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromMinutes(minutes)));
 }
 
 /// <summary>Just enough SMTP to receive one message at a time, as a real server answers System.Net.Mail.</summary>
