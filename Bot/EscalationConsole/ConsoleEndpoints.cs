@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using WWPS.PolicyBot.Dialogs.Escalations;
+using WWPS.PolicyBot.DirectLine;
 using WWPS.PolicyBot.Escalations;
+using WWPS.PolicyBot.Protocol;
 
 namespace WWPS.PolicyBot.EscalationConsole;
 
@@ -112,6 +114,8 @@ internal static class ConsoleEndpoints
         console.MapPost("/login", SignInAsync).AddEndpointFilter(RequireTokenAsync);
         console.MapPost("/logout", SignOutAsync).RequireAuthorization(Policy).AddEndpointFilter(RequireTokenAsync);
 
+        console.MapPost("/chat", OpenChat).RequireAuthorization(Policy).AddEndpointFilter(RequireTokenAsync);
+
         var escalations = console.MapGroup("/escalations").RequireAuthorization(Policy);
         escalations.MapGet("/", ListAsync);
         escalations.MapGet("/{id:long}", DetailAsync);
@@ -191,6 +195,35 @@ internal static class ConsoleEndpoints
         await http.SignOutAsync(Scheme).ConfigureAwait(false);
         return new SeeOther("/console/login");
     }
+
+    /// <summary>
+    /// Opens a Web Chat conversation as the signed-in role's configured Direct Line user (the only way to get one: the
+    /// public endpoints refuse that id) and sends the browser to the chat page with its token in the URL's fragment,
+    /// which browsers never send to a server, so it is in no log. 404 when the role is not configured on Direct Line.
+    /// </summary>
+    private static IResult OpenChat(HttpContext http, EscalationService service, DirectLineConversations conversations, ConsoleLog log)
+    {
+        var role = RoleOf(http.User)!.Value;
+        var person = service.Options.Person(role);
+        if (DirectLineIdentity(person) is not { } userId)
+        {
+            return Results.NotFound();
+        }
+
+        var conversation = conversations.Create(new ChannelAccount { Id = userId, Name = person.DisplayName, Role = RoleTypes.User }, "en-GB");
+        if (conversation is null)
+        {
+            return Html(ConsolePages.ChatUnavailable(), StatusCodes.Status503ServiceUnavailable);
+        }
+
+        var token = conversations.IssueToken(conversation).Token;
+        log.ChatOpened(role);
+        return new SeeOther($"/#token={Uri.EscapeDataString(token)}&user={Uri.EscapeDataString(userId)}&name={Uri.EscapeDataString(person.DisplayName)}");
+    }
+
+    /// <summary>The person's Direct Line user id when their chat identity is on Direct Line; otherwise null.</summary>
+    internal static string? DirectLineIdentity(EscalationPerson person) =>
+        person.Chat is { } chat && string.Equals(chat.ChannelId, Channels.DirectLine, StringComparison.OrdinalIgnoreCase) ? chat.UserId : null;
 
     private static async Task<IResult> ListAsync(HttpContext http, string? status, EscalationService service, IAntiforgery antiforgery, CancellationToken ct)
     {
@@ -356,6 +389,11 @@ internal sealed partial class ConsoleLog(ILogger<ConsoleLog> logger)
     public void Refused(EscalationRole role, string reason) => LogRefused(logger, role, reason);
 
     public void Acted(EscalationRole role, string action, long id, string outcome) => LogActed(logger, role, action, id, outcome);
+
+    public void ChatOpened(EscalationRole role) => LogChatOpened(logger, role);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Console: the {Role} opened a web chat as their configured Direct Line user")]
+    private static partial void LogChatOpened(ILogger logger, EscalationRole role);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Console: the {Role} signed in")]
     private static partial void LogSignedIn(ILogger logger, EscalationRole role);

@@ -68,10 +68,20 @@ internal static class ConsolePages
         return Layout("Sign in – escalation console", null, sb.ToString());
     }
 
+    public static string ChatUnavailable() =>
+        Layout("Chat unavailable – console", null,
+            "<h1>The chat is busy</h1>\n<p>Too many web chats are open just now. Go back and try again in a minute.</p>\n<p><a href=\"/console/escalations\">Back to escalations</a></p>\n");
+
     public static string List(Viewer viewer, IReadOnlyList<Escalation> escalations, string filter, TimeZoneInfo zone)
     {
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"<h1>Escalations for {E(viewer.Person.Title)}</h1>\n");
+        if (ConsoleEndpoints.DirectLineIdentity(viewer.Person) is not null)
+        {
+            sb.Append(Button(viewer, "/console/chat", "Open my chat with the bot",
+                "The web chat, as you: you are told of new concerns there and can accept and answer them."));
+        }
+
         sb.Append("<nav aria-label=\"Filter\"><ul class=\"filters\">\n");
         foreach (var name in ConsoleFilters.Names)
         {

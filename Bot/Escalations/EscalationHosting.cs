@@ -21,6 +21,7 @@ internal static class EscalationHosting
             ? await SqliteEscalationStore.OpenAsync(sqlite.DatabasePath, time, cancellationToken).ConfigureAwait(false)
             : new MemoryEscalationStore(time);
         services.AddSingleton(options);
+        services.AddSingleton<IDirectLineIdentityPolicy>(new StaffDirectLineIds(options));
         services.AddSingleton(store);
         services.AddSingleton<ProactiveChannels>();
         services.AddSingleton<IProactiveMessenger>(sp => sp.GetRequiredService<ProactiveChannels>());
@@ -190,4 +191,27 @@ internal sealed partial class EscalationPurgeService(IEscalationStore store, Esc
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Escalation purge failed ({Error}); retrying in an hour")]
     private static partial void PurgeFailed(ILogger logger, string error);
+}
+
+/// <summary>
+/// The Manager's and the Chair's Direct Line user ids, when configured there: escalation trusts (directline, id) as
+/// that person, so no public client may open a conversation as them. They open theirs from the console
+/// (<c>POST /console/chat</c>) once signed in. Compared ignoring case and surrounding spaces, to refuse near misses too.
+/// </summary>
+internal sealed class StaffDirectLineIds(EscalationOptions options) : IDirectLineIdentityPolicy
+{
+    private readonly string[] _reserved =
+    [
+        .. new[] { options.Manager, options.Chair }
+            .Select(p => p?.Chat)
+            .Where(c => c is not null && string.Equals(c.ChannelId, Channels.DirectLine, StringComparison.OrdinalIgnoreCase))
+            .Select(c => c!.UserId),
+    ];
+
+    public bool IsReserved(string userId)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        var id = userId.Trim();
+        return _reserved.Any(r => string.Equals(r, id, StringComparison.OrdinalIgnoreCase));
+    }
 }

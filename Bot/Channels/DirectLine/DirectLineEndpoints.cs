@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using WWPS.PolicyBot.Protocol;
 
 namespace WWPS.PolicyBot.DirectLine;
@@ -22,6 +23,7 @@ internal static class DirectLineEndpoints
     {
         services.AddSingleton(DirectLineOptions.From(configuration));
         services.AddSingleton<DirectLineConversations>();
+        services.TryAddSingleton<IDirectLineIdentityPolicy, NoReservedDirectLineIds>();
         services.AddSingleton(sp =>
         {
             var adapter = ActivatorUtilities.CreateInstance<DirectLineAdapter>(sp);
@@ -49,7 +51,8 @@ internal static class DirectLineEndpoints
     /// Creates a conversation and a token for it without starting it, so a page can fetch a token and hand it to
     /// Web Chat, whose own start call then starts the conversation (as with the hosted service).
     /// </summary>
-    private static async Task<IResult> GenerateTokenAsync(HttpContext http, DirectLineConversations conversations, ILogger<DirectLineAdapter> logger)
+    private static async Task<IResult> GenerateTokenAsync(
+        HttpContext http, DirectLineConversations conversations, IDirectLineIdentityPolicy identities, ILogger<DirectLineAdapter> logger)
     {
         var body = await ReadJsonAsync(http, Json.StartParameters, conversations.Options.MaxRequestBytes, allowEmpty: true).ConfigureAwait(false);
         if (body.Error is not null)
@@ -57,7 +60,13 @@ internal static class DirectLineEndpoints
             return body.Error;
         }
 
-        var conversation = conversations.Create(UserFrom(body.Value?.User), LocaleFrom(body.Value?.Locale));
+        var user = UserFrom(body.Value?.User);
+        if (identities.IsReserved(user.Id!))
+        {
+            return Reserved();
+        }
+
+        var conversation = conversations.Create(user, LocaleFrom(body.Value?.Locale));
         if (conversation is null)
         {
             DirectLineLog.ConversationRefused(logger, conversations.Options.MaxConversations);
@@ -86,8 +95,8 @@ internal static class DirectLineEndpoints
     /// <c>conversationUpdate</c> once, before the answer, so the greeting is there on the first poll.
     /// </summary>
     private static async Task<IResult> StartConversationAsync(
-        HttpContext http, DirectLineConversations conversations, DirectLineAdapter adapter, IBot bot, TimeProvider time,
-        IHostApplicationLifetime lifetime, ILogger<DirectLineAdapter> logger)
+        HttpContext http, DirectLineConversations conversations, IDirectLineIdentityPolicy identities, DirectLineAdapter adapter, IBot bot,
+        TimeProvider time, IHostApplicationLifetime lifetime, ILogger<DirectLineAdapter> logger)
     {
         DirectLineConversation conversation;
         string token;
@@ -111,7 +120,13 @@ internal static class DirectLineEndpoints
                 return body.Error;
             }
 
-            var created = conversations.Create(UserFrom(body.Value?.User), LocaleFrom(body.Value?.Locale));
+            var user = UserFrom(body.Value?.User);
+            if (identities.IsReserved(user.Id!))
+            {
+                return Reserved();
+            }
+
+            var created = conversations.Create(user, LocaleFrom(body.Value?.Locale));
             if (created is null)
             {
                 DirectLineLog.ConversationRefused(logger, conversations.Options.MaxConversations);
@@ -219,9 +234,14 @@ internal static class DirectLineEndpoints
         DirectLineAdapter adapter, IBot bot, TimeProvider time, IHostApplicationLifetime lifetime, ILogger logger)
     {
 
-        // The channel, not the client, says where an activity came from and who it is for. channelData is left
-        // exactly as sent.
-        activity.From = (activity.From is { Id.Length: > 0 } from ? from : conversation.User) with { Role = RoleTypes.User };
+        // The channel, not the client, says where an activity came from and who it is for: always the user the
+        // conversation was opened for, whatever from.id the client wrote (the escalation feature trusts that id).
+        // Only the display name may come from the client. channelData is left exactly as sent.
+        activity.From = conversation.User with
+        {
+            Name = activity.From?.Name is { Length: > 0 and <= 64 } name ? name : conversation.User.Name,
+            Role = RoleTypes.User,
+        };
         activity.Recipient = new ChannelAccount { Id = conversations.Options.BotId, Name = conversations.Options.BotName };
         activity.Conversation = new ConversationAccount { Id = conversation.Id };
         activity.ChannelId = Channels.DirectLine;
@@ -302,6 +322,10 @@ internal static class DirectLineEndpoints
     internal static IResult Denied(TokenCheck status) => status == TokenCheck.ConversationNotFound
         ? Error(StatusCodes.Status404NotFound, "NotFound", "Conversation not found or ended.")
         : Error(StatusCodes.Status403Forbidden, "TokenExpired", "Token missing, expired, or not valid for this conversation.");
+
+    /// <summary>A public client asked for a user id kept for someone the bot trusts (staff open theirs from the console).</summary>
+    internal static IResult Reserved() => Error(
+        StatusCodes.Status403Forbidden, "Forbidden", "That user id is reserved for a member of staff, who opens their chat from the escalation console.");
 
     internal static IResult BadRequest(string message) => Error(StatusCodes.Status400BadRequest, "BadArgument", message);
 

@@ -17,28 +17,43 @@
     return 'dl_' + Array.from(bytes, function (b) { return b.toString(16).padStart(2, '0'); }).join('');
   }
 
+  // The escalation console sends a signed-in Manager or Chair here with a token for a conversation already bound to
+  // them, in the URL's fragment (never sent to a server). It is read once and removed from the address bar and history.
+  function staffChatFromFragment() {
+    const params = new URLSearchParams(window.location.hash.replace(/^#/, ''));
+    const token = params.get('token');
+    if (!token) {
+      return null;
+    }
+    window.history.replaceState(null, '', window.location.pathname + window.location.search);
+    return { token: token, userID: params.get('user') || undefined, username: params.get('name') || undefined };
+  }
+
   async function start() {
     if (!window.WebChat) {
       showStatus('The chat could not load. Please refresh the page.');
       return;
     }
 
-    const userID = newUserId();
-    let token;
-    try {
-      // The token is bound to one new conversation and this user; Web Chat's own start call then starts it.
-      const response = await fetch(directLineDomain + '/tokens/generate', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ user: { id: userID }, locale: 'en-GB' })
-      });
-      if (!response.ok) {
-        throw new Error('HTTP ' + response.status);
+    const staff = staffChatFromFragment();
+    const userID = staff ? staff.userID : newUserId();
+    let token = staff ? staff.token : null;
+    if (!token) {
+      try {
+        // The token is bound to one new conversation and this user; Web Chat's own start call then starts it.
+        const response = await fetch(directLineDomain + '/tokens/generate', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ user: { id: userID }, locale: 'en-GB' })
+        });
+        if (!response.ok) {
+          throw new Error('HTTP ' + response.status);
+        }
+        token = (await response.json()).token;
+      } catch (e) {
+        showStatus('The assistant is not available right now. Please try again in a minute.');
+        return;
       }
-      token = (await response.json()).token;
-    } catch (e) {
-      showStatus('The assistant is not available right now. Please try again in a minute.');
-      return;
     }
 
     const directLine = window.WebChat.createDirectLine({
@@ -75,7 +90,7 @@
     };
 
     window.WebChat.renderWebChat(
-      { directLine: directLine, userID: userID, locale: 'en-GB', styleOptions: styleOptions },
+      { directLine: directLine, userID: userID, username: staff ? staff.username : undefined, locale: 'en-GB', styleOptions: styleOptions },
       document.getElementById('webchat')
     );
   }

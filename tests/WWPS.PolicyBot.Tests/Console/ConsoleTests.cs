@@ -403,7 +403,7 @@ public sealed class ConsoleTests
     private static async Task<DirectLineClient.Conversation> RaiseAsync(RunningBot bot, string concern, string userName = "Pat")
     {
         var client = new DirectLineClient(bot.Client);
-        var manager = await client.StartAsync("dl_manager", "Jane Smith");
+        var manager = await StaffChat.OpenAsync(bot.BaseAddress, bot.Client);
         await manager.ReadNewAsync();
         var parent = await client.StartAsync("dl_parent", userName);
         await parent.ReadNewAsync();

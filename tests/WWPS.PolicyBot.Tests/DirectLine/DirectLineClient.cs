@@ -48,6 +48,14 @@ internal sealed class DirectLineClient(HttpClient http)
         return new Conversation(this, body.GetProperty("conversationId").GetString()!, body.GetProperty("token").GetString()!, userId, userName);
     }
 
+    /// <summary>Starts the conversation a token was issued for (as Web Chat does with a token it was given); 201 expected.</summary>
+    public async Task<Conversation> StartWithTokenAsync(string token, string userId, string userName)
+    {
+        var (status, body) = await SendAsync(HttpMethod.Post, "conversations", token);
+        Assert.Equal(HttpStatusCode.Created, status);
+        return new Conversation(this, body.GetProperty("conversationId").GetString()!, body.GetProperty("token").GetString()!, userId, userName);
+    }
+
     internal sealed class Conversation(DirectLineClient client, string id, string token, string userId = "dl_parent", string userName = "Parent")
     {
         private string? _watermark;

@@ -231,6 +231,36 @@ public sealed class DirectLineEndpointTests(RunningBotFixture fixture) : IClassF
         Assert.Equal("user", activities[0].GetProperty("from").GetProperty("role").GetString());
     }
 
+    /// <summary>Security bug: from.id was taken from the client, so any page could speak as any user id.</summary>
+    [Fact]
+    public async Task AnActivityIsAlwaysFromTheConversationsUserWhateverFromIdTheClientWrites()
+    {
+        var conversation = await _client.StartAsync("dl_me", "Me");
+        var (_, watermark) = await conversation.PollAsync();
+        var forged = JsonSerializer.Serialize(new { type = "message", text = "hello", from = new { id = "dl_someone_else", name = "Renamed", role = "user" } });
+        Assert.Equal(HttpStatusCode.OK, (await _client.SendAsync(HttpMethod.Post, $"conversations/{conversation.Id}/activities", conversation.Token, forged)).Status);
+        var anonymous = JsonSerializer.Serialize(new { type = "message", text = "hello again" });
+        Assert.Equal(HttpStatusCode.OK, (await _client.SendAsync(HttpMethod.Post, $"conversations/{conversation.Id}/activities", conversation.Token, anonymous)).Status);
+
+        var (activities, _) = await conversation.PollAsync(watermark);
+        var echoes = activities.Where(a => a.GetProperty("from").GetProperty("role").GetString() == "user").ToList();
+        Assert.Equal(2, echoes.Count);
+        Assert.All(echoes, e => Assert.Equal("dl_me", e.GetProperty("from").GetProperty("id").GetString()));
+        // The display name is the client's when it sends one, the conversation's otherwise.
+        Assert.Equal("Renamed", echoes[0].GetProperty("from").GetProperty("name").GetString());
+        Assert.Equal("Me", echoes[1].GetProperty("from").GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task WithNothingReservedAnyUserIdMayBeNamed()
+    {
+        foreach (var path in new[] { "tokens/generate", "conversations" })
+        {
+            var (status, _) = await _client.SendAsync(HttpMethod.Post, path, token: null, json: JsonSerializer.Serialize(new { user = new { id = "dl_manager" } }));
+            Assert.True(status is HttpStatusCode.OK or HttpStatusCode.Created, path);
+        }
+    }
+
     [Fact]
     public async Task ServesTheWebChatPageAndBundle()
     {

@@ -74,6 +74,25 @@ public sealed partial class WebChatTests
         });
     }
 
+    /// <summary>
+    /// The Manager's chat, opened from the console: the page takes the token from the URL's fragment instead of making
+    /// its own, drops the fragment from the address bar, and speaks as the Manager's configured Direct Line user.
+    /// </summary>
+    [Fact]
+    public async Task TheManagersChatOpenedFromTheConsoleIsHers()
+    {
+        await WithWebChatAsync(nameof(TheManagersChatOpenedFromTheConsoleIsHers), async page =>
+        {
+            await Expect(BotMessages(page).Filter(new() { HasTextRegex = PolicyWord() }).First).ToBeVisibleAsync(new() { Timeout = ReplyTimeoutMs });
+            Assert.DoesNotContain("#", page.Url, StringComparison.Ordinal);
+
+            await SendAsync(page, "whoami");
+
+            await Expect(BotMessages(page).Filter(new() { HasText = "dl_manager" })).ToHaveCountAsync(1, new() { Timeout = ReplyTimeoutMs });
+            await ExpectSentAsync(page, "whoami");
+        }, staffChat: true);
+    }
+
     private static async Task SendAsync(IPage page, string text)
     {
         var sendBox = page.GetByPlaceholder("Type your message");
@@ -95,9 +114,17 @@ public sealed partial class WebChatTests
     private static ILocator BotMessages(IPage page) =>
         page.Locator(".webchat__bubble:not(.webchat__bubble--from-user) .webchat__bubble__content");
 
-    private static async Task WithWebChatAsync(string testName, Func<IPage, Task> steps)
+    /// <param name="staffChat">Open the page as the console sends the Manager there (<c>/#token=…</c>), not as a parent.</param>
+    private static async Task WithWebChatAsync(string testName, Func<IPage, Task> steps, bool staffChat = false)
     {
-        await using var bot = await RunningBot.StartAsync(("Storage:Provider", "memory"));
+        await using var bot = await RunningBot.StartAsync(staffChat ? EscalationConsole.ConsoleBrowser.Settings(("Storage:Provider", "memory")) : [("Storage:Provider", "memory")]);
+        var address = bot.BaseAddress.ToString();
+        if (staffChat)
+        {
+            var minted = await EscalationConsole.StaffChat.MintAsync(bot.BaseAddress, "manager");
+            address = new Uri(bot.BaseAddress, minted.Location).ToString();
+        }
+
         await HeadlessChromium.WithBrowserAsync(async browser =>
         {
             var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
@@ -106,7 +133,7 @@ public sealed partial class WebChatTests
 
             try
             {
-                await page.GotoAsync(bot.BaseAddress.ToString());
+                await page.GotoAsync(address);
                 await steps(page);
                 Assert.Empty(pageErrors);
 

@@ -1,4 +1,5 @@
 using WWPS.PolicyBot.Tests.DirectLine;
+using WWPS.PolicyBot.Tests.EscalationConsole;
 using WWPS.PolicyBot.Tests.Support;
 using WWPS.PolicyBot.Tests.Testing;
 
@@ -15,13 +16,13 @@ public sealed class EscalationCrashTests
     public async Task AnEscalationSurvivesTheBotBeingKilledWhileWaitingAndWhileAccepted()
     {
         using var data = new TempFolder();
-        var settings = EscalationEndToEndTests.Settings();
+        var settings = ConsoleBrowser.Settings();
 
         // 1. Raised, then killed while it waits.
         await using (var first = await BotProcess.StartAsync(data.Path, settings))
         {
             var client = new DirectLineClient(first.Client);
-            var manager = await client.StartAsync("dl_manager", "Jane Smith");
+            var manager = await StaffChat.OpenAsync(first.BaseAddress, first.Client);
             await manager.ReadNewAsync();
             var parent = await client.StartAsync("dl_parent", "Pat");
             await parent.ReadNewAsync();
@@ -40,7 +41,7 @@ public sealed class EscalationCrashTests
             await parent.ReadNewAsync();
             Assert.Equal(["Your concerns:\n\n- #1 to the Manager (Jane Smith): waiting"], await parent.SayAndReadAsync("my concerns"));
 
-            var manager = await client.StartAsync("dl_manager", "Jane Smith");
+            var manager = await StaffChat.OpenAsync(second.BaseAddress, second.Client);
             await manager.ReadNewAsync();
             Assert.StartsWith(
                 "Your escalations:\n\n- #1 waiting from Pat: A photo of the nativity is on a public page.",
@@ -61,7 +62,7 @@ public sealed class EscalationCrashTests
         await using (var third = await BotProcess.StartAsync(data.Path, settings))
         {
             var client = new DirectLineClient(third.Client);
-            var manager = await client.StartAsync("dl_manager", "Jane Smith");
+            var manager = await StaffChat.OpenAsync(third.BaseAddress, third.Client);
             await manager.ReadNewAsync();
             var parent = await client.StartAsync("dl_parent", "Pat");
             await parent.ReadNewAsync();

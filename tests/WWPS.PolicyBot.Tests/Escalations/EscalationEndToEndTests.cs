@@ -1,6 +1,7 @@
 using WWPS.PolicyBot.Dialogs.Escalations;
 using WWPS.PolicyBot.Tests.BotFramework;
 using WWPS.PolicyBot.Tests.DirectLine;
+using WWPS.PolicyBot.Tests.EscalationConsole;
 using WWPS.PolicyBot.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -31,9 +32,9 @@ public sealed class EscalationEndToEndTests
     [Fact]
     public async Task AConcernReachesTheManagerAndHerReplyReachesTheParent()
     {
-        await using var bot = await RunningBot.StartAsync(Settings());
+        await using var bot = await RunningBot.StartAsync(ConsoleBrowser.Settings());
         var client = new DirectLineClient(bot.Client);
-        var manager = await client.StartAsync("dl_manager", "Jane Smith");
+        var manager = await StaffChat.OpenAsync(bot.BaseAddress, bot.Client);
         await manager.ReadNewAsync();
         Assert.Contains(await manager.SayAndReadAsync("whoami"), t => t.Contains("channel \"directline\", user id \"dl_manager\"", StringComparison.Ordinal));
 

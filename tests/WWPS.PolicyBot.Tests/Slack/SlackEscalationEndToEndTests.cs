@@ -6,6 +6,7 @@ using WWPS.PolicyBot.Protocol;
 using WWPS.PolicyBot.Slack;
 using WWPS.PolicyBot.Tests.BotFramework;
 using WWPS.PolicyBot.Tests.DirectLine;
+using WWPS.PolicyBot.Tests.EscalationConsole;
 using WWPS.PolicyBot.Tests.Escalations;
 using WWPS.PolicyBot.Tests.Support;
 using static WWPS.PolicyBot.Tests.Slack.SlackRequests;
@@ -29,7 +30,7 @@ public sealed class SlackEscalationEndToEndTests
 
     private static int _events;
 
-    private static (string Key, string? Value)[] Settings(FakeSlackApi api, params (string Key, string? Value)[] more) => EscalationEndToEndTests.Settings(
+    private static (string Key, string? Value)[] Settings(FakeSlackApi api, params (string Key, string? Value)[] more) => ConsoleBrowser.Settings(
     [
         ("Slack:SigningSecret", Secret),
         ("Slack:BotToken", "xoxb-test-token"),
@@ -229,7 +230,7 @@ public sealed class SlackEscalationEndToEndTests
         await using var api = await FakeSlackApi.StartAsync();
         await using var bot = await RunningBot.StartAsync(Settings(api));
         var log = LogCapture.AttachTo(bot.Services);
-        var manager = await new DirectLineClient(bot.Client).StartAsync("dl_manager", "Jane Smith");
+        var manager = await StaffChat.OpenAsync(bot.BaseAddress, bot.Client);
         await manager.ReadNewAsync();
         await manager.SayAndReadAsync("escalations");
 
@@ -286,7 +287,7 @@ public sealed class SlackEscalationEndToEndTests
     {
         await using var api = await FakeSlackApi.StartAsync();
         await using var bot = await RunningBot.StartAsync(Settings(api));
-        var manager = await new DirectLineClient(bot.Client).StartAsync("dl_manager", "Jane Smith");
+        var manager = await StaffChat.OpenAsync(bot.BaseAddress, bot.Client);
         await manager.ReadNewAsync();
         await manager.SayAndReadAsync("escalations");
         await ParentSaysAsync(bot, "talk to the manager", thread: null);
