@@ -385,8 +385,12 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
 
     private static string WhoAmI(Activity activity) =>
         $"Your chat identity here: channel \"{activity.ChannelId}\", user id \"{activity.From?.Id}\". " +
-        "To make someone the Manager or the Chair, the administrator puts these in the bot's settings " +
-        "(Escalation:Manager:ChannelId and Escalation:Manager:UserId, or the same under Escalation:Chair).";
+        (activity.ChannelId == Channels.DirectLine
+            ? "In the web chat this id is new each time the page opens, so it cannot name the Manager or the Chair: the " +
+              "administrator chooses an id for them in the settings (Escalation:Manager:UserId with ChannelId \"directline\"), " +
+              "and they open their chat from the escalation console."
+            : "To make someone the Manager or the Chair, the administrator puts these in the bot's settings " +
+              "(Escalation:Manager:ChannelId and Escalation:Manager:UserId, or the same under Escalation:Chair).");
 
     private static Task<ResourceResponse> SayAsync(ITurnContext turnContext, string text, CancellationToken cancellationToken) =>
         turnContext.SendActivityAsync(text, cancellationToken: cancellationToken);
