@@ -54,27 +54,37 @@ internal static class DirectLineEndpoints
     private static async Task<IResult> GenerateTokenAsync(
         HttpContext http, DirectLineConversations conversations, IDirectLineIdentityPolicy identities, ILogger<DirectLineAdapter> logger)
     {
+        var (conversation, issued, error) = await CreateRequestedAsync(http, conversations, identities, logger).ConfigureAwait(false);
+        return error ?? Results.Json(new ConversationResponse(conversation!.Id, issued!.Token, Seconds(issued.ExpiresIn)), Json.ConversationResponse);
+    }
+
+    /// <summary>
+    /// A new conversation for the user and locale the request names (a reserved user id is refused), with its first
+    /// token; or the response that says why there is none.
+    /// </summary>
+    private static async Task<(DirectLineConversation? Conversation, IssuedToken? Issued, IResult? Error)> CreateRequestedAsync(
+        HttpContext http, DirectLineConversations conversations, IDirectLineIdentityPolicy identities, ILogger logger)
+    {
         var body = await ReadJsonAsync(http, Json.StartParameters, conversations.Options.MaxRequestBytes, allowEmpty: true).ConfigureAwait(false);
         if (body.Error is not null)
         {
-            return body.Error;
+            return (null, null, body.Error);
         }
 
         var user = UserFrom(body.Value?.User);
         if (identities.IsReserved(user.Id!))
         {
-            return Reserved();
+            return (null, null, Reserved());
         }
 
         var conversation = conversations.Create(user, LocaleFrom(body.Value?.Locale));
         if (conversation is null)
         {
             DirectLineLog.ConversationRefused(logger, conversations.Options.MaxConversations);
-            return TooBusy();
+            return (null, null, TooBusy());
         }
 
-        var issued = conversations.IssueToken(conversation);
-        return Results.Json(new ConversationResponse(conversation.Id, issued.Token, Seconds(issued.ExpiresIn)), Json.ConversationResponse);
+        return (conversation, conversations.IssueToken(conversation), null);
     }
 
     private static IResult RefreshToken(HttpContext http, DirectLineConversations conversations)
@@ -114,27 +124,13 @@ internal static class DirectLineEndpoints
         }
         else
         {
-            var body = await ReadJsonAsync(http, Json.StartParameters, conversations.Options.MaxRequestBytes, allowEmpty: true).ConfigureAwait(false);
-            if (body.Error is not null)
+            var (created, issued, error) = await CreateRequestedAsync(http, conversations, identities, logger).ConfigureAwait(false);
+            if (error is not null)
             {
-                return body.Error;
+                return error;
             }
 
-            var user = UserFrom(body.Value?.User);
-            if (identities.IsReserved(user.Id!))
-            {
-                return Reserved();
-            }
-
-            var created = conversations.Create(user, LocaleFrom(body.Value?.Locale));
-            if (created is null)
-            {
-                DirectLineLog.ConversationRefused(logger, conversations.Options.MaxConversations);
-                return TooBusy();
-            }
-
-            var issued = conversations.IssueToken(created);
-            (conversation, token, expiresIn) = (created, issued.Token, issued.ExpiresIn);
+            (conversation, token, expiresIn) = (created!, issued!.Token, issued.ExpiresIn);
         }
 
         var started = conversation.TryMarkStarted();
