@@ -115,19 +115,7 @@ public sealed class EscalationServiceTests
     [InlineData("failed", EscalationStatus.Waiting, "The hand-off to a person did not go through")]
     public async Task AHubsHandoffStatusMovesTheEscalation(string state, EscalationStatus expected, string told)
     {
-        var (adapter, bot, _, store, _) = await StartAsync(EscalationWorld.Options with { HandoffEvents = true });
-        await RaiseAsync(adapter, bot);
-        while (adapter.TakeReply() is not null)
-        {
-        }
-
-        var status = new Activity
-        {
-            Type = ActivityTypes.Event,
-            Name = "handoff.status",
-            Value = JsonDocument.Parse($$"""{"state":"{{state}}"}""").RootElement.Clone(),
-        };
-        await adapter.ProcessAsync(status, bot.OnTurnAsync);
+        var (adapter, store) = await RaiseThenHandoffStatusAsync(EscalationWorld.Options with { HandoffEvents = true }, state);
 
         Assert.Equal(expected, (await store.GetAsync(1, default))!.Status);
         Assert.Contains(told, adapter.TakeReply("conversation1")?.Text, StringComparison.Ordinal);
@@ -144,7 +132,17 @@ public sealed class EscalationServiceTests
     [InlineData("failed")]
     public async Task AHandoffStatusIsIgnoredUnlessHandoffEventsAreConfigured(string state)
     {
-        var (adapter, bot, _, store, _) = await StartAsync();
+        var (adapter, store) = await RaiseThenHandoffStatusAsync(null, state);
+
+        Assert.Equal(EscalationStatus.Waiting, (await store.GetAsync(1, default))!.Status);
+        Assert.Null(adapter.TakeReply("conversation1"));
+        Assert.DoesNotContain(await store.GetAuditAsync(1, default), a => a.Actor == "hub");
+    }
+
+    /// <summary>A concern raised and its replies read, then a hub's <c>handoff.status</c> event with <paramref name="state"/>.</summary>
+    private static async Task<(TestAdapter Adapter, IEscalationStore Store)> RaiseThenHandoffStatusAsync(EscalationOptions? options, string state)
+    {
+        var (adapter, bot, _, store, _) = await StartAsync(options);
         await RaiseAsync(adapter, bot);
         while (adapter.TakeReply() is not null)
         {
@@ -157,10 +155,7 @@ public sealed class EscalationServiceTests
             Value = JsonDocument.Parse($$"""{"state":"{{state}}"}""").RootElement.Clone(),
         };
         await adapter.ProcessAsync(status, bot.OnTurnAsync);
-
-        Assert.Equal(EscalationStatus.Waiting, (await store.GetAsync(1, default))!.Status);
-        Assert.Null(adapter.TakeReply("conversation1"));
-        Assert.DoesNotContain(await store.GetAuditAsync(1, default), a => a.Actor == "hub");
+        return (adapter, store);
     }
 
     [Fact]
