@@ -8,11 +8,13 @@ using WWPS.PolicyBot.Cognitive.Pii;
 using WWPS.PolicyBot.Cognitive.Policy;
 using WWPS.PolicyBot.Cognitive.Retrieval;
 using WWPS.PolicyBot.Cognitive.Sentiment;
+using WWPS.PolicyBot.Cognitive.Understanding;
 
 namespace WWPS.PolicyBot.Cognitive;
 
 /// <summary>
-/// Settings for the Cognitive layer, as read from configuration by the host. With AskSemantic, questions are answered by
+/// Settings for the Cognitive layer, as read from configuration by the host. With AskLearned (and AskSemantic), the
+/// bundled policy's questions are read by the learned model; another policy, or AskLearned off, uses retrieval. With AskSemantic, questions are answered by
 /// BM25 plus sentence-embedding similarity and AskSemanticThreshold replaces AskThreshold. SemanticCachePath is where
 /// the clause vectors are kept between runs (null: the default folder; "off": nowhere). With LoadSemanticNow the model
 /// starts loading in the background at once (for `ask`); otherwise on the first question.
@@ -25,7 +27,8 @@ public sealed record CognitiveSettings(
     bool AskSemantic = true,
     double AskSemanticThreshold = SemanticClauseRetriever.DefaultThreshold,
     string? SemanticCachePath = null,
-    bool LoadSemanticNow = false);
+    bool LoadSemanticNow = false,
+    bool AskLearned = true);
 
 /// <summary>
 /// The services the dialogs and the command line share, built once: the policy, the answerer and the draft reviewer
@@ -33,8 +36,9 @@ public sealed record CognitiveSettings(
 /// </summary>
 public sealed class CognitiveServices
 {
-    private CognitiveServices(PolicyDocument policy, PolicyAnswerer answerer, DraftReviewer reviewer, string backend)
+    private CognitiveServices(PolicyDocument policy, PolicyAnswerer answerer, DraftReviewer reviewer, string backend, SentenceEmbedder embedder)
     {
+        Embedder = embedder;
         Policy = policy;
         Answerer = answerer;
         Reviewer = reviewer;
@@ -42,6 +46,9 @@ public sealed class CognitiveServices
     }
 
     public PolicyDocument Policy { get; }
+
+    /// <summary>The sentence encoder every model shares.</summary>
+    public SentenceEmbedder Embedder { get; }
 
     public PolicyAnswerer Answerer { get; }
 
@@ -55,7 +62,7 @@ public sealed class CognitiveServices
     {
         logging ??= NullLoggerFactory.Instance;
         // The model does not depend on the policy: load it while the policy is read and the indexes are built.
-        var loading = settings.AskSemantic && settings.LoadSemanticNow ? SemanticClauseRetriever.LoadInBackground(settings.SemanticCachePath) : null;
+        var embedder = new SentenceEmbedder(settings.SemanticCachePath, loadNow: settings.LoadSemanticNow);
         PolicyDocument policy;
         try
         {
@@ -63,7 +70,7 @@ public sealed class CognitiveServices
         }
         catch
         {
-            _ = loading?.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            embedder.Dispose();
             throw;
         }
 
@@ -80,9 +87,10 @@ public sealed class CognitiveServices
         return new CognitiveServices(
             policy,
             settings.AskSemantic
-                ? new PolicyAnswerer(policy, time, settings.AskSemanticThreshold, new SemanticClauseRetriever(policy, new ClauseRetriever(policy), settings.SemanticCachePath, loading))
+                ? new PolicyAnswerer(policy, time, settings.AskSemanticThreshold, new SemanticClauseRetriever(policy, new ClauseRetriever(policy), embedder), settings.AskLearned ? QuestionModel.For(policy, embedder) : null)
                 : new PolicyAnswerer(policy, time, settings.AskThreshold),
-            new DraftReviewer(policy, analyzer, DraftReviewer.AllowListFor(policy)),
-            backend);
+            new DraftReviewer(policy, analyzer, DraftReviewer.AllowListFor(policy), settings.AskLearned ? DraftModel.For(policy, embedder) : null),
+            backend,
+            embedder);
     }
 }

@@ -81,7 +81,7 @@ internal static class CheckCommand
                 return (null, problem);
             }
 
-            var attachments = input.Attachments?.Select(a => new DraftAttachment(a.ContentType, a.Name)).ToList() ?? [];
+            var attachments = input.Attachments?.Select(a => new DraftAttachment(a.Type, a.Name)).ToList() ?? [];
             return (new DraftInput(text, attachments), null);
         }
         catch (JsonException)
@@ -137,7 +137,7 @@ internal static class CheckCommand
 
         if (review.Suggestion is { } suggestion)
         {
-            sb.AppendLine().AppendLine("Suggested: " + suggestion);
+            sb.AppendLine().AppendLine("What to change:").AppendLine(suggestion);
         }
 
         sb.AppendLine().AppendLine($"Tone: {review.Sentiment.Label} ({review.Sentiment.Compound:+0.00;-0.00;0.00})");

@@ -10,7 +10,14 @@ internal sealed record AskInput(string? Q);
 /// <summary>Input line of <c>check --jsonl</c>.</summary>
 internal sealed record CheckInput(string? Text, List<AttachmentInput>? Attachments);
 
-internal sealed record AttachmentInput(string? ContentType, string? Name);
+/// <summary>
+/// An attachment as the contract writes it (<c>contentType</c>, as in a Bot Framework activity); the snake_case
+/// <c>content_type</c> of the rest of this JSON is read too.
+/// </summary>
+internal sealed record AttachmentInput([property: JsonPropertyName("contentType")] string? ContentType, string? Name, [property: JsonPropertyName("content_type")] string? SnakeContentType = null)
+{
+    public string? Type => ContentType ?? SnakeContentType;
+}
 
 /// <summary>Output line of <c>check --jsonl</c>, shaped exactly as the contract in shared/eval/README.md.</summary>
 internal sealed record CheckOutput(bool Allowed, string Verdict, List<FindingOutput> Findings, List<PiiOutput> Pii, SentimentOutput Sentiment, string Redacted)
@@ -34,6 +41,9 @@ internal sealed record SentimentOutput(string Label, ScoresOutput Scores);
 
 internal sealed record ScoresOutput(double Positive, double Neutral, double Negative);
 
+/// <summary>Output line of <c>embed --jsonl</c>.</summary>
+internal sealed record EmbedOutput(float[] V);
+
 /// <summary>Output line for an input that could not be read; keeps the one-line-per-input contract.</summary>
 internal sealed record CliError(string Error);
 
@@ -47,4 +57,5 @@ internal sealed record CliError(string Error);
 [JsonSerializable(typeof(CliError))]
 [JsonSerializable(typeof(CheckInput))]
 [JsonSerializable(typeof(CheckOutput))]
+[JsonSerializable(typeof(EmbedOutput))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

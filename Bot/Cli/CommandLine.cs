@@ -5,6 +5,7 @@ using WWPS.PolicyBot.Cognitive;
 using WWPS.PolicyBot.Cognitive.Answering;
 using WWPS.PolicyBot.Cognitive.Policy;
 using WWPS.PolicyBot.Cognitive.Retrieval;
+using WWPS.PolicyBot.Cognitive.Understanding;
 
 namespace WWPS.PolicyBot.Cli;
 
@@ -14,7 +15,7 @@ namespace WWPS.PolicyBot.Cli;
 /// </summary>
 internal static class CommandLine
 {
-    public static bool IsVerb(string arg) => arg is "ask" or "check" or TeamsPackageCommand.Verb or ConsolePasswordCommand.Verb or "help" or "--help" or "-h";
+    public static bool IsVerb(string arg) => arg is "ask" or "check" or "embed" or TeamsPackageCommand.Verb or ConsolePasswordCommand.Verb or "help" or "--help" or "-h";
 
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -34,6 +35,11 @@ internal static class CommandLine
         {
             await stderr.WriteLineAsync(error);
             return 2;
+        }
+
+        if (args[0] is "embed")
+        {
+            return await EmbedAsync(options, stdin, stdout, stderr, cancellationToken);
         }
 
         if (args[0] is not ("ask" or "check"))
@@ -81,6 +87,7 @@ internal static class CommandLine
           WWPS.PolicyBot check --jsonl           read {"text": ..., "attachments": [...]} lines, write one result a line
           WWPS.PolicyBot teams-package [--app-id GUID] [--out appPackage.zip] [--manifest DIR]
                                                  build the Teams app package from manifest/teams (id: --app-id or MicrosoftAppId)
+          WWPS.PolicyBot embed --jsonl           read {"text": ...} lines, write {"v": [384 floats]} (the sentence vectors the models learn from)
           WWPS.PolicyBot console-password        read a password on stdin, print the hash for Escalation:{Manager,Chair}:ConsolePasswordHash
         options:
           --explain                              (ask) also print what each candidate clause matched on
@@ -124,6 +131,29 @@ internal static class CommandLine
             }
         }
 
+        return 0;
+    }
+
+    /// <summary>
+    /// The sentence vector of each line's text, made by the same <see cref="SentenceEmbedder"/> the bot runs: the
+    /// training script (Cognitive/Understanding/Training) learns from these, so training and serving see the same numbers.
+    /// </summary>
+    private static async Task<int> EmbedAsync(Options options, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (!options.JsonLines)
+        {
+            await stderr.WriteLineAsync("embed: use --jsonl and give {\"text\": ...} lines on stdin");
+            return 2;
+        }
+
+        using var embedder = new SentenceEmbedder(CognitiveSettingsFrom(Configuration()).SemanticCachePath, loadNow: true);
+        await ForEachLineAsync(stdin, stdout, line =>
+        {
+            var input = JsonSerializer.Deserialize(line, CliJsonContext.Default.CheckInput);
+            return input?.Text is { } text
+                ? JsonSerializer.Serialize(new EmbedOutput(embedder.Embed(text)), CliJsonContext.Default.EmbedOutput)
+                : JsonSerializer.Serialize(new CliError("expected an object with a \"text\" string"), CliJsonContext.Default.CliError);
+        }, cancellationToken);
         return 0;
     }
 

@@ -1,17 +1,23 @@
 using System.Globalization;
 using WWPS.PolicyBot.Cognitive.Policy;
 using WWPS.PolicyBot.Cognitive.Retrieval;
+using WWPS.PolicyBot.Cognitive.Understanding;
 
 namespace WWPS.PolicyBot.Cognitive.Answering;
 
 public sealed record Citation(string Clause, string Title, string Text, double Score);
 
-/// <summary>What the bot says to a question: a short verdict, then the clauses it rests on, best first.</summary>
-public sealed record PolicyAnswer(string Question, bool Abstained, string Answer, IReadOnlyList<Citation> Citations, bool EscalationOffered);
+/// <summary>
+/// What the bot says to a question: a short verdict, then the clauses it rests on, best first. With Clarify the bot is
+/// torn between a few clauses and asks "Do you mean …?"; Citations are then the options it offers, best first.
+/// </summary>
+public sealed record PolicyAnswer(string Question, bool Abstained, string Answer, IReadOnlyList<Citation> Citations, bool EscalationOffered, bool Clarify = false);
 
 /// <summary>
-/// Answers questions from the policy alone. Below the threshold it says the policy does not cover the question and offers
-/// a person; it never guesses. When the runner-up clause scores close to the best, both are cited.
+/// Answers questions from the policy alone. For the bundled policy a learned model reads the question
+/// (<see cref="QuestionModel"/>): it answers, asks "Do you mean …?" when torn between clauses, or says the policy does
+/// not cover it. For any other policy the retriever ranks the clauses and below the threshold the bot says the policy
+/// does not cover the question. Either way it never guesses, and offers a person instead.
 /// </summary>
 public sealed class PolicyAnswerer
 {
@@ -30,6 +36,7 @@ public sealed class PolicyAnswerer
     private readonly IClauseSearch _retriever;
     private readonly TimeProvider _time;
     private readonly double _threshold;
+    private readonly QuestionModel? _model;
 
     // People ask the same few things: an answer is a pure function of the question and the day (the review date), so
     // recent ones are kept rather than searched for again.
@@ -41,13 +48,18 @@ public sealed class PolicyAnswerer
     }
 
     /// <summary>An answerer over another retriever, e.g. <see cref="SemanticClauseRetriever"/> with its own threshold.</summary>
-    public PolicyAnswerer(PolicyDocument policy, TimeProvider time, double threshold, IClauseSearch retriever)
+    /// <param name="model">The learned reading of questions; null to rank by <paramref name="retriever"/> alone.</param>
+    public PolicyAnswerer(PolicyDocument policy, TimeProvider time, double threshold, IClauseSearch retriever, QuestionModel? model = null)
     {
         _policy = policy;
         _retriever = retriever;
         _time = time;
         _threshold = threshold;
+        _model = model;
     }
+
+    /// <summary>Whether questions are read by the learned model (false: by retrieval alone).</summary>
+    public bool Learned => _model is not null;
 
     public PolicyDocument Policy => _policy;
 
@@ -81,21 +93,65 @@ public sealed class PolicyAnswerer
             trimmed = trimmed[..MaxQuestionLength];
         }
 
+        if (_model is not null)
+        {
+            return FromModel(question, _model.Read(trimmed));
+        }
+
         var matches = _retriever.Search(trimmed);
         if (matches.Count == 0 || matches[0].Score < _threshold)
         {
             return Abstain(question);
         }
 
-        var cited = new List<ClauseMatch> { matches[0] };
+        var cited = new List<(PolicyClause, double)> { (matches[0].Clause, matches[0].Score) };
         if (matches.Count > 1 && matches[1].Score >= matches[0].Score * CiteBothRatio)
         {
-            cited.Add(matches[1]);
+            cited.Add((matches[1].Clause, matches[1].Score));
         }
 
-        var citations = cited.Select(m => new Citation(m.Clause.Id, m.Clause.Title, m.Clause.Text, Math.Round(m.Score, 3))).ToList();
-        return new PolicyAnswer(question, false, Compose(cited), citations, false);
+        return Cite(question, cited);
     }
+
+    /// <summary>
+    /// The answer from one clause the user chose (after "Do you mean …?"). Null when the policy has no such clause.
+    /// </summary>
+    public PolicyAnswer? AnswerFrom(string question, string clauseId)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        return _policy.Find(clauseId) is { } clause ? Cite(question, [(clause, 1.0)]) : null;
+    }
+
+    private PolicyAnswer FromModel(string question, QuestionReading reading)
+    {
+        var clauses = reading.Clauses
+            .Select(c => (Clause: _policy.Find(c.ClauseId), c.Probability))
+            .Where(c => c.Clause is not null)
+            .Select(c => (c.Clause!, c.Probability))
+            .ToList();
+        switch (reading.Outcome)
+        {
+            case QuestionOutcome.Answer when clauses.Count > 0:
+                var cited = clauses.Count > 1 && clauses[1].Probability >= clauses[0].Probability * CiteBothRatio ? clauses[..2] : clauses[..1];
+                return Cite(question, cited);
+            case QuestionOutcome.Clarify when clauses.Count > 1:
+                var options = string.Join(", ", clauses.Select(c => $"\u201c{c.Item1.Title}\u201d"));
+                return new PolicyAnswer(
+                    question,
+                    false,
+                    $"I'm not sure which part of the policy you mean. Do you mean {options}, or something else?",
+                    [.. clauses.Select(c => Citation(c.Item1, c.Probability))],
+                    false,
+                    Clarify: true);
+            default:
+                return Abstain(question);
+        }
+    }
+
+    private PolicyAnswer Cite(string question, List<(PolicyClause Clause, double Score)> cited) =>
+        new(question, false, Compose([.. cited.Select(c => c.Clause)]), [.. cited.Select(c => Citation(c.Clause, c.Score))], false);
+
+    private static Citation Citation(PolicyClause clause, double score) => new(clause.Id, clause.Title, clause.Text, Math.Round(score, 3));
 
     /// <summary>The candidate clauses and what they matched, for tuning.</summary>
     public IReadOnlyList<ClauseMatch> Explain(string question) => _retriever.Search(question, take: 5);
@@ -108,11 +164,11 @@ public sealed class PolicyAnswerer
         [],
         true);
 
-    private string Compose(List<ClauseMatch> cited)
+    private string Compose(List<PolicyClause> cited)
     {
-        var top = cited[0].Clause;
+        var top = cited[0];
         var verdict = top.Id == "review" ? AboutThePolicy() : top.Summary ?? $"Here is what the {_policy.Metadata.Title} says.";
-        if (cited.Count > 1 && cited[1].Clause.Summary is { } second && top.Id != "review")
+        if (cited.Count > 1 && cited[1].Summary is { } second && top.Id != "review")
         {
             verdict += " " + second;
         }

@@ -3,12 +3,14 @@ using System.Text.RegularExpressions;
 using WWPS.PolicyBot.Cognitive.Analysis;
 using WWPS.PolicyBot.Cognitive.Pii;
 using WWPS.PolicyBot.Cognitive.Policy;
+using WWPS.PolicyBot.Cognitive.Understanding;
 
 namespace WWPS.PolicyBot.Cognitive.Drafts;
 
 /// <summary>
-/// Checks a draft post against the policy: tone and personal data from the text analyser, situations from
-/// <see cref="DraftRules"/>, each finding tied to the clause it breaks. The preschool's own published contacts are
+/// Checks a draft post against the policy: tone and personal data from the text analyser, situations from the learned
+/// <see cref="DraftModel"/> (or, for a policy it was not trained on, <see cref="DraftRules"/>), each finding tied to the
+/// clause it breaks. The preschool's own published contacts are
 /// never counted against a post.
 /// </summary>
 public sealed class DraftReviewer
@@ -31,12 +33,15 @@ public sealed class DraftReviewer
     private readonly PolicyDocument _policy;
     private readonly ITextAnalyzer _analyzer;
     private readonly ContactAllowList _allowList;
+    private readonly DraftModel? _model;
 
-    public DraftReviewer(PolicyDocument policy, ITextAnalyzer analyzer, ContactAllowList allowList)
+    /// <param name="model">The learned reading of drafts; null to judge the situations by <see cref="DraftRules"/>.</param>
+    public DraftReviewer(PolicyDocument policy, ITextAnalyzer analyzer, ContactAllowList allowList, DraftModel? model = null)
     {
         _policy = policy;
         _analyzer = analyzer;
         _allowList = allowList;
+        _model = model;
     }
 
     /// <summary>A contact allow-list from what the policy publishes (its email and phone number).</summary>
@@ -121,6 +126,66 @@ public sealed class DraftReviewer
                 Span(text, contactOffer)));
         }
 
+        if (_model is not null)
+        {
+            findings.AddRange(Learned(draft, _model.Read(text, draft.Attachments.Any(a => a.IsPhotoOrVideo)), findings));
+        }
+        else
+        {
+            findings.AddRange(ByRules(draft, pii, compound, hasChildWords, hasSettingWords));
+        }
+
+        var verdict = findings.Count == 0 ? DraftVerdicts.Ok
+            : findings.Any(f => f.Kind is "criticism" or "confidential" or "harm") ? DraftVerdicts.DoNotPost
+            : DraftVerdicts.Revise;
+        var redacted = Redact(text, pii);
+        return new DraftReview(
+            verdict == DraftVerdicts.Ok,
+            verdict,
+            findings,
+            pii,
+            analysis.Sentiment,
+            redacted,
+            Suggest(findings, pii, draft),
+            analysis.Notice);
+    }
+
+    /// <summary>The situations a draft breaks the policy in, from the learned model; one finding per kind it is sure of.</summary>
+    private IEnumerable<DraftFinding> Learned(DraftInput draft, DraftReading reading, List<DraftFinding> already)
+    {
+        if (!reading.Breaks)
+        {
+            yield break;
+        }
+
+        var kinds = reading.Kinds.Where(k => k.Probability >= DraftModel.KindThreshold).ToList();
+        if (kinds.Count == 0 && already.Count == 0)
+        {
+            // The post breaks the policy but no single kind stands out: name the likeliest.
+            kinds.Add(reading.Kinds[0]);
+        }
+
+        foreach (var kind in kinds.Where(k => !(k.Kind == "contact" && already.Any(f => f.Kind == "private-contact"))))
+        {
+            yield return kind.Kind switch
+            {
+                "personal" => Finding("confidential", Confidential, "Shares a personal or confidential matter about a child, a family or a member of staff.", null),
+                "criticism" => Finding("criticism", Defamation, "Criticises or hints at wrongdoing by the preschool or its people (sarcasm and insinuation count). The preschool may only be discussed positively on personal pages; concerns go privately to the Manager or the Chair.", null),
+                "harm" => Finding("harm", Harm, "Could put the welfare of children or adults connected with the preschool at risk.", null),
+                "photo" => Finding("photo", Photos, draft.Attachments.Any(a => a.IsPhotoOrVideo)
+                    ? "Has a photo or video of the children. Photos and videos of pupils must not be uploaded to social networking sites."
+                    : "Shares photos or videos of the children. Photos and videos of pupils must not be uploaded.", null),
+                "workinfo" => Finding("work-info", Photos, "Shares work-related information, which must not be posted on social networking sites.", null),
+                _ => Finding("private-contact", Contact, "Offers a private way to contact staff about a child. Messages about a child's development, welfare or attendance go through the preschool's own email or phone.", null),
+            };
+        }
+    }
+
+    /// <summary>The situations a draft breaks the policy in, by hand-written rules: for a policy the model was not trained on.</summary>
+    private List<DraftFinding> ByRules(DraftInput draft, List<PiiEntity> pii, double compound, bool hasChildWords, bool hasSettingWords)
+    {
+        var text = draft.Text;
+        var findings = new List<DraftFinding>();
         var media = DraftRules.MediaWords().Match(text);
         var namesOtherSubject = DraftRules.NonPersonSubjects().IsMatch(text);
         var showsPupils = hasChildWords || (hasSettingWords && !namesOtherSubject);
@@ -164,35 +229,83 @@ public sealed class DraftReviewer
             findings.Add(Finding("harm", Harm, "Could put the welfare of children or adults connected with the preschool at risk.", Span(text, harm)));
         }
 
-        var verdict = findings.Count == 0 ? DraftVerdicts.Ok
-            : findings.Any(f => f.Kind is "criticism" or "confidential" or "harm") ? DraftVerdicts.DoNotPost
-            : DraftVerdicts.Revise;
-        var redacted = Redact(text, pii);
-        return new DraftReview(
-            verdict == DraftVerdicts.Ok,
-            verdict,
-            findings,
-            pii,
-            analysis.Sentiment,
-            redacted,
-            verdict == DraftVerdicts.Revise ? Suggest(redacted, findings, draft) : null,
-            analysis.Notice);
+        return findings;
     }
 
-    private string? Suggest(string redacted, List<DraftFinding> findings, DraftInput draft)
+    /// <summary>
+    /// What to change, one line per kind of problem: advice, not the redacted text again (the card shows that beside
+    /// it). Null when the post is fine.
+    /// </summary>
+    private string? Suggest(List<DraftFinding> findings, List<PiiEntity> pii, DraftInput draft)
     {
-        var sb = new StringBuilder(redacted.Trim());
-        if (findings.Any(f => f.Kind == "private-contact") && _policy.Metadata is { ContactEmail: { } email, ContactPhone: { } phone })
+        if (findings.Count == 0)
         {
-            sb.Append($" (For anything about your child, please contact the preschool on {phone} or {email}.)");
+            return null;
         }
 
-        if (findings.Any(f => f.Kind == "photo") && draft.Attachments.Count > 0)
+        var meta = _policy.Metadata;
+        var preschool = (meta.ContactEmail, meta.ContactPhone) switch
         {
-            sb.Append(" [post without the photo or video]");
+            ({ } email, { } phone) => $"the preschool's email {email} or phone {phone}",
+            ({ } email, null) => $"the preschool's email {email}",
+            (null, { } phone) => $"the preschool's phone {phone}",
+            _ => "the preschool's own email or phone",
+        };
+        var changes = new List<string>();
+        void Add(string change)
+        {
+            if (!changes.Contains(change))
+            {
+                changes.Add(change);
+            }
         }
 
-        return findings.Any(f => f.Kind is "pii" or "private-contact") || draft.Attachments.Count > 0 ? sb.ToString() : null;
+        if (pii.Any(e => e.Category == PiiCategories.Person && e.Subcategory == PiiCategories.Child))
+        {
+            Add("Take out the child's name: say \u201cthe children\u201d or \u201cour preschoolers\u201d instead.");
+        }
+
+        if (pii.Any(e => e.Category == PiiCategories.Person && e.Subcategory != PiiCategories.Child))
+        {
+            Add("Leave out the names of families and staff.");
+        }
+
+        if (pii.Any(e => e.Category is PiiCategories.Address or PiiCategories.NhsNumber or PiiCategories.NationalInsuranceNumber or PiiCategories.Age or PiiCategories.DateOfBirth))
+        {
+            Add("Remove the personal details (address, ages, dates of birth, NHS or National Insurance numbers).");
+        }
+
+        foreach (var kind in findings.Select(f => f.Kind).Distinct())
+        {
+            switch (kind)
+            {
+                case "private-contact":
+                    Add($"Don't give your own number or account for anything about a child: point parents to {preschool}.");
+                    break;
+                case "pii" when pii.Any(e => e.Category is PiiCategories.PhoneNumber or PiiCategories.Email):
+                    Add($"Remove the private phone number or email; if people need to get in touch, use {preschool}.");
+                    break;
+                case "photo":
+                    Add(draft.Attachments.Any(a => a.IsPhotoOrVideo)
+                        ? "Post it without the photo or video of the children: a picture of the venue, a poster or the cake stall works."
+                        : "Don't share photos or videos of the children: describe the day in words instead.");
+                    break;
+                case "work-info":
+                    Add("Leave out the rota, plans and other work details: they stay inside the preschool.");
+                    break;
+                case "criticism":
+                    Add("Don't post criticism or hints about the preschool or its people: raise it privately with the Manager or the Chair.");
+                    break;
+                case "confidential":
+                    Add("Leave out the personal matter: it is not yours to share, even without a name.");
+                    break;
+                case "harm":
+                    Add("Don't post this: it could put someone at risk. If you are worried, talk to the Manager or the Chair.");
+                    break;
+            }
+        }
+
+        return changes.Count == 0 ? null : string.Join('\n', changes.Select(c => "- " + c));
     }
 
     /// <summary>Personal data replaced by placeholders; later overlapping entities are skipped so offsets stay true.</summary>

@@ -1,4 +1,5 @@
 using WWPS.PolicyBot.Cognitive.Policy;
+using WWPS.PolicyBot.Cognitive.Understanding;
 
 namespace WWPS.PolicyBot.Cognitive.Retrieval;
 
@@ -36,7 +37,8 @@ public sealed class SemanticClauseRetriever : IClauseSearch, IDisposable
 
     private readonly ClauseRetriever _lexical;
     private readonly PolicyClause[] _clauses;
-    private readonly Task<MiniLmEncoder>? _loading;
+    private readonly SentenceEmbedder _embedder;
+    private readonly bool _ownsEmbedder;
     private readonly Lazy<Model> _model;
     private bool _disposed;
 
@@ -45,32 +47,24 @@ public sealed class SemanticClauseRetriever : IClauseSearch, IDisposable
     /// Where the clause vectors are kept between runs (null: <see cref="EmbeddingCache.DefaultDirectory"/>; "off": nowhere).
     /// </param>
     public SemanticClauseRetriever(PolicyDocument policy, string? cacheDirectory = null)
-        : this(policy, new ClauseRetriever(policy), cacheDirectory, null)
+        : this(policy, new ClauseRetriever(policy), new SentenceEmbedder(cacheDirectory), ownsEmbedder: true)
     {
     }
 
-    /// <param name="loading">The model, already loading in the background (see <see cref="LoadInBackground"/>), or null to load it on first use.</param>
-    internal SemanticClauseRetriever(PolicyDocument policy, ClauseRetriever lexical, string? cacheDirectory, Task<MiniLmEncoder>? loading)
+    /// <param name="embedder">The process's encoder, shared with the learned models; loaded on first use.</param>
+    internal SemanticClauseRetriever(PolicyDocument policy, ClauseRetriever lexical, SentenceEmbedder embedder, bool ownsEmbedder = false)
     {
         _lexical = lexical;
         _clauses = [.. policy.Clauses];
-        _loading = loading;
-        var cache = CacheFolder(cacheDirectory);
+        _embedder = embedder;
+        _ownsEmbedder = ownsEmbedder;
 
-        // Loaded on first use, so a host or a `check` that never answers a question never pays for the model.
-        _model = new Lazy<Model>(
-            () => Model.Load(_loading?.GetAwaiter().GetResult() ?? MiniLmEncoder.Load(cache), _clauses, cache),
-            LazyThreadSafetyMode.ExecutionAndPublication);
+        // Built on first use, so a host or a `check` that never answers a question never pays for the model.
+        _model = new Lazy<Model>(() => Model.Load(_embedder, _clauses, _embedder.CacheFolder), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Whether the clause vectors came from the cache rather than the model (after the first question).</summary>
     internal bool VectorsFromCache => _model.Value.FromCache;
-
-    /// <summary>
-    /// Starts loading the model on a thread-pool thread, so it overlaps with reading the policy and building the BM25
-    /// index; for `ask`, which will need it within the second.
-    /// </summary>
-    internal static Task<MiniLmEncoder> LoadInBackground(string? cacheDirectory) => Task.Run(() => MiniLmEncoder.Load(CacheFolder(cacheDirectory)));
 
     /// <summary>The cache folder a setting names: null means the default, "off" or empty none.</summary>
     internal static string? CacheFolder(string? setting) => setting is null ? EmbeddingCache.DefaultDirectory
@@ -110,34 +104,29 @@ public sealed class SemanticClauseRetriever : IClauseSearch, IDisposable
         if (!_disposed)
         {
             _disposed = true;
-            if (_model.IsValueCreated)
+            if (_ownsEmbedder)
             {
-                _model.Value.Dispose();
-            }
-            else if (_loading is not null)
-            {
-                _ = _loading.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+                _embedder.Dispose();
             }
         }
     }
 
     /// <summary>The encoder and the clause vectors (unit length, so a dot product is the cosine).</summary>
-    private sealed class Model : IDisposable
+    private sealed class Model
     {
-        private readonly MiniLmEncoder _encoder;
+        private readonly SentenceEmbedder _embedder;
         private readonly float[][] _views;
         private readonly int[] _viewClause;
         private readonly int _clauseCount;
-        private readonly Lock _gate = new();
 
         // People ask the same questions: embedding one costs ~4.7 ms, looking it up well under a microsecond. Keyed on
         // the exact text the model would read (no case or spacing folding), so a hit is the very result the model gives.
         // 10,000 entries of one float per clause: about 2 MB.
         private readonly LruCache<string, float[]> _recent = new(RecentQuestions, StringComparer.Ordinal);
 
-        private Model(MiniLmEncoder encoder, float[][] views, int[] viewClause, int clauseCount, bool fromCache)
+        private Model(SentenceEmbedder embedder, float[][] views, int[] viewClause, int clauseCount, bool fromCache)
         {
-            _encoder = encoder;
+            _embedder = embedder;
             _views = views;
             _viewClause = viewClause;
             _clauseCount = clauseCount;
@@ -146,47 +135,39 @@ public sealed class SemanticClauseRetriever : IClauseSearch, IDisposable
 
         public bool FromCache { get; }
 
-        public static Model Load(MiniLmEncoder encoder, PolicyClause[] clauses, string? cacheDirectory)
+        public static Model Load(SentenceEmbedder embedder, PolicyClause[] clauses, string? cacheDirectory)
         {
-            try
+            var texts = new List<string>();
+            var owners = new List<int>();
+            for (var i = 0; i < clauses.Length; i++)
             {
-                var texts = new List<string>();
-                var owners = new List<int>();
-                for (var i = 0; i < clauses.Length; i++)
+                foreach (var view in Views(clauses[i]))
                 {
-                    foreach (var view in Views(clauses[i]))
-                    {
-                        texts.Add(view);
-                        owners.Add(i);
-                    }
+                    texts.Add(view);
+                    owners.Add(i);
                 }
-
-                var key = EmbeddingCache.Key(MiniLmEncoder.Identity, texts);
-                if (cacheDirectory is not null && EmbeddingCache.TryRead(cacheDirectory, key, texts.Count, MiniLmEncoder.Dimensions) is { } cached)
-                {
-                    return new Model(encoder, cached, [.. owners], clauses.Length, fromCache: true);
-                }
-
-                // One text a run: a batch is padded to its longest text, and its attention buffers (tens of MB for 16 clause
-                // texts) raise the peak memory by 120 MB, for no gain in time on this model; the vectors are the same.
-                var vectors = new float[texts.Count][];
-                for (var i = 0; i < texts.Count; i++)
-                {
-                    vectors[i] = encoder.Encode([texts[i]])[0];
-                }
-
-                if (cacheDirectory is not null)
-                {
-                    EmbeddingCache.TryWrite(cacheDirectory, key, vectors);
-                }
-
-                return new Model(encoder, vectors, [.. owners], clauses.Length, fromCache: false);
             }
-            catch
+
+            var key = EmbeddingCache.Key(MiniLmEncoder.Identity, texts);
+            if (cacheDirectory is not null && EmbeddingCache.TryRead(cacheDirectory, key, texts.Count, MiniLmEncoder.Dimensions) is { } cached)
             {
-                encoder.Dispose();
-                throw;
+                return new Model(embedder, cached, [.. owners], clauses.Length, fromCache: true);
             }
+
+            // One text a run: a batch is padded to its longest text, and its attention buffers (tens of MB for 16 clause
+            // texts) raise the peak memory by 120 MB, for no gain in time on this model; the vectors are the same.
+            var vectors = new float[texts.Count][];
+            for (var i = 0; i < texts.Count; i++)
+            {
+                vectors[i] = embedder.EmbedExact(texts[i]);
+            }
+
+            if (cacheDirectory is not null)
+            {
+                EmbeddingCache.TryWrite(cacheDirectory, key, vectors);
+            }
+
+            return new Model(embedder, vectors, [.. owners], clauses.Length, fromCache: false);
         }
 
         public float[] Similarities(string text)
@@ -197,11 +178,7 @@ public sealed class SemanticClauseRetriever : IClauseSearch, IDisposable
                 return (float[])known.Clone();
             }
 
-            float[] query;
-            lock (_gate)
-            {
-                query = _encoder.Encode([trimmed])[0];
-            }
+            var query = _embedder.EmbedExact(trimmed);
 
             var best = new float[_clauseCount];
             Array.Fill(best, -1f);
@@ -217,8 +194,6 @@ public sealed class SemanticClauseRetriever : IClauseSearch, IDisposable
             _recent.Set(trimmed, (float[])best.Clone());
             return best;
         }
-
-        public void Dispose() => _encoder.Dispose();
 
         private static float Dot(float[] a, float[] b)
         {

@@ -166,8 +166,8 @@ internal static class PolicyCards
 
         if (review.Suggestion is { } suggestion)
         {
-            card.Text("Suggested rewrite:", bold: true).Text(suggestion);
-            text.Append("\n\nSuggested rewrite:\n> ").Append(suggestion);
+            card.Text("What to change:", bold: true).Text(suggestion);
+            text.Append("\n\nWhat to change:\n").Append(suggestion);
         }
 
         if (review.Notice is { } notice)

@@ -1,0 +1,127 @@
+using System.Text.Json.Serialization;
+using WWPS.PolicyBot.Cognitive.Policy;
+
+namespace WWPS.PolicyBot.Cognitive.Understanding;
+
+/// <summary>What the question model makes of a question.</summary>
+public enum QuestionOutcome
+{
+    /// <summary>One clause answers it.</summary>
+    Answer,
+
+    /// <summary>Torn between two or three clauses: ask "Do you mean …?" rather than guess.</summary>
+    Clarify,
+
+    /// <summary>The policy does not cover it.</summary>
+    NotCovered,
+}
+
+/// <summary>The outcome and the clauses behind it, best first, each with the model's probability.</summary>
+public sealed record QuestionReading(QuestionOutcome Outcome, IReadOnlyList<ClauseProbability> Clauses);
+
+public sealed record ClauseProbability(string ClauseId, double Probability);
+
+/// <summary>
+/// The learned reading of a question: a classifier over the bundled policy's twelve clauses and "not covered", trained
+/// on a corpus written in many voices (Training/README.md), over the shared sentence vector. Its thresholds were chosen
+/// on leave-one-persona-out predictions by the training script, which writes them beside the model; the rule that
+/// applies them is <see cref="Decide"/>, mirrored by <c>decide()</c> in train.py.
+/// </summary>
+public sealed class QuestionModel : IDisposable
+{
+    private const string Resource = "questions";
+    private const string NotCoveredLabel = "none";
+
+    private readonly LearnedHead<QuestionModelInfo> _head;
+    private readonly SentenceEmbedder _embedder;
+    private readonly int _none;
+
+    private QuestionModel(LearnedHead<QuestionModelInfo> head, SentenceEmbedder embedder)
+    {
+        _head = head;
+        _embedder = embedder;
+        _none = Array.IndexOf(head.Info.Labels, NotCoveredLabel);
+    }
+
+    internal QuestionModelInfo Info => _head.Info;
+
+    /// <summary>
+    /// The bundled model, when <paramref name="policy"/> is the policy it was trained for (the same clauses, word for
+    /// word); null for another policy, which is then answered by retrieval alone.
+    /// </summary>
+    public static QuestionModel? For(PolicyDocument policy, SentenceEmbedder embedder)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        if (!IsBundledPolicy(policy))
+        {
+            return null;
+        }
+
+        return new QuestionModel(LearnedHead<QuestionModelInfo>.LoadBundled(Resource, UnderstandingJsonContext.Default.QuestionModelInfo), embedder);
+    }
+
+    public QuestionReading Read(string question) => Decide(_head.Run(_embedder.Embed(question)));
+
+    /// <summary>The calibrated rule over the model's probabilities (labels in <see cref="QuestionModelInfo.Labels"/> order).</summary>
+    internal QuestionReading Decide(float[] probabilities)
+    {
+        var t = Info.Thresholds;
+        var ranked = Enumerable.Range(0, probabilities.Length)
+            .Where(i => i != _none)
+            .OrderByDescending(i => probabilities[i])
+            .Take(3)
+            .Select(i => new ClauseProbability(Info.Labels[i], probabilities[i]))
+            .ToList();
+        var (p1, p2) = (ranked[0].Probability, ranked[1].Probability);
+
+        // "Not covered" must win outright, or no clause be even plausible: the model is never made to guess.
+        if (probabilities[_none] >= t.None || p1 < t.Floor)
+        {
+            return new QuestionReading(QuestionOutcome.NotCovered, []);
+        }
+
+        if (p1 >= t.Answer || p1 - p2 >= t.Margin)
+        {
+            return new QuestionReading(QuestionOutcome.Answer, ranked);
+        }
+
+        var options = ranked.Where(c => c.Probability >= t.Option).ToList();
+        return options.Count >= 2
+            ? new QuestionReading(QuestionOutcome.Clarify, options)
+            : new QuestionReading(QuestionOutcome.Answer, ranked);
+    }
+
+    public void Dispose() => _head.Dispose();
+
+    /// <summary>Whether <paramref name="policy"/> has the bundled policy's clauses, word for word: what the models know.</summary>
+    internal static bool IsBundledPolicy(PolicyDocument policy) => SamePolicy(policy, Bundled.Value);
+
+    private static readonly Lazy<PolicyDocument> Bundled = new(PolicyLoader.LoadBundled);
+
+    private static bool SamePolicy(PolicyDocument a, PolicyDocument b) =>
+        a.Clauses.Count == b.Clauses.Count
+        && a.Clauses.Zip(b.Clauses).All(p => p.First.Id == p.Second.Id && Words(p.First.Text) == Words(p.Second.Text));
+
+    private static string Words(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+}
+
+/// <summary>questions.json, as train.py writes it.</summary>
+internal sealed record QuestionModelInfo : LearnedHeadInfo
+{
+    /// <summary>The output classes: clause ids of the bundled policy, then "none".</summary>
+    public required string[] Labels { get; init; }
+
+    public required QuestionThresholds Thresholds { get; init; }
+}
+
+/// <param name="None">"Not covered" at or above this: abstain.</param>
+/// <param name="Floor">The best clause below this: abstain.</param>
+/// <param name="Answer">The best clause at or above this: answer.</param>
+/// <param name="Margin">The best clause this far ahead of the next: answer.</param>
+/// <param name="Option">Otherwise ask, offering the clauses at or above this.</param>
+internal sealed record QuestionThresholds(double None, double Floor, double Answer, double Margin, double Option);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(QuestionModelInfo))]
+[JsonSerializable(typeof(DraftModelInfo))]
+internal sealed partial class UnderstandingJsonContext : JsonSerializerContext;

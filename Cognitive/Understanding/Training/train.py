@@ -1,0 +1,376 @@
+#!/usr/bin/python3
+"""Rebuilds the bot's learned models from the committed corpus, with fixed seeds, and prints their scores.
+
+    /usr/bin/python3 Cognitive/Understanding/Training/train.py            # train, report, write the models
+    /usr/bin/python3 Cognitive/Understanding/Training/train.py --report   # report only, write nothing
+
+Runs with Debian's Python (python3-sklearn, python3-onnx, python3-numpy; installed with apt-get when missing).
+Sentence vectors come from the bot itself (`WWPS.PolicyBot embed --jsonl`), so training and serving read text the
+same way; they are kept in ~/.cache/wwps-policybot-train keyed by the text, so a second run takes seconds.
+
+What it writes, next to this folder (Cognitive/Understanding/Model):
+  questions.onnx / questions.json   the clause classifier (12 clauses + "none") and its calibrated thresholds
+  drafts.onnx    / drafts.json      the draft findings classifier and its thresholds
+The .json files record the SHA-256 of the .onnx beside them and of the corpus they were trained on; a test checks them.
+"""
+import hashlib, json, os, pathlib, subprocess, sys
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parents[2]
+MODEL = HERE.parent / "Model"
+CORPUS = HERE / "corpus"
+SEED = 20261207
+DIM = 384
+
+
+def ensure_packages():
+    try:
+        import numpy, sklearn, onnx  # noqa: F401
+    except ImportError:
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "python3-numpy", "python3-sklearn", "python3-onnx"], check=True, env=env)
+
+
+ensure_packages()
+import numpy as np  # noqa: E402
+import onnx  # noqa: E402
+from onnx import TensorProto, helper, numpy_helper  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.neural_network import MLPClassifier  # noqa: E402
+
+# The clause keys of shared/eval/clauses.json and the ids the bundled policy gives those clauses.
+CLAUSES = {
+    "INTENT": "intent", "AIM": "aim", "CONFIDENTIAL": "methods-1", "HARM": "methods-2", "PHOTOS": "methods-3",
+    "DEFAMATION": "methods-4", "FRIENDS": "methods-5", "FBPAGE": "methods-6", "PRIVACY": "methods-7",
+    "CONTACT": "methods-8", "CAUTION": "methods-9", "REVIEW": "review",
+}
+KEYS = list(CLAUSES)
+NONE = len(KEYS)  # the last class: the policy does not cover it
+FINDINGS = ["personal", "criticism", "harm", "photo", "workinfo", "contact"]
+
+
+def read_jsonl(path):
+    return [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
+
+
+def bot_binary():
+    exe = ROOT / "Bot/bin/Release/net10.0/WWPS.PolicyBot"
+    if not exe.exists():
+        subprocess.run(["dotnet", "build", str(ROOT / "Bot/WWPS.PolicyBot.csproj"), "-c", "Release", "--nologo", "-v", "q"], check=True)
+    return exe
+
+
+def embed(texts):
+    """Sentence vectors from the bot's own encoder, cached by text."""
+    cache_dir = pathlib.Path.home() / ".cache/wwps-policybot-train"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    cache_file = cache_dir / "vectors.jsonl"
+    known = {}
+    if cache_file.exists():
+        for line in open(cache_file, encoding="utf-8"):
+            row = json.loads(line)
+            known[row["k"]] = row["v"]
+    key = lambda t: hashlib.sha256(t.encode("utf-8")).hexdigest()
+    missing = sorted({t for t in texts if key(t) not in known})
+    if missing:
+        print(f"embedding {len(missing)} new texts with the bot's encoder", file=sys.stderr)
+        feed = "".join(json.dumps({"text": t}) + "\n" for t in missing)
+        out = subprocess.run([str(bot_binary()), "embed", "--jsonl"], input=feed, capture_output=True, text=True, check=True).stdout
+        rows = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
+        assert len(rows) == len(missing), "embed returned the wrong number of lines"
+        with open(cache_file, "a", encoding="utf-8") as f:
+            for t, r in zip(missing, rows):
+                known[key(t)] = r["v"]
+                f.write(json.dumps({"k": key(t), "v": r["v"]}) + "\n")
+    return np.array([known[key(t)] for t in texts], dtype=np.float32)
+
+
+# ---------------------------------------------------------------------------------------------------------- questions
+
+def question_rows():
+    rows = []
+    for path in sorted(CORPUS.glob("questions.*.jsonl")):
+        for r in read_jsonl(path):
+            rows.append({"q": r["q"], "expect": r["expect"], "group": r.get("persona", path.stem)})
+    return rows
+
+
+def expand(rows, X):
+    """One training row per acceptable clause, weighted so each question counts once."""
+    xs, ys, ws = [], [], []
+    for i, r in enumerate(rows):
+        labels = [KEYS.index(k) for k in r["expect"]] or [NONE]
+        for rank, y in enumerate(labels):
+            xs.append(X[i]); ys.append(y); ws.append((2.0 if rank == 0 else 1.0) / (len(labels) + 1 if len(labels) > 1 else 1))
+    return np.array(xs), np.array(ys), np.array(ws)
+
+
+DESIGNS = {
+    "logreg": lambda: LogisticRegression(C=8.0, max_iter=4000, class_weight="balanced"),
+    "mlp": lambda: MLPClassifier(hidden_layer_sizes=(128,), alpha=1e-2, max_iter=60, random_state=SEED),
+}
+
+
+def fit(design, X, y, w):
+    model = DESIGNS[design]()
+    if design == "mlp":
+        # MLPClassifier takes no sample weights: repeat each row in proportion to its weight instead.
+        reps = np.maximum(1, np.round(w * 2).astype(int))
+        X, y = np.repeat(X, reps, axis=0), np.repeat(y, reps)
+        model.fit(X, y)
+    else:
+        model.fit(X, y, sample_weight=w)
+    return model
+
+
+def probabilities(model, X):
+    p = np.zeros((len(X), NONE + 1), dtype=np.float64)
+    p[:, model.classes_] = model.predict_proba(X)
+    return p
+
+
+def decide(p, t):
+    """The answerer's rule (mirrored in C#, QuestionModel.Decide): ('answer', [c]) | ('clarify', [c1, c2(, c3)]) | ('abstain', [])."""
+    order = [int(i) for i in np.argsort(-p[:NONE])]
+    c1, c2 = order[0], order[1]
+    if p[NONE] >= t["none"] or p[c1] < t["floor"]:
+        return "abstain", []
+    if p[c1] >= t["answer"] or p[c1] - p[c2] >= t["margin"]:
+        return "answer", [c1]
+    options = [c for c in order[:3] if p[c] >= t["option"]]
+    return ("clarify", options) if len(options) >= 2 else ("answer", [c1])
+
+
+class Scorer:
+    """score() of many threshold settings over one set of probabilities, vectorised."""
+
+    def __init__(self, rows, P):
+        self.inscope = np.array([bool(r["expect"]) for r in rows])
+        want = np.zeros((len(rows), NONE), dtype=bool)
+        for i, r in enumerate(rows):
+            for k in r["expect"]:
+                want[i, KEYS.index(k)] = True
+        order = np.argsort(-P[:, :NONE], axis=1)[:, :3]
+        top = np.take_along_axis(P[:, :NONE], order, axis=1)
+        self.none, self.p1, self.p2, self.p3 = P[:, NONE], top[:, 0], top[:, 1], top[:, 2]
+        hit = np.take_along_axis(want, order, axis=1)
+        self.hit1, self.hit2, self.hit3 = hit[:, 0], hit[:, 1], hit[:, 2]
+
+    def __call__(self, t):
+        abstain = (self.none >= t["none"]) | (self.p1 < t["floor"])
+        answer = ~abstain & ((self.p1 >= t["answer"]) | (self.p1 - self.p2 >= t["margin"]))
+        undecided = ~abstain & ~answer
+        two = self.p2 >= t["option"]
+        clarify = undecided & two
+        answer = answer | (undecided & ~two)
+        offered = self.hit1 | (self.hit2 & two) | (self.hit3 & (self.p3 >= t["option"]))
+        ins, outs = self.inscope, ~self.inscope
+        n, m = max(1, ins.sum()), max(1, outs.sum())
+        top1 = (answer & self.hit1 & ins).sum() / n
+        resolved = ((answer & self.hit1) | (clarify & offered))[ins].sum() / n
+        return {"top1": float(top1), "resolved": float(resolved), "clarify": float(clarify[ins].sum() / n),
+                "abstain": float(abstain[outs].sum() / m), "n_in": int(ins.sum()), "n_out": int(outs.sum())}
+
+
+def score(rows, P, t):
+    return Scorer(rows, P)(t)
+
+
+def choose_thresholds(rows, P):
+    """Thresholds chosen on out-of-fold probabilities: abstain on ≥ 93% of out-of-scope, then the best resolved/top-1
+    with at most 12% clarifying questions."""
+    scorer = Scorer(rows, P)
+    best = None
+    for none in np.arange(0.20, 0.80, 0.025):
+        for floor in (0.10, 0.15, 0.20, 0.25, 0.30):
+            for answer in (0.45, 0.5, 0.55, 0.6, 0.65, 0.7):
+                for margin in (0.15, 0.2, 0.25, 0.3, 0.35, 0.4):
+                    t = {"none": round(float(none), 3), "floor": floor, "answer": answer, "margin": margin, "option": 0.12}
+                    s = scorer(t)
+                    if s["clarify"] > 0.12:
+                        continue
+                    value = min(s["abstain"], 0.93) * 2 + s["resolved"] + s["top1"] * 0.5 + (0.5 if s["abstain"] >= 0.93 else 0)
+                    if best is None or value > best[0]:
+                        best = (value, t, s)
+    return best[1]
+
+
+def out_of_fold(design, rows, X):
+    """Leave-one-persona-out: each persona's questions are predicted by a model that never saw that persona."""
+    groups = sorted({r["group"] for r in rows})
+    P = np.zeros((len(rows), NONE + 1))
+    for g in groups:
+        train = [i for i, r in enumerate(rows) if r["group"] != g]
+        test = [i for i, r in enumerate(rows) if r["group"] == g]
+        Xt, yt, wt = expand([rows[i] for i in train], X[train])
+        P[test] = probabilities(fit(design, Xt, yt, wt), X[test])
+    return P
+
+
+# ------------------------------------------------------------------------------------------------------------- drafts
+
+def draft_rows():
+    rows = []
+    for path in sorted(CORPUS.glob("drafts.*.jsonl")):
+        for r in read_jsonl(path):
+            r["group"] = r.get("persona", path.stem)
+            rows.append(r)
+    return rows
+
+
+def draft_features(rows, X):
+    attach = np.array([[1.0 if any(is_media(a) for a in r.get("attachments") or []) else 0.0] for r in rows], dtype=np.float32)
+    return np.hstack([X, attach])
+
+
+def is_media(a):
+    t = (a.get("contentType") or a.get("content_type") or "").lower()
+    return t.startswith("image/") or t.startswith("video/")
+
+
+def draft_targets(rows):
+    """Column 0: not allowed; then one column per finding kind."""
+    Y = np.zeros((len(rows), 1 + len(FINDINGS)), dtype=np.int64)
+    for i, r in enumerate(rows):
+        Y[i, 0] = 0 if r["allowed"] else 1
+        for f in r.get("findings") or []:
+            if f in FINDINGS:
+                Y[i, 1 + FINDINGS.index(f)] = 1
+    return Y
+
+
+def fit_drafts(X, Y, C=4.0):
+    heads = []
+    for j in range(Y.shape[1]):
+        m = LogisticRegression(C=C, max_iter=4000, class_weight="balanced")
+        m.fit(X, Y[:, j])
+        heads.append(m)
+    W = np.stack([h.coef_[0] for h in heads], axis=1).astype(np.float32)
+    b = np.array([h.intercept_[0] for h in heads], dtype=np.float32)
+    return W, b
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+# ------------------------------------------------------------------------------------------------------------- export
+
+def export_linear(path, W, b, input_name, output_name, activation, hidden=None):
+    """A small ONNX graph: [hidden MatMul+Add+Relu] then MatMul + Add + Softmax/Sigmoid."""
+    nodes, inits = [], []
+    current = input_name
+    if hidden is not None:
+        W1, b1 = hidden
+        inits += [numpy_helper.from_array(W1.astype(np.float32), "W1"), numpy_helper.from_array(b1.astype(np.float32), "b1")]
+        nodes += [helper.make_node("MatMul", [current, "W1"], ["h1"]), helper.make_node("Add", ["h1", "b1"], ["h1b"]), helper.make_node("Relu", ["h1b"], ["h1r"])]
+        current = "h1r"
+    inits += [numpy_helper.from_array(W.astype(np.float32), "W"), numpy_helper.from_array(b.astype(np.float32), "b")]
+    nodes += [helper.make_node("MatMul", [current, "W"], ["z"]), helper.make_node("Add", ["z", "b"], ["logits"])]
+    nodes.append(helper.make_node("Softmax", ["logits"], [output_name], axis=-1) if activation == "softmax" else helper.make_node("Sigmoid", ["logits"], [output_name]))
+    graph = helper.make_graph(
+        nodes, "head",
+        [helper.make_tensor_value_info(input_name, TensorProto.FLOAT, ["n", W.shape[0] if hidden is None else hidden[0].shape[0]])],
+        [helper.make_tensor_value_info(output_name, TensorProto.FLOAT, ["n", W.shape[1]])],
+        inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="wwps-policybot-train")
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    data = model.SerializeToString()
+    path.write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
+
+
+def corpus_hash(pattern):
+    h = hashlib.sha256()
+    for path in sorted(CORPUS.glob(pattern)):
+        h.update(path.name.encode()); h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def eval_rows(name):
+    shared = ROOT.parent / "shared/eval" / name
+    return read_jsonl(shared) if shared.exists() else []
+
+
+def main():
+    report_only = "--report" in sys.argv
+    np.random.seed(SEED)
+    MODEL.mkdir(exist_ok=True)
+
+    # Questions.
+    rows = question_rows()
+    X = embed([r["q"] for r in rows])
+    print(f"questions: {len(rows)} ({sum(1 for r in rows if not r['expect'])} out of scope), {len({r['group'] for r in rows})} personas")
+    shared = {n: eval_rows(f"questions.{n}.jsonl") for n in ("dev", "test")}
+    results = {}
+    designs = [a.split("=", 1)[1] for a in sys.argv if a.startswith("--designs=")]
+    for design in (designs[0].split(",") if designs else DESIGNS):
+        P = out_of_fold(design, rows, X)
+        t = choose_thresholds(rows, P)
+        cv = score(rows, P, t)
+        Xt, yt, wt = expand(rows, X)
+        model = fit(design, Xt, yt, wt)
+        on_shared = {n: score(s, probabilities(model, embed([r["q"] for r in s])), t) for n, s in shared.items() if s}
+        results[design] = (cv, t, model, on_shared)
+        print(f"  {design:7s} leave-one-persona-out: " + fmt(cv) + "".join(f" | shared {n}: " + fmt(s) for n, s in on_shared.items()))
+    chosen = max(results, key=lambda d: results[d][0]["resolved"] + results[d][0]["top1"] + results[d][0]["abstain"])
+    cv, t, model, _ = results[chosen]
+    print(f"  chosen: {chosen}, thresholds {t}")
+
+    # Drafts.
+    drows = draft_rows()
+    DX = draft_features(drows, embed([r["text"] for r in drows]))
+    DY = draft_targets(drows)
+    print(f"drafts: {len(drows)} ({int(DY[:, 0].sum())} not allowed), {len({r['group'] for r in drows})} personas")
+    groups = sorted({r["group"] for r in drows})
+    DP = np.zeros(DY.shape)
+    for g in groups:
+        tr = [i for i, r in enumerate(drows) if r["group"] != g]
+        te = [i for i, r in enumerate(drows) if r["group"] == g]
+        W, b = fit_drafts(DX[tr], DY[tr])
+        DP[te] = sigmoid(DX[te] @ W + b)
+    dthreshold = max(np.arange(0.3, 0.71, 0.02), key=lambda th: ((DP[:, 0] >= th) == (DY[:, 0] == 1)).mean())
+    acc = ((DP[:, 0] >= dthreshold) == (DY[:, 0] == 1)).mean()
+    print(f"  logreg leave-one-persona-out: verdict {acc:.1%} at threshold {dthreshold:.2f}")
+    for j, f in enumerate(FINDINGS):
+        pos = DY[:, 1 + j] == 1
+        if pos.any():
+            print(f"    {f:10s} recall {(DP[pos, 1 + j] >= 0.5).mean():.1%} of {pos.sum()}, false alarms {(DP[~pos, 1 + j] >= 0.5).mean():.1%}")
+    DW, Db = fit_drafts(DX, DY)
+
+    if report_only:
+        return
+
+    if chosen == "mlp":
+        W1, b1 = model.coefs_[0], model.intercepts_[0]
+        W2, b2 = model.coefs_[1], model.intercepts_[1]
+        full_W = np.zeros((W2.shape[0], NONE + 1)); full_b = np.full(NONE + 1, -30.0)
+        full_W[:, model.classes_] = W2; full_b[model.classes_] = b2
+        qsha = export_linear(MODEL / "questions.onnx", full_W, full_b, "embedding", "probabilities", "softmax", hidden=(W1, b1))
+    else:
+        full_W = np.zeros((DIM, NONE + 1)); full_b = np.full(NONE + 1, -30.0)
+        full_W[:, model.classes_] = model.coef_.T; full_b[model.classes_] = model.intercept_
+        qsha = export_linear(MODEL / "questions.onnx", full_W, full_b, "embedding", "probabilities", "softmax")
+    meta = {
+        "design": chosen, "seed": SEED, "labels": [CLAUSES[k] for k in KEYS] + ["none"], "keys": KEYS + ["NONE"],
+        "thresholds": t, "onnx_sha256": qsha, "corpus_sha256": corpus_hash("questions.*.jsonl"),
+        "leave_one_persona_out": {k: round(v, 4) if isinstance(v, float) else v for k, v in cv.items()},
+    }
+    (MODEL / "questions.json").write_text(json.dumps(meta, indent=2) + "\n")
+    dsha = export_linear(MODEL / "drafts.onnx", DW, Db, "features", "probabilities", "sigmoid")
+    dmeta = {
+        "design": "logreg", "seed": SEED, "outputs": ["not-allowed"] + FINDINGS, "threshold": round(float(dthreshold), 2),
+        "onnx_sha256": dsha, "corpus_sha256": corpus_hash("drafts.*.jsonl"), "leave_one_persona_out": {"verdict": round(float(acc), 4)},
+    }
+    (MODEL / "drafts.json").write_text(json.dumps(dmeta, indent=2) + "\n")
+    print(f"wrote {MODEL}/questions.onnx sha256 {qsha}\nwrote {MODEL}/drafts.onnx sha256 {dsha}")
+
+
+def fmt(s):
+    return f"top1 {s['top1']:.1%} resolved {s['resolved']:.1%} clarify {s['clarify']:.1%} abstain {s['abstain']:.1%}"
+
+
+if __name__ == "__main__":
+    main()
