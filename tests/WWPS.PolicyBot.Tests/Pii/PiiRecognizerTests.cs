@@ -84,6 +84,7 @@ public sealed class PiiRecognizerTests
     [InlineData("Party at 7 Church Lane on Sunday", "7 Church Lane")]
     [InlineData("they live on Cressex Close", "Cressex Close")]
     [InlineData("post it to 14B Kingsmead Crescent", "14B Kingsmead Crescent")]
+    [InlineData("she lives on Castle Hill now", "Castle Hill")]
     public void FindsStreetAddresses(string text, string address) => AssertSpan(text, PiiCategories.Address, address);
 
     [Theory]
@@ -91,6 +92,8 @@ public sealed class PiiRecognizerTests
     [InlineData("Trip to St Albans on Friday")]
     [InlineData("Picnic in the Rye Park is cancelled")]
     [InlineData("Come to our Easter egg hunt at West Wycombe Preschool on Saturday")]
+    [InlineData("Picnic at Hughenden Park on Sunday")]
+    [InlineData("A bracing walk on West Wycombe Hill")]
     public void DoesNotMistakeOtherCapitalisedPhrasesForAddresses(string text) =>
         Assert.DoesNotContain(Analyzer.Recognize(text), e => e.Category == PiiCategories.Address);
 
