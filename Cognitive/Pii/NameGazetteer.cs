@@ -15,12 +15,14 @@ internal enum NameKind : byte
 }
 
 /// <summary>
-/// First names from the embedded list (see Data/ATTRIBUTION.md), with the project's curated exceptions on top.
+/// First names from the embedded list (see Data/ATTRIBUTION.md), with the project's curated exceptions on top,
+/// and the place names that look like people's names ("Lane End", "Penn", "Wycombe Rye").
 /// Built once; look-ups take a span so the recognizer never allocates a string per word.
 /// </summary>
 internal sealed class NameGazetteer
 {
     private const string ResourceName = "WWPS.PolicyBot.Cognitive.Pii.first-names.txt";
+    private const string PlacesResourceName = "WWPS.PolicyBot.Cognitive.Pii.places.txt";
 
     // Ordinary English words by the dictionary flag, but overwhelmingly names when capitalised in a post about
     // children, and among the most given UK names; treating them as ambiguous would miss "Poppy was poorly".
@@ -40,7 +42,7 @@ internal sealed class NameGazetteer
     [
         "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
         "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Easter", "Christmas", "Noel", "Eid",
-        "Diwali", "Jesus", "God", "Allah", "Santa", "Christian",
+        "Diwali", "Christian",
         "London", "Paris", "Chester", "Sydney", "Lincoln", "Devon", "Kent", "Marlow", "Austin", "Jersey", "Windsor", "Oxford",
         "Reading", "Wycombe", "Bristol", "Aylesbury", "Amersham", "Chesham", "Beaconsfield", "Wales", "England", "Scotland",
         "Ireland", "India", "Africa", "America", "Asia", "Europe", "Georgia", "Virginia", "Carolina", "Dakota", "Florida",
@@ -68,6 +70,8 @@ internal sealed class NameGazetteer
     [
         "Hi", "Hello", "Hey", "Thank", "Thanks", "Happy", "Dear", "Honey", "Sweetie", "Teacher", "Sir", "Baby", "Love",
         "Well", "Wow", "Yay", "Sorry", "Please", "Welcome",
+        // Figures of faith and festivals: "baby Jesus" in a nativity post is no child of the preschool.
+        "Jesus", "Christ", "God", "Allah", "Santa", "Buddha",
         // Compass words and adjectives that open place names and events ("West Wycombe", "New Year").
         "West", "East", "North", "South", "High", "Old", "New", "Great", "Upper", "Lower", "Little",
     ];
@@ -75,7 +79,7 @@ internal sealed class NameGazetteer
     private readonly FrozenDictionary<string, NameKind> _names;
     private readonly FrozenDictionary<string, NameKind>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
-    public NameGazetteer(IEnumerable<(string Name, bool IsWord)> entries)
+    public NameGazetteer(IEnumerable<(string Name, bool IsWord)> entries, IEnumerable<string>? places = null)
     {
         var names = new Dictionary<string, NameKind>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, isWord) in entries) names[name] = isWord ? NameKind.Ambiguous : NameKind.Clear;
@@ -87,6 +91,76 @@ internal sealed class NameGazetteer
         _names = names.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         _lookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
         _commonWords = NamesDespiteBeingWords.ToFrozenSet(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+
+        // Keyed by first word so that a look-up costs one probe per token; longest places first so that
+        // "West Wycombe Park" wins over "West Wycombe".
+        var byFirstWord = new Dictionary<string, List<string[]>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var place in places ?? [])
+        {
+            var words = place.Replace('\u2019', '\'').Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length == 0) continue;
+            if (!byFirstWord.TryGetValue(words[0], out var list)) byFirstWord[words[0]] = list = [];
+            list.Add(words);
+        }
+        _places = byFirstWord.ToFrozenDictionary(p => p.Key, p => p.Value.OrderByDescending(w => w.Length).ToArray(), StringComparer.OrdinalIgnoreCase);
+        _placeLookup = _places.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    private readonly FrozenDictionary<string, string[][]> _places;
+    private readonly FrozenDictionary<string, string[][]>.AlternateLookup<ReadOnlySpan<char>> _placeLookup;
+
+    /// <summary>
+    /// How many tokens from <paramref name="index"/> on spell a known place ("Lane End", "High Wycombe", "Penn"),
+    /// joined by plain spaces; 0 when none does. Case is ignored, so lower-case posts ("lane end") match too.
+    /// </summary>
+    public int MatchPlace(AnalysisInput input, int index)
+    {
+        var raw = input.Span(input.Tokens[index]);
+        // "Walter's Ash" is keyed with its apostrophe; "Penn's" is the one-word place Penn.
+        string? curly = raw.Contains('\u2019') ? raw.ToString().Replace('\u2019', '\'') : null;
+        if (_placeLookup.TryGetValue(curly is null ? raw : curly.AsSpan(), out var candidates))
+        {
+            foreach (var words in candidates)
+            {
+                if (Follows(input, index, words)) return words.Length;
+            }
+        }
+        var bare = AnalysisInput.WithoutPossessive(raw);
+        if (bare.Length != raw.Length && _placeLookup.TryGetValue(bare, out candidates))
+        {
+            foreach (var words in candidates)
+            {
+                if (words.Length == 1) return 1;
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>The words after the first of a place follow <paramref name="index"/>, joined by plain spaces.</summary>
+    private static bool Follows(AnalysisInput input, int index, string[] words)
+    {
+        var tokens = input.Tokens;
+        if (index + words.Length > tokens.Count) return false;
+        for (int k = 1; k < words.Length; k++)
+        {
+            var previous = tokens[index + k - 1];
+            var gap = input.Text.AsSpan(previous.End, tokens[index + k].Start - previous.End);
+            var token = input.Span(tokens[index + k]);
+            if (k == words.Length - 1) token = AnalysisInput.WithoutPossessive(token);
+            if (gap is not (" " or "\u00A0") || !SameWord(token, words[k])) return false;
+        }
+        return true;
+    }
+
+    private static bool SameWord(ReadOnlySpan<char> token, string word)
+    {
+        if (token.Length != word.Length) return false;
+        for (int i = 0; i < token.Length; i++)
+        {
+            char a = token[i] == '\u2019' ? '\'' : token[i];
+            if (char.ToUpperInvariant(a) != char.ToUpperInvariant(word[i])) return false;
+        }
+        return true;
     }
 
     private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _commonWords;
@@ -140,6 +214,19 @@ internal sealed class NameGazetteer
             int tab = line.IndexOf('\t');
             entries.Add(tab < 0 ? (line, false) : (line[..tab], true));
         }
-        return new NameGazetteer(entries);
+        return new NameGazetteer(entries, ReadPlaces());
+    }
+
+    private static List<string> ReadPlaces()
+    {
+        using var stream = typeof(NameGazetteer).Assembly.GetManifestResourceStream(PlacesResourceName)
+            ?? throw new InvalidOperationException($"Embedded resource {PlacesResourceName} is missing from {typeof(NameGazetteer).Assembly.GetName().Name}.");
+        using var reader = new StreamReader(stream);
+        var places = new List<string>(800);
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length > 0 && line[0] != '#') places.Add(line.Trim());
+        }
+        return places;
     }
 }

@@ -5,7 +5,9 @@ namespace WWPS.PolicyBot.Cognitive.Pii;
 
 /// <summary>
 /// People's names without NER: a first-name gazetteer, capitalisation, a following surname, and cue phrases
-/// ("little X", "X's mum", "Mrs X", "X (4)"). A child's first name on its own is the case that matters most.
+/// ("little X", "X's mum", "Mrs X", "X (4)", "the X family", "the Xs"). A child's first name on its own is the case
+/// that matters most. Places that look like names are told apart by their own cues ("St X", "X Wood", "at X",
+/// "the X ..."), and by a list of places near the preschool.
 /// </summary>
 internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecognizer
 {
@@ -26,6 +28,78 @@ internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecogn
 
     private static readonly FrozenSet<string> Titles = Set("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Master", "Mister");
 
+    // Saints name churches and schools ("St Paul's church hall", "St John Ambulance"); the others name public
+    // figures ("Councillor Ahmed", "Sir William Ramsay"), whom the policy does not protect. The words after them
+    // are never a child's or a family's name.
+    private static readonly FrozenSet<string> PublicTitles = Set(
+        "St", "Saint", "Sir", "Dame", "Lord", "Lady", "Councillor", "Cllr", "Rev", "Revd", "Reverend", "Canon", "Bishop",
+        "Archbishop", "Vicar", "Pope", "Prince", "Princess", "King", "Queen", "Father", "President", "Captain");
+
+    // Surnames that are also place or calendar words: after a title they are a person ("Mrs Green", "Mr Hall").
+    private static readonly FrozenSet<string> TitledSurnameWords = Set(
+        "Green", "Hall", "Hill", "Park", "Lane", "Street", "Church", "Day", "Castle", "Court", "Grove", "Way", "Fair", "Holiday",
+        "May", "Little", "Young", "Summers", "Winter");
+
+    // The word after a surname that makes it a family or a family's children: "the Johnson family", "the Okafor boys".
+    private static readonly FrozenSet<string> FamilyNouns = Set("family", "families", "household", "clan", "parents");
+    private static readonly FrozenSet<string> FamilyChildNouns = Set("twins", "triplets", "boys", "girls", "boy", "girl", "children", "kids", "brothers", "sisters", "siblings");
+
+    // Capitalised words before "family" that make a phrase, not a surname ("the Royal family", "our Preschool Family").
+    private static readonly FrozenSet<string> NotFamilyNames = Set(
+        "Royal", "Holy", "Modern", "Swiss", "Whole", "Extended", "Foster", "Host", "Blended", "Wider", "Big", "New", "Happy",
+        "Lovely", "Our", "Your", "My", "Their", "His", "Her", "Staff", "Committee", "Preschool", "Pre-school", "Nursery",
+        "Community", "Church", "Team", "Family", "Birthday");
+
+    // Plurals that follow "the" and are not a family: regions, youth groups, teams, shows, characters, festivals,
+    // and the animal and nature words preschools name their rooms after ("the Butterflies").
+    private static readonly FrozenSet<string> PluralsNotFamilies = Set(
+        "Chilterns", "Cotswolds", "Midlands", "Highlands", "Lakes", "Dales", "Downs", "Alps", "Pyrenees", "Hebrides", "Americas",
+        "Netherlands", "Philippines", "Maldives", "Canaries", "Bahamas", "Seychelles", "Azores", "Balearics", "Brits", "Olympics",
+        "Paralympics", "Oscars", "Baftas", "Proms", "Scouts", "Guides", "Brownies", "Beavers", "Cubs", "Rainbows", "Explorers",
+        "Simpsons", "Smurfs", "Minions", "Avengers", "Incredibles", "Flintstones", "Teletubbies", "Tweenies", "Wombles", "Clangers",
+        "Moomins", "Muppets", "Trolls", "Twits", "Borrowers", "Octonauts", "Numberblocks", "Alphablocks", "Wiggles", "Beatles",
+        "Chairboys", "Blues", "Reds", "Saints", "Spurs", "Hornets", "Gunners", "Magpies", "Wanderers", "Rovers", "Royals",
+        "Lions", "Lionesses", "Tigers", "Eagles", "Wolves", "Foxes", "Owls", "Cherries", "Bees", "Hatters", "Robins", "Swans",
+        "Seagulls", "Hammers", "Angels", "Shepherds", "Kings", "Wise", "Elves", "Fairies", "Pirates", "Dinosaurs", "Superheroes",
+        "Caterpillars", "Butterflies", "Ladybirds", "Bumblebees", "Hedgehogs", "Squirrels", "Rabbits", "Bunnies", "Ducklings",
+        "Tadpoles", "Frogs", "Acorns", "Oaks", "Conkers", "Sunflowers", "Stars", "Minnows", "Dolphins", "Tots", "Twos", "Threes",
+        "Fours", "Babies", "Toddlers", "Seedlings", "Saplings", "Puddles", "Penguins", "Pandas", "Koalas", "Otters", "Badgers",
+        "Foxcubs", "Bears", "Giraffes", "Elephants", "Monkeys", "Parents", "Mums", "Dads", "Grandparents", "Friends", "Trustees",
+        // Pubs with plural names.
+        "Chequers", "Bells", "Grapes", "Feathers", "Compasses", "Horseshoes", "Maltings", "Crossways", "Beehives");
+
+    // Words after a name that make it a place ("Hughenden Park", "Keep Hill Wood", "Lane End", "Wycombe Rye").
+    private static readonly FrozenSet<string> PlaceNouns = Set(
+        "Park", "Road", "Lane", "Street", "Wood", "Woods", "Rye", "Hall", "Common", "Green", "Hill", "Hills", "Way", "Close",
+        "Avenue", "Farm", "Field", "Fields", "Meadow", "Meadows", "Recreation", "Village", "Methodist", "Baptist", "End", "Heath",
+        "Valley", "Bottom", "Marsh", "Estate", "Manor", "Abbey", "Chapel", "Cathedral", "Crescent", "Drive", "Gardens", "Grove",
+        "Terrace", "Mews", "Place", "Square", "Court", "Rise", "Row", "Walk", "Parade", "Bridge", "Wharf", "Lock", "Lake", "Brook",
+        "Reservoir", "Down", "Downs", "Ridge", "Copse", "Spinney", "Forest", "Moor", "Cross", "Gate", "Corner", "Barn", "Mill",
+        "Orchard", "Paddock", "Pond", "Primary", "Infants", "Juniors", "Grammar", "Church", "Rd", "St", "Ln", "Ave");
+
+    // Of those, the ones that are also surnames: after a clear first name they make a full name ("Lily Green",
+    // "Jess Marsh", "Sophie Park") unless a place cue says otherwise ("a walk at Penn Wood", "round Alexandra Park"):
+    // a missed child costs more than a flagged park.
+    private static readonly FrozenSet<string> SurnamePlaceNouns = Set(
+        "Green", "Hall", "Hill", "Hills", "Wood", "Woods", "Lane", "Park", "Field", "Fields", "Heath", "Marsh", "Moor", "Brook", "Cross",
+        "Church", "Lake", "Meadows", "Bridge", "Gate", "Ridge", "Mill");
+
+    // Prepositions of place. "to", "from", "with" and "by" also come before people ("thanks to Lily Green"), so
+    // they do not count against a clear first name.
+    private static readonly FrozenSet<string> Locatives = Set(
+        "at", "in", "near", "around", "round", "outside", "inside", "through", "past", "towards", "toward", "into", "opposite",
+        "behind", "beside", "across", "along", "via", "within", "up", "down");
+
+    // "St Mary's church", "Paul's chapel": a saint's possessive before a place of worship.
+    private static readonly FrozenSet<string> ChurchWords = Set("church", "chapel", "cathedral", "abbey", "parish", "priory", "minster");
+
+    // A name given to an animal, a toy or a mascot ("tortoise Sheldon", "a basset hound called Winston", "my bear, Mr Bumble").
+    private static readonly FrozenSet<string> PetWords = Set(
+        "dog", "dogs", "puppy", "pup", "cat", "kitten", "rabbit", "bunny", "hamster", "guinea", "gerbil", "tortoise", "fish",
+        "goldfish", "pony", "horse", "hen", "hens", "chicken", "chickens", "duck", "parrot", "budgie", "snail", "lamb", "donkey",
+        "bear", "hound", "terrier", "spaniel", "labrador", "retriever", "collie", "poodle", "cockapoo", "cavapoo", "dachshund",
+        "pug", "beagle", "mascot", "puppet", "doll", "giraffe", "dinosaur", "unicorn", "elf");
+
     // Words just before a name that say it is a child ("little Leo", "our Freddie", "my son Jack").
     private static readonly FrozenSet<string> ChildCuesBefore = Set(
         "little", "lil", "our", "baby", "son", "daughter", "grandson", "granddaughter", "nephew", "niece", "toddler",
@@ -34,7 +108,8 @@ internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecogn
     // Words just before a name that say it is a person but not which kind ("my husband Mark").
     private static readonly FrozenSet<string> PersonCuesBefore = Set(
         "husband", "wife", "partner", "friend", "mate", "colleague", "neighbour", "auntie", "aunty", "aunt", "uncle",
-        "cousin", "manager", "teacher", "keyworker", "dear", "hi", "hey", "thanks", "thank", "congratulations", "congrats", "love");
+        "cousin", "manager", "teacher", "keyworker", "dear", "hi", "hey", "thanks", "thank", "congratulations", "congrats", "love",
+        "welcome");
 
     // "X's mum" — a child's relations, or (for the last few) a child's people at preschool.
     private static readonly FrozenSet<string> ChildRelationsAfter = Set(
@@ -64,6 +139,11 @@ internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecogn
         "Holiday", "Holidays", "Mon", "Tue", "Tues", "Wed", "Thu", "Thur", "Thurs", "Fri", "Sat", "Sun", "Jan", "Feb", "Mar",
         "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Spring", "Summer", "Autumn", "Winter");
 
+    private static readonly FrozenSet<string> CalendarWords = Set(
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+        "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Monday", "Tuesday", "Wednesday",
+        "Thursday", "Friday", "Saturday", "Sunday", "Mon", "Tue", "Tues", "Wed", "Thu", "Thur", "Thurs", "Fri", "Sat", "Sun");
+
     private static readonly FrozenSet<string> VerbLikeNames = Set("Will", "May", "Hope", "Mark", "Grant", "Pat", "Sue", "Bill", "Trust", "Wish");
 
     private static readonly FrozenSet<string> StreetSuffixes = Set(
@@ -85,7 +165,12 @@ internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecogn
         "Preschool", "Pre-school", "Nursery", "Playgroup", "School", "Club", "Farm", "Zoo", "Museum", "Station", "Bakery", "Cafe",
         "Caf\u00E9", "Arms", "Inn", "Tavern", "Hotel", "Pub", "Restaurant", "Shop", "Store", "Stores", "Garage", "Vets", "Dental",
         "Trust", "Foundation", "Charity", "Society", "Association", "Theatre", "Cinema", "Village", "Town", "United", "Rangers",
-        "Community", "Team", "Group", "Choir", "Band");
+        "Community", "Team", "Group", "Choir", "Band",
+        // Papers, broadcasters and public bodies: "Bucks Free Press", "Royal Mail", "Early Years Forum".
+        "Press", "Mail", "Times", "News", "Gazette", "Echo", "Radio", "Sound", "Commission", "Forum", "Board", "Authority",
+        "Partnership", "Network", "Alliance", "Institute", "Federation", "Union", "Agency", "Office", "Ambulance", "Aid", "Connection",
+        // "Early Years Practitioner", "Early Years Foundation Stage": the sector, in every other post.
+        "Years");
 
     // Copula phrases and verbs after a word that only a person does or is: "Summer was so brave", "Grace loved the
     // slide". Enough to make an ambiguous name ("Grace", "May", "Summer") a name.
@@ -127,9 +212,18 @@ internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecogn
         "Paddington", "Thomas", "Percy", "Bob", "Spot", "Kipper", "Biff", "Chip", "Floppy", "Wilma", "Mary", "Joseph", "Gabriel",
         "Harry", "Hermione", "Ron", "Matilda", "Pooh", "Winnie", "Tigger", "Duggee", "Barbie", "Ken", "Stitch", "Lilo", "Maui", "Mirabel", "Bruno");
 
+    // Characters, toys, children's authors and presenters, and shops known by a first name and a surname: none is a
+    // family of the preschool. Matched in any case ("julia donaldson").
     private static readonly FrozenSet<string> FamousCharacters = Set(
         "Jack Frost", "Peter Pan", "Peter Rabbit", "Harry Potter", "Father Christmas", "Postman Pat", "Fireman Sam", "Bob Builder",
-        "Mister Maker", "Mr Tumble", "Hey Duggee", "Paddington Bear", "Winnie Pooh", "Jack Sprat", "Tom Thumb", "Robin Hood");
+        "Mister Maker", "Mr Tumble", "Hey Duggee", "Paddington Bear", "Winnie Pooh", "Jack Sprat", "Tom Thumb", "Robin Hood",
+        "Teddy Bear", "Teddy Bears", "Peppa Pig", "George Pig", "Mr Men", "Little Miss", "Ben Holly", "Bing Bunny", "Sarah Duck",
+        "Julia Donaldson", "Axel Scheffler", "Eric Carle", "Roald Dahl", "Beatrix Potter", "Judith Kerr", "Jill Murphy",
+        "Shirley Hughes", "Michael Rosen", "Helen Oxenbury", "Mo Willems", "Oliver Jeffers", "Nick Sharratt", "Mick Inkpen",
+        "Lucy Cousins", "Rod Campbell", "Jez Alborough", "David McKee", "Sam McBratney", "Martin Waddell", "Nick Butterworth",
+        "Giles Andreae", "Rachel Bright", "Enid Blyton", "Quentin Blake", "David Walliams", "Jacqueline Wilson", "Lauren Child",
+        "Emily Gravett", "Jon Klassen", "Eric Hill", "Lynley Dodd", "Agatha Christie", "Justin Fletcher", "Joe Wicks",
+        "Dr Seuss", "Mr Bean", "John Lewis", "Ted Baker", "Laura Ashley", "Jack Wills", "Ronald McDonald");
 
     private static readonly FrozenSet<string> Pronouns = Set("her", "his", "their", "my", "our", "she", "he");
 
@@ -140,6 +234,16 @@ internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecogn
 
     // Lower-case tokens in the name list that are chat or brand words, not names ("ive", "cos", "costa").
     private static readonly FrozenSet<string> LowerCaseNotNames = Set("ive", "wat", "cos", "telly", "costa", "param", "dev", "dom", "sig", "ly", "cy", "wm", "al", "jo", "anna", "elsa", "olaf", "marlow", "nan", "lil", "mon", "tue", "wed", "thu", "fri", "sat", "sun");
+
+    // Single capitals that are words, not a surname's initial ("Sophie T").
+    private static readonly FrozenSet<string> NotInitials = Set("I", "A", "O", "X");
+
+    private static readonly FrozenSet<string> FamousFirstWords = FamousCharacters.Select(n => n[..n.IndexOf(' ')]).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
+    // Words that follow a plural that names a room, a group or a show rather than a family ("the Owls room").
+    private static readonly FrozenSet<string> GroupNounsAfter = Set("room", "group", "class", "team", "club", "session", "sessions", "song", "show", "film", "book", "books", "episode", "game", "match", "fans");
+
+    private static readonly FrozenSet<string> Determiners = Set("the", "little", "that", "this", "those", "these", "both", "all", "a");
 
     public void Recognize(AnalysisInput input, List<PiiCandidate> sink)
     {
@@ -154,37 +258,101 @@ internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecogn
             if (!char.IsLetter(word[0])) continue;
             bool capitalised = IsCapitalised(word);
 
+            // "St Paul's", "st mary's church hall", "Councillor Ahmed", "Sir William Ramsay": a church or a public figure.
+            if (IsPublicTitle(input, i, word, capitalised))
+            {
+                i = EndOfTitleCaseRun(input, i + 1);
+                continue;
+            }
+
+            // "Lane End", "High Wycombe", "Wycombe Rye", "at Penn": a known place, with the title-case words that
+            // name something in it ("Wycombe Wanderers", "Marlow Regatta", "Lane End village hall").
+            int placeLength = gazetteer.MatchPlace(input, i);
+            if (placeLength > 0 && IsPlaceHere(input, i, placeLength, word))
+            {
+                i = EndOfTitleCaseRun(input, i + placeLength - 1);
+                continue;
+            }
+
+            // "the Johnson family", "the little Kowalski boy", "the Wilsons".
+            if (capitalised && FamilyName(input, i) is { } family)
+            {
+                sink.Add(family);
+                i = input.TokenIndexAtOrAfter(family.End) - 1;
+                continue;
+            }
+
+            // Toys, characters, authors and shops with a first name and surname ("Teddy Bears' Picnic", "julia donaldson").
+            if (IsAdjacentWord(input, i) && IsFamous(input, i))
+            {
+                i++;
+                continue;
+            }
+
             if (capitalised && Lookup(Titles, word) && i + 1 < tokens.Count && IsTitleGap(input, tokens[i], tokens[i + 1])
-                && IsSurnameLike(input, i + 1))
+                && IsTitledSurname(input, i + 1))
             {
                 int titledLast = i + 1;
                 if (IsAdjacentWord(input, titledLast) && IsSurnameLike(input, titledLast + 1)) titledLast++;
-                sink.Add(Candidate(input, i + 1, titledLast, TitledScore, null));
+                // "my own bear, Mr Bumble".
+                if (!IsPetName(input, i)) sink.Add(Candidate(input, i + 1, titledLast, TitledScore, null));
                 i = titledLast;
                 continue;
             }
 
             var kind = gazetteer.Lookup(word);
             if (kind == NameKind.None || (!capitalised && kind != NameKind.Clear)) continue;
-            if (IsAdjacentWord(input, i) && Lookup(StreetSuffixes, input.Span(tokens[i + 1]))) continue;
+            // "christmas fayre" in a lower-case post: an event word that the name list also holds.
+            if (!capitalised && Lookup(NamedThingNouns, word)) continue;
+            // "Jan–Dec", "Sat/Sun": a month or day short form in a range is a date.
+            if (IsDateRange(input, i)) continue;
 
             bool possessive = word.Length != tokens[i].Length;
+            // "St Mary's church", "Paul's chapel".
+            if (possessive && IsAdjacentWord(input, i) && Lookup(ChurchWords, input.Span(tokens[i + 1]))) continue;
+            // "the Red Lion", "the Belle Vue", "the Pink and Lily": after "the", a title-case run is a pub, a paper or a place.
+            if (capitalised && IsInRunAfterThe(input, i))
+            {
+                i = EndOfTitleCaseRun(input, i);
+                continue;
+            }
+            // "tortoise Sheldon", "a basset hound called Winston".
+            if (IsPetName(input, i)) continue;
+
+            // "Hughenden Park", "Keep Hill Wood", "a walk at Penn Wood", but "Lily Green" and "Jess Marsh" are people.
+            bool surnameIsPlaceWord = false;
+            if (!possessive && IsAdjacentWord(input, i) && IsPlaceNounAfter(input, i, capitalised))
+            {
+                var next = AnalysisInput.WithoutPossessive(input.Span(tokens[i + 1]));
+                bool person = kind == NameKind.Clear && capitalised && Lookup(SurnamePlaceNouns, next)
+                    && !IsAfter(input, i, Locatives) && !(IsAdjacentWord(input, i + 1) && IsPlaceNounAfter(input, i + 1, true));
+                if (!person)
+                {
+                    i = EndOfTitleCaseRun(input, i + 1);
+                    continue;
+                }
+                surnameIsPlaceWord = true;
+            }
             // "Summer Fair", "Bank Holiday Monday", "Marlow Tesco", "Jack and the Beanstalk": the run names a thing.
             if (capitalised && !possessive && IsInNamedThing(input, i)) continue;
             // "Autumn Fayre": an event word that is also a name ends a run, it does not start a person.
             if (capitalised && Lookup(NamedThingNouns, word) && i > 0 && IsAdjacentWord(input, i - 1) && IsCapitalised(input.Span(tokens[i - 1]))) continue;
 
             int last = i;
+            if (surnameIsPlaceWord) last = i + 1;
+            // "Teddy R", "Sophie T.": a surname's initial.
+            else if (capitalised && !possessive && IsAdjacentWord(input, i) && input.Tokens[i + 1].Length == 1
+                && char.IsUpper(input.Text[tokens[i + 1].Start]) && !Lookup(NotInitials, input.Span(tokens[i + 1])))
+            {
+                last = i + 1;
+            }
             // A verb before a clear first name is a question or a wish ("Will Sophie come?", "Hope Leo feels better").
-            if (capitalised && !possessive && IsAdjacentWord(input, i) && IsSurnameLike(input, i + 1)
+            else if (capitalised && !possessive && IsAdjacentWord(input, i) && IsSurnameLike(input, i + 1)
                 && !(Lookup(VerbLikeNames, word) && gazetteer.Lookup(AnalysisInput.WithoutPossessive(input.Span(tokens[i + 1]))) == NameKind.Clear)
                 && !(IsAdjacentWord(input, i + 1) && Lookup(StreetSuffixes, input.Span(tokens[i + 2]))))
             {
                 last = i + 1;
             }
-
-            // Characters known by first name and surname ("Jack Frost", "Peter Rabbit") are not people.
-            if (last > i && FamousCharacters.Contains(input.Text.Substring(tokens[i].Start, tokens[last].End - tokens[i].Start))) { i = last; continue; }
 
             var cue = FindCue(input, i, last, allowOur: kind != NameKind.Reserved);
             bool character = last == i && Lookup(Characters, word) && (characterPost ??= input.ContainsWord(CharacterContext));
@@ -220,6 +388,207 @@ internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecogn
         }
     }
 
+    /// <summary>"St", "Saint", "Sir", "Councillor"… followed by a capitalised word (any case for "st mary's" in a lower-case post).</summary>
+    private static bool IsPublicTitle(AnalysisInput input, int index, ReadOnlySpan<char> word, bool capitalised)
+    {
+        var tokens = input.Tokens;
+        if (index + 1 >= tokens.Count || word.Length != tokens[index].Length || !Lookup(PublicTitles, word)) return false;
+        if (!IsTitleGap(input, tokens[index], tokens[index + 1])) return false;
+        var next = input.Span(tokens[index + 1]);
+        if (!char.IsLetter(next[0])) return false;
+        if (capitalised) return IsCapitalised(next);
+        return (word.Equals("st", StringComparison.Ordinal) || word.Equals("saint", StringComparison.Ordinal)) && char.IsLower(next[0]);
+    }
+
+    /// <summary>
+    /// The last token of the title-case run that token <paramref name="index"/> belongs to: the words after it joined
+    /// by plain spaces and capitalised, up to a possessive ("St Paul's") or a personal title ("Mrs").
+    /// </summary>
+    private static int EndOfTitleCaseRun(AnalysisInput input, int index)
+    {
+        var tokens = input.Tokens;
+        while (IsAdjacentWord(input, index))
+        {
+            var current = input.Span(tokens[index]);
+            var next = input.Span(tokens[index + 1]);
+            if (AnalysisInput.WithoutPossessive(current).Length != current.Length || !char.IsLetter(next[0]) || !IsCapitalised(next)
+                || Lookup(Titles, next))
+            {
+                break;
+            }
+            index++;
+        }
+        return index;
+    }
+
+    /// <summary>
+    /// A place from the list is a place here: always when it has more than one word or is no first name; a Reserved
+    /// word ("Marlow", "Chester") when a title-case name follows ("Marlow Regatta"); a first name that is also a
+    /// village ("Penn") only after a preposition of place or beside another place ("Penn &amp; Tylers Green").
+    /// </summary>
+    private bool IsPlaceHere(AnalysisInput input, int index, int length, ReadOnlySpan<char> word)
+    {
+        if (length > 1) return true;
+        var kind = gazetteer.Lookup(word);
+        if (kind == NameKind.None) return true;
+        bool runFollows = IsAdjacentWord(input, index) && IsCapitalised(input.Span(input.Tokens[index + 1]));
+        if (kind == NameKind.Reserved) return runFollows;
+        if (IsAfter(input, index, Locatives)) return true;
+        int neighbour = ListNeighbour(input, index, forward: true);
+        if (neighbour >= 0 && gazetteer.MatchPlace(input, neighbour) > 0) return true;
+        neighbour = ListNeighbour(input, index, forward: false);
+        return neighbour >= 0 && gazetteer.MatchPlace(input, neighbour) > 0;
+    }
+
+    /// <summary>
+    /// A family named by its surname: "the Johnson family", "the Okafor boys'", "the little Kowalski boy", "the Wilsons".
+    /// The span is the surname with its family word, or the plural surname.
+    /// </summary>
+    private PiiCandidate? FamilyName(AnalysisInput input, int index)
+    {
+        var tokens = input.Tokens;
+        var raw = input.Span(tokens[index]);
+        var word = AnalysisInput.WithoutPossessive(raw);
+        if (word.Length < 2 || !IsNameShaped(word) || IsFamilyPhraseWord(input, index, word)) return null;
+        // Inside a longer title-case name ("West Wycombe Family Fun Day") the word is no surname.
+        bool afterThe = IsAfterThe(input, index);
+        if (index > 0 && IsAdjacentWord(input, index - 1) && IsCapitalised(input.Span(tokens[index - 1])) && !IsAfter(input, index, Determiners)) return null;
+
+        if (word.Length == raw.Length && IsAdjacentWord(input, index))
+        {
+            var next = AnalysisInput.WithoutPossessive(input.Span(tokens[index + 1]));
+            bool lowerOrFamily = char.IsLower(next[0]) || next.StartsWith("Famil", StringComparison.Ordinal);
+            bool childNoun = Lookup(FamilyChildNouns, next);
+            // "Family Fun Day": an event.
+            bool eventFollows = IsAdjacentWord(input, index + 1) && IsCapitalised(input.Span(tokens[index + 2]));
+            // A lone "boy" or "girl" needs "the" or "little" before the surname: "the Kowalski boy", not "Birthday girl".
+            bool singular = next.Equals("boy", StringComparison.OrdinalIgnoreCase) || next.Equals("girl", StringComparison.OrdinalIgnoreCase);
+            if (lowerOrFamily && !eventFollows && (Lookup(FamilyNouns, next) || childNoun)
+                && (!singular || IsAfter(input, index, Determiners)))
+            {
+                int start = tokens[index].Start;
+                int end = tokens[index + 1].Start + next.Length;
+                return new PiiCandidate(PiiCategories.Person, start, end - start, TitledScore, childNoun ? PiiCategories.Child : null);
+            }
+        }
+
+        // "the Wilsons", "the Hendersons'", "the Joneses".
+        if (afterThe && word.Length >= 4 && word[^1] == 's' && !Lookup(PluralsNotFamilies, word))
+        {
+            var singular = word[..^1];
+            var shorter = word.Length > 4 && word.EndsWith("es", StringComparison.Ordinal) ? word[..^2] : singular;
+            if (IsFamilyPhraseWord(input, index, singular) || IsFamilyPhraseWord(input, index, shorter)) return null;
+            if (IsAdjacentWord(input, index))
+            {
+                var next = input.Span(tokens[index + 1]);
+                if (IsCapitalised(next) || Lookup(GroupNounsAfter, next) || Lookup(ThingNounsAfter, next)) return null;
+            }
+            return new PiiCandidate(PiiCategories.Person, tokens[index].Start, word.Length, TitledScore, null);
+        }
+        return null;
+    }
+
+    /// <summary>A capitalised word that is a season, place, event, group or character rather than a surname.</summary>
+    private bool IsFamilyPhraseWord(AnalysisInput input, int index, ReadOnlySpan<char> word) =>
+        Lookup(NotFamilyNames, word) || Lookup(NotSurnames, word) || Lookup(NamedThingNouns, word) || Lookup(StreetSuffixes, word)
+        || Lookup(CharacterContext, word) || Lookup(PluralsNotFamilies, word) || Lookup(Titles, word) || Lookup(PublicTitles, word)
+        || gazetteer.Lookup(word) == NameKind.Reserved || gazetteer.MatchPlace(input, index) > 0;
+
+    private static bool IsNameShaped(ReadOnlySpan<char> word)
+    {
+        if (!IsCapitalised(word)) return false;
+        foreach (char c in word)
+        {
+            if (!char.IsLetter(c) && !AnalysisInput.IsApostrophe(c) && c != '-') return false;
+        }
+        return true;
+    }
+
+    /// <summary>Two words that make a character, toy, author or shop ("Peppa Pig", "Teddy Bears", "Julia Donaldson"), in any case.</summary>
+    private static bool IsFamous(AnalysisInput input, int index)
+    {
+        var first = input.Span(input.Tokens[index]);
+        if (!char.IsLetter(first[0]) || !Lookup(FamousFirstWords, first)) return false;
+        var second = AnalysisInput.WithoutPossessive(input.Span(input.Tokens[index + 1]));
+        return FamousCharacters.Contains(string.Concat(first, " ", second));
+    }
+
+    /// <summary>After a title: a surname, including those that are also place words ("Mrs Green").</summary>
+    private bool IsTitledSurname(AnalysisInput input, int index)
+    {
+        if (IsSurnameLike(input, index)) return true;
+        var word = AnalysisInput.WithoutPossessive(input.Span(input.Tokens[index]));
+        return IsNameShaped(word) && Lookup(TitledSurnameWords, word);
+    }
+
+    /// <summary>
+    /// The word is in a title-case run straight after "the" ("the Red Lion", "the Bucks Free Press", "the Pink and Lily"):
+    /// people are not called "the Sophie", so the run names a pub, a paper, a team or a place.
+    /// </summary>
+    private static bool IsInRunAfterThe(AnalysisInput input, int index)
+    {
+        var tokens = input.Tokens;
+        for (int k = index - 1; k >= 0 && IsAdjacentWord(input, k); k--)
+        {
+            var w = input.Span(tokens[k]);
+            if (w.Equals("the", StringComparison.OrdinalIgnoreCase)) return true;
+            // "the Pink and Lily": one title-case word, "and", then this one.
+            if (k == index - 1 && w.Equals("and", StringComparison.OrdinalIgnoreCase))
+            {
+                return k >= 2 && IsAdjacentWord(input, k - 1) && IsAdjacentWord(input, k - 2) && IsCapitalised(input.Span(tokens[k - 1]))
+                    && input.Span(tokens[k - 2]).Equals("the", StringComparison.OrdinalIgnoreCase);
+            }
+            if (!IsCapitalised(w) || AnalysisInput.WithoutPossessive(w).Length != w.Length) return false;
+        }
+        // "the Rose & Crown".
+        if (index >= 2 && input.Text.AsSpan(tokens[index - 1].End, tokens[index].Start - tokens[index - 1].End).Trim() is "&"
+            && IsCapitalised(input.Span(tokens[index - 1])) && IsAdjacentWord(input, index - 2)
+            && input.Span(tokens[index - 2]).Equals("the", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>"tortoise Sheldon", "a hound called Winston", "my bear, Mr Bumble", "Winston the dog".</summary>
+    private static bool IsPetName(AnalysisInput input, int index)
+    {
+        var tokens = input.Tokens;
+        int k = index - 1;
+        if (k >= 0 && IsAdjacentWord(input, k) && input.Span(tokens[k]) is var verb
+            && (verb.Equals("called", StringComparison.OrdinalIgnoreCase) || verb.Equals("named", StringComparison.OrdinalIgnoreCase)))
+        {
+            k--;
+        }
+        if (k >= 0 && input.Text.AsSpan(tokens[k].End, tokens[k + 1].Start - tokens[k].End).Trim() is "" or ","
+            && Lookup(PetWords, input.Span(tokens[k])))
+        {
+            return true;
+        }
+        return IsAdjacentWord(input, index) && IsAdjacentWord(input, index + 1)
+            && input.Span(tokens[index + 1]).Equals("the", StringComparison.OrdinalIgnoreCase) && Lookup(PetWords, input.Span(tokens[index + 2]));
+    }
+
+    /// <summary>The next word is a place word ("Park", "Wood", "End"), capitalised, or lower case after a lower-case name ("adams park").</summary>
+    private static bool IsPlaceNounAfter(AnalysisInput input, int index, bool capitalised)
+    {
+        var next = AnalysisInput.WithoutPossessive(input.Span(input.Tokens[index + 1]));
+        if (!Lookup(PlaceNouns, next)) return false;
+        return IsCapitalised(next) || (!capitalised && char.IsLower(next[0]));
+    }
+
+    private static bool IsDateRange(AnalysisInput input, int index)
+    {
+        var tokens = input.Tokens;
+        bool Joined(int a) => a >= 0 && a + 1 < tokens.Count
+            && input.Text.AsSpan(tokens[a].End, tokens[a + 1].Start - tokens[a].End).Trim() is "-" or "\u2013" or "\u2014" or "/";
+        return Lookup(CalendarWords, input.Span(tokens[index]))
+            && ((Joined(index) && Lookup(CalendarWords, input.Span(tokens[index + 1]))) || (Joined(index - 1) && Lookup(CalendarWords, input.Span(tokens[index - 1]))));
+    }
+
+    private static bool IsAfter(AnalysisInput input, int index, FrozenSet<string> words) =>
+        index > 0 && IsAdjacentWord(input, index - 1) && Lookup(words, input.Span(input.Tokens[index - 1]));
+
     /// <summary>
     /// A lower-case (or shouted) clear name that is no English word is still a name ("freddie was a star", "FREDDIE
     /// WAS A STAR"); very short ones and chat words need a cue.
@@ -253,11 +622,14 @@ internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecogn
             if (!IsCapitalised(raw)) break;
             var next = AnalysisInput.WithoutPossessive(raw);
             if (Lookup(NamedThingNouns, next) || Lookup(NamedThingNouns, raw)) return true;
-            if (next.Length != raw.Length) break;
+            // A plural possessive goes on to the thing it qualifies ("Teddy Bears' Picnic"); a singular one ends the run.
+            if (next.Length != raw.Length && !AnalysisInput.IsApostrophe(raw[^1])) break;
         }
-        if (index + 2 < tokens.Count && IsAdjacentWord(input, index) && IsAdjacentWord(input, index + 1)
+        // "Jack and the Beanstalk", but "Jude and the twins" is a child.
+        if (index + 3 < tokens.Count && IsAdjacentWord(input, index) && IsAdjacentWord(input, index + 1) && IsAdjacentWord(input, index + 2)
             && input.Span(tokens[index + 1]).Equals("and", StringComparison.OrdinalIgnoreCase)
-            && input.Span(tokens[index + 2]).Equals("the", StringComparison.OrdinalIgnoreCase))
+            && input.Span(tokens[index + 2]).Equals("the", StringComparison.OrdinalIgnoreCase)
+            && IsCapitalised(input.Span(tokens[index + 3])))
         {
             return true;
         }
@@ -331,7 +703,9 @@ internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecogn
         var (a, b) = forward ? (tokens[index], tokens[other]) : (tokens[other], tokens[index]);
         var gap = input.Text.AsSpan(a.End, b.Start - a.End).Trim();
         if (gap is "&" or "," or "/" or "+") return other;
-        if (gap.Length == 0 && input.Span(tokens[other]).Equals("and", StringComparison.OrdinalIgnoreCase))
+        // "Grace and Leo", "Lucy, Jade or Becks", "Poppy n Freddie".
+        if (gap.Length == 0 && input.Span(tokens[other]) is var joiner
+            && (joiner.Equals("and", StringComparison.OrdinalIgnoreCase) || joiner.Equals("or", StringComparison.OrdinalIgnoreCase) || joiner is "n"))
         {
             int beyond = forward ? other + 1 : other - 1;
             if (beyond < 0 || beyond >= tokens.Count) return -1;
@@ -343,6 +717,8 @@ internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecogn
 
     private enum Cue { None, Person, Child, Adult }
 
+    private static readonly System.Buffers.SearchValues<char> CueBreakers = System.Buffers.SearchValues.Create(".!?;:-\u2013\u2014()\n");
+
     // "our" marks a child before a name ("our Freddie") but also opens events ("our Easter egg hunt"), so a
     // month, holiday or place takes only the other cues.
     private static Cue FindCue(AnalysisInput input, int first, int last, bool allowOur)
@@ -353,6 +729,8 @@ internal sealed class PersonNameRecognizer(NameGazetteer gazetteer) : IPiiRecogn
             var before = AnalysisInput.WithoutPossessive(input.Span(tokens[k]));
             // "our little Freddie" reaches over "little", but "our Summer Fair" does not reach "Fair".
             if (k == first - 2 && IsCapitalised(input.Span(tokens[first - 1]))) break;
+            // "visits welcome – ring Wycombe 438996": a cue does not reach over a dash or the end of a sentence.
+            if (input.Text.AsSpan(tokens[k].End, tokens[k + 1].Start - tokens[k].End).IndexOfAny(CueBreakers) >= 0) break;
             if (!allowOur && before.Equals("our", StringComparison.OrdinalIgnoreCase)) continue;
             if (Lookup(ChildCuesBefore, before)) return Cue.Child;
             if (Lookup(PersonCuesBefore, before)) return Cue.Person;

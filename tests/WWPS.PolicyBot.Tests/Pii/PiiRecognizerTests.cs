@@ -84,6 +84,7 @@ public sealed class PiiRecognizerTests
     [InlineData("Party at 7 Church Lane on Sunday", "7 Church Lane")]
     [InlineData("they live on Cressex Close", "Cressex Close")]
     [InlineData("post it to 14B Kingsmead Crescent", "14B Kingsmead Crescent")]
+    [InlineData("she lives on Castle Hill now", "Castle Hill")]
     public void FindsStreetAddresses(string text, string address) => AssertSpan(text, PiiCategories.Address, address);
 
     [Theory]
@@ -91,6 +92,8 @@ public sealed class PiiRecognizerTests
     [InlineData("Trip to St Albans on Friday")]
     [InlineData("Picnic in the Rye Park is cancelled")]
     [InlineData("Come to our Easter egg hunt at West Wycombe Preschool on Saturday")]
+    [InlineData("Picnic at Hughenden Park on Sunday")]
+    [InlineData("A bracing walk on West Wycombe Hill")]
     public void DoesNotMistakeOtherCapitalisedPhrasesForAddresses(string text) =>
         Assert.DoesNotContain(Analyzer.Recognize(text), e => e.Category == PiiCategories.Address);
 
@@ -190,6 +193,99 @@ public sealed class PiiRecognizerTests
         var found = Analyzer.Recognize(text);
         Assert.True(found.Count == 0, $"'{text}' flagged [{Describe(found)}]");
     }
+
+    [Theory]
+    [InlineData("Mrs Green's son has started in the baby room", "Green")]
+    [InlineData("Thanks Mr Okafor for fixing the gate", "Okafor")]
+    [InlineData("Dr Shah said he can come back on Monday", "Shah")]
+    [InlineData("Miss Patel is the best keyworker", "Patel")]
+    [InlineData("Mr and Mrs Khan said thank you", "Khan")]
+    [InlineData("Mr Hall built the mud kitchen", "Hall")]
+    [InlineData("Sending love to the Johnson family tonight", "Johnson family")]
+    [InlineData("The Turner family have asked to pay in instalments", "Turner family")]
+    [InlineData("Gutted the Wilsons pulled out again", "Wilsons")]
+    [InlineData("Still waiting on the Hendersons' money", "Hendersons")]
+    [InlineData("Anyone but the Joneses, obviously", "Joneses")]
+    [InlineData("Saw the little Kowalski boy at the gate", "Kowalski boy")]
+    [InlineData("Second prize went to the Wilkinson twins", "Wilkinson twins")]
+    [InlineData("the Okafor boys' funded hours were cut", "Okafor boys")]
+    public void FindsTitledPeopleAndFamiliesBySurname(string text, string name) => AssertSpan(text, PiiCategories.Person, name);
+
+    [Theory]
+    [InlineData("Thanks to Lily Green for the cakes", "Lily Green")]
+    [InlineData("Jess Marsh was so helpful", "Jess Marsh")]
+    [InlineData("Sophie Park came round for tea", "Sophie Park")]
+    [InlineData("Happy birthday to Stanley!", "Stanley")]
+    [InlineData("Lunch at the Red Lion with Mia", "Mia")]
+    [InlineData("Bluebell walk at Keep Hill Wood with Oscar", "Oscar")]
+    [InlineData("Picnic on Wycombe Rye with Archie", "Archie")]
+    [InlineData("Jude and the twins came for tea", "Jude")]
+    [InlineData("Sponsor money from Teddy R still outstanding", "Teddy R")]
+    [InlineData("Please welcome Grace, our new practitioner", "Grace")]
+    [InlineData("Mila went down the big slide on her own", "Mila")]
+    [InlineData("Can't believe Chantelle Moss said that at the gate", "Chantelle Moss")]
+    public void FindsNamesBesidePlaceWords(string text, string name) => AssertSpan(text, PiiCategories.Person, name);
+
+    [Theory]
+    [InlineData("Christmas Fayre at St Paul's church hall on Saturday")]
+    [InlineData("summer fair tmrw at st mary's church hall 12-4")]
+    [InlineData("Service at St Lawrence's on the hill, then St Mary and St George")]
+    [InlineData("Duck race on Wycombe Rye this Sunday")]
+    [InlineData("Bluebell walk at Keep Hill Wood")]
+    [InlineData("Teddy Bears' Picnic is back on the field")]
+    [InlineData("The road is closed on Totteridge Lane")]
+    [InlineData("Meet at Hughenden Park by the cafe")]
+    [InlineData("Traffic on Desborough Road again")]
+    [InlineData("Lovely to see people from Downley, Booker and Lane End")]
+    [InlineData("Trip to High Wycombe and Princes Risborough")]
+    [InlineData("Lane End village hall is booked for the disco")]
+    [InlineData("Thank you to Penn & Tylers Green Rotary")]
+    [InlineData("Bluebell walk at Penn Wood today")]
+    [InlineData("first time at adams park today for the wycombe game")]
+    [InlineData("Followed by lunch at the Belle Vue")]
+    [InlineData("A hamper donated by the Red Lion in Bradenham")]
+    [InlineData("Drinks at the Chequers in Fingest")]
+    [InlineData("We were in the Bucks Free Press this week")]
+    [InlineData("Furious with Royal Mail again")]
+    [InlineData("Wycombe Wanderers won on Saturday")]
+    [InlineData("A walk through the Chilterns")]
+    [InlineData("The Butterflies room has had a new coat of paint")]
+    [InlineData("Early Years Practitioner wanted (fixed-term, Jan\u2013Dec)")]
+    [InlineData("Informal visits welcome - ring Wycombe 438996")]
+    public void IgnoresPlacesThatLookLikeNames(string text)
+    {
+        var found = Analyzer.Recognize(text);
+        Assert.False(found.Any(e => e.Category == PiiCategories.Person), $"'{text}' flagged [{Describe(found)}]");
+    }
+
+    [Theory]
+    [InlineData("Thank you to Councillor Ahmed for visiting")]
+    [InlineData("She practises after school at Sir William Ramsay")]
+    [InlineData("I know every word of the Gruffalo by Julia Donaldson")]
+    [InlineData("julia donaldson if ur reading this ur a legend")]
+    [InlineData("Father Christmas is coming to the grotto")]
+    [InlineData("Peppa Pig plates for the party")]
+    [InlineData("I cried at a John Lewis advert")]
+    [InlineData("A complete set of Agatha Christie on the book stall")]
+    [InlineData("The nativity ended with baby Jesus in the manger")]
+    [InlineData("St John Ambulance first aid course on Monday")]
+    [InlineData("Our much loved tortoise Sheldon passed away")]
+    [InlineData("Best in Show went to a basset hound called Winston")]
+    [InlineData("I shall be bringing my own bear, Mr Bumble")]
+    public void IgnoresPublicFiguresAuthorsCharactersAndPets(string text)
+    {
+        var found = Analyzer.Recognize(text);
+        Assert.False(found.Any(e => e.Category == PiiCategories.Person), $"'{text}' flagged [{Describe(found)}]");
+    }
+
+    [Theory]
+    [InlineData("We moved from Lane End last year", 3, 2)]
+    [InlineData("Tea at Walter\u2019s Ash", 2, 2)]
+    [InlineData("Penn's village fete", 0, 1)]
+    [InlineData("Penny came too", 0, 0)]
+    [InlineData("West Wycombe Park and West Wycombe", 0, 3)]
+    public void PlaceListMatchesWholeWordsInAnyCase(string text, int token, int length) =>
+        Assert.Equal(length, NameGazetteer.Default.MatchPlace(new AnalysisInput(text), token));
 
     [Theory]
     [InlineData("Freddie (4) loved the slide", "Freddie")]
