@@ -81,14 +81,16 @@ internal static class CheckCommand
                 return (null, problem);
             }
 
-            var attachments = input.Attachments?.Select(a => new DraftAttachment(a.Type, a.Name)).ToList() ?? [];
-            return (new DraftInput(text, attachments), null);
+            return (ToDraft(input), null);
         }
         catch (JsonException)
         {
             return (null, "not a JSON object");
         }
     }
+
+    internal static DraftInput ToDraft(CheckInput input) =>
+        new(input.Text ?? "", input.Attachments?.Select(a => new DraftAttachment(a.Type, a.Name)).ToList() ?? []);
 
     private static async Task FlushAsync(DraftReviewer reviewer, List<(DraftInput? Input, string? Error)> batch, TextWriter stdout, CancellationToken cancellationToken)
     {

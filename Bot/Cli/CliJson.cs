@@ -42,7 +42,7 @@ internal sealed record SentimentOutput(string Label, ScoresOutput Scores);
 internal sealed record ScoresOutput(double Positive, double Neutral, double Negative);
 
 /// <summary>Output line of <c>embed --jsonl</c>.</summary>
-internal sealed record EmbedOutput(float[] V);
+internal sealed record EmbedOutput(float[] V, float[]? X = null, long[][]? Ids = null);
 
 /// <summary>Output line for an input that could not be read; keeps the one-line-per-input contract.</summary>
 internal sealed record CliError(string Error);

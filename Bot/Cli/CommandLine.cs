@@ -39,7 +39,7 @@ internal static class CommandLine
 
         if (args[0] is "embed")
         {
-            return await EmbedAsync(options, stdin, stdout, stderr, cancellationToken);
+            return await EmbedAsync(options, rest, stdin, stdout, stderr, cancellationToken);
         }
 
         if (args[0] is not ("ask" or "check"))
@@ -87,7 +87,9 @@ internal static class CommandLine
           WWPS.PolicyBot check --jsonl           read {"text": ..., "attachments": [...]} lines, write one result a line
           WWPS.PolicyBot teams-package [--app-id GUID] [--out appPackage.zip] [--manifest DIR]
                                                  build the Teams app package from manifest/teams (id: --app-id or MicrosoftAppId)
-          WWPS.PolicyBot embed --jsonl           read {"text": ...} lines, write {"v": [384 floats]} (the sentence vectors the models learn from)
+          WWPS.PolicyBot embed --jsonl [--draft] read {"text": ...} lines, write {"v": [384 floats]} (the sentence vectors the models
+                                                 learn from; with --draft as the draft model reads them, extra features in "x";
+                                                 with --tokens the word-piece ids of each window read, in "ids")
           WWPS.PolicyBot console-password        read a password on stdin, print the hash for Escalation:{Manager,Chair}:ConsolePasswordHash
         options:
           --explain                              (ask) also print what each candidate clause matched on
@@ -136,9 +138,11 @@ internal static class CommandLine
 
     /// <summary>
     /// The sentence vector of each line's text, made by the same <see cref="SentenceEmbedder"/> the bot runs: the
-    /// training script (Cognitive/Understanding/Training) learns from these, so training and serving see the same numbers.
+    /// training script (Cognitive/Understanding/Training) learns from these, so training and serving see the same
+    /// numbers. With --draft, what the draft model reads instead: the vector of the draft as the model sees it, and the
+    /// extra features beside it (x).
     /// </summary>
-    private static async Task<int> EmbedAsync(Options options, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    private static async Task<int> EmbedAsync(Options options, List<string> rest, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         if (!options.JsonLines)
         {
@@ -146,14 +150,50 @@ internal static class CommandLine
             return 2;
         }
 
-        using var embedder = new SentenceEmbedder(CognitiveSettingsFrom(Configuration()).SemanticCachePath, loadNow: true);
-        await ForEachLineAsync(stdin, stdout, line =>
+        var services = CognitiveServices.Create(CognitiveSettingsFrom(Configuration()) with { LoadSemanticNow = true, AskLearned = false }, TimeProvider.System);
+        var drafts = rest.Contains("--draft");
+        while (await stdin.ReadLineAsync(cancellationToken) is { } line)
         {
-            var input = JsonSerializer.Deserialize(line, CliJsonContext.Default.CheckInput);
-            return input?.Text is { } text
-                ? JsonSerializer.Serialize(new EmbedOutput(embedder.Embed(text)), CliJsonContext.Default.EmbedOutput)
-                : JsonSerializer.Serialize(new CliError("expected an object with a \"text\" string"), CliJsonContext.Default.CliError);
-        }, cancellationToken);
+            if (line.Trim().Length == 0)
+            {
+                continue;
+            }
+
+            CheckInput? input;
+            try
+            {
+                input = JsonSerializer.Deserialize(line, CliJsonContext.Default.CheckInput);
+            }
+            catch (JsonException)
+            {
+                input = null;
+            }
+
+            if (input?.Text is not { } text)
+            {
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(new CliError("expected an object with a \"text\" string"), CliJsonContext.Default.CliError));
+                continue;
+            }
+
+            EmbedOutput output;
+            if (rest.Contains("--tokens"))
+            {
+                output = new EmbedOutput([], Ids: [.. SentenceEmbedder.Windows(text).Select(services.Embedder.TokenIds)]);
+            }
+            else if (drafts)
+            {
+                var (modelText, extra) = await services.Reviewer.ModelInputAsync(CheckCommand.ToDraft(input), cancellationToken);
+                output = new EmbedOutput(services.Embedder.Embed(modelText), extra);
+            }
+            else
+            {
+                output = new EmbedOutput(services.Embedder.Embed(text));
+            }
+
+            await stdout.WriteLineAsync(JsonSerializer.Serialize(output, CliJsonContext.Default.EmbedOutput));
+        }
+
+        await stdout.FlushAsync(cancellationToken);
         return 0;
     }
 

@@ -128,7 +128,7 @@ public sealed class DraftReviewer
 
         if (_model is not null)
         {
-            findings.AddRange(Learned(draft, _model.Read(text, draft.Attachments.Any(a => a.IsPhotoOrVideo)), findings));
+            findings.AddRange(Learned(draft, _model.Read(text, pii, Published(analysis), draft.Attachments.Any(a => a.IsPhotoOrVideo)), findings));
         }
         else
         {
@@ -148,6 +148,15 @@ public sealed class DraftReviewer
             redacted,
             Suggest(findings, pii, draft),
             analysis.Notice);
+    }
+
+    private List<PiiEntity> Published(TextAnalysis analysis) => [.. analysis.Pii.Where(_allowList.IsAllowed)];
+
+    /// <summary>What the learned model reads for a draft (text and extra features), for the `embed --draft` verb.</summary>
+    public async Task<(string Text, float[] Extra)> ModelInputAsync(DraftInput draft, CancellationToken cancellationToken)
+    {
+        var analysis = (await _analyzer.AnalyzeAsync([draft.Text], cancellationToken).ConfigureAwait(false))[0];
+        return DraftModel.Input(draft.Text, [.. analysis.Pii.Where(e => !_allowList.IsAllowed(e))], Published(analysis), draft.Attachments.Any(a => a.IsPhotoOrVideo));
     }
 
     /// <summary>The situations a draft breaks the policy in, from the learned model; one finding per kind it is sure of.</summary>

@@ -157,6 +157,9 @@ internal sealed class MiniLmEncoder : IDisposable
         return vectors;
     }
 
+    /// <summary>The word-piece ids of one text, as <see cref="Encode"/> feeds them to the model.</summary>
+    public long[] TokenIds(string text) => _tokenizer.Encode([text])[0].Item1;
+
     public void Dispose() => _session.Dispose();
 
     /// <summary>

@@ -70,6 +70,17 @@ public sealed class SentenceEmbedder : IDisposable
         return mean;
     }
 
+    /// <summary>The windows <see cref="Embed"/> reads a text as: the whole text, or its first and last <see cref="WindowChars"/>.</summary>
+    public static IReadOnlyList<string> Windows(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var trimmed = text.Trim();
+        return trimmed.Length <= WindowChars ? [trimmed] : [trimmed[..WindowChars], trimmed[^WindowChars..]];
+    }
+
+    /// <summary>The word-piece ids the model reads for <paramref name="text"/> (for the training script).</summary>
+    public long[] TokenIds(string text) => _encoder.Value.TokenIds(text);
+
     /// <summary>The vector of exactly this text, as the model reads it (word pieces past its limit are not read).</summary>
     public float[] EmbedExact(string text)
     {

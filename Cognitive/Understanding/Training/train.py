@@ -48,6 +48,8 @@ CLAUSES = {
 KEYS = list(CLAUSES)
 NONE = len(KEYS)  # the last class: the policy does not cover it
 FINDINGS = ["personal", "criticism", "harm", "photo", "workinfo", "contact"]
+# Where DraftModel.Input puts its personal-data flags among the extra features (after attachment and three tone scores).
+PII_FLAGS = slice(4, 8)
 
 
 def read_jsonl(path):
@@ -61,8 +63,9 @@ def bot_binary():
     return exe
 
 
-def embed(texts):
-    """Sentence vectors from the bot's own encoder, cached by text."""
+def embed(texts, draft_attachments=None):
+    """Sentence vectors from the bot's own encoder, cached by text. With draft_attachments (one flag a text), what the
+    draft model reads instead: the vector of the draft as the bot gives it to the model, then its extra features."""
     cache_dir = pathlib.Path.home() / ".cache/wwps-policybot-train"
     cache_dir.mkdir(parents=True, exist_ok=True)
     cache_file = cache_dir / "vectors.jsonl"
@@ -71,19 +74,25 @@ def embed(texts):
         for line in open(cache_file, encoding="utf-8"):
             row = json.loads(line)
             known[row["k"]] = row["v"]
-    key = lambda t: hashlib.sha256(t.encode("utf-8")).hexdigest()
-    missing = sorted({t for t in texts if key(t) not in known})
+    drafts = draft_attachments is not None
+    items = list(zip(texts, draft_attachments)) if drafts else [(t, False) for t in texts]
+    # A draft's extra features come from the bot's code (cues, recognisers), so they are cached per build of it.
+    build = hashlib.sha256((bot_binary().parent / "WWPS.PolicyBot.Cognitive.dll").read_bytes()).hexdigest() if drafts else ""
+    key = lambda item: hashlib.sha256((f"draft|{build}|{int(item[1])}|" if drafts else "").encode() + item[0].encode("utf-8")).hexdigest()
+    missing = sorted({item for item in items if key(item) not in known})
     if missing:
         print(f"embedding {len(missing)} new texts with the bot's encoder", file=sys.stderr)
-        feed = "".join(json.dumps({"text": t}) + "\n" for t in missing)
-        out = subprocess.run([str(bot_binary()), "embed", "--jsonl"], input=feed, capture_output=True, text=True, check=True).stdout
+        media = [{"contentType": "image/jpeg"}]
+        feed = "".join(json.dumps({"text": t, "attachments": media if a else []}) + "\n" for t, a in missing)
+        verb = [str(bot_binary()), "embed", "--jsonl"] + (["--draft"] if drafts else [])
+        out = subprocess.run(verb, input=feed, capture_output=True, text=True, check=True).stdout
         rows = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
         assert len(rows) == len(missing), "embed returned the wrong number of lines"
         with open(cache_file, "a", encoding="utf-8") as f:
-            for t, r in zip(missing, rows):
-                known[key(t)] = r["v"]
-                f.write(json.dumps({"k": key(t), "v": r["v"]}) + "\n")
-    return np.array([known[key(t)] for t in texts], dtype=np.float32)
+            for item, r in zip(missing, rows):
+                known[key(item)] = r["v"] + r.get("x", [])
+                f.write(json.dumps({"k": key(item), "v": known[key(item)]}) + "\n")
+    return np.array([known[key(item)] for item in items], dtype=np.float32)
 
 
 # ---------------------------------------------------------------------------------------------------------- questions
@@ -219,9 +228,9 @@ def draft_rows():
     return rows
 
 
-def draft_features(rows, X):
-    attach = np.array([[1.0 if any(is_media(a) for a in r.get("attachments") or []) else 0.0] for r in rows], dtype=np.float32)
-    return np.hstack([X, attach])
+def draft_features(rows):
+    """The draft's vector and extra features (attachment, tone), exactly as the bot computes them (embed --draft)."""
+    return embed([r["text"] for r in rows], [any(is_media(a) for a in r.get("attachments") or []) for r in rows])
 
 
 def is_media(a):
@@ -299,14 +308,16 @@ def main():
     np.random.seed(SEED)
     MODEL.mkdir(exist_ok=True)
 
+    drafts_only = "--drafts-only" in sys.argv
+
     # Questions.
-    rows = question_rows()
+    rows = question_rows() if not drafts_only else []
     X = embed([r["q"] for r in rows])
     print(f"questions: {len(rows)} ({sum(1 for r in rows if not r['expect'])} out of scope), {len({r['group'] for r in rows})} personas")
     shared = {n: eval_rows(f"questions.{n}.jsonl") for n in ("dev", "test")}
     results = {}
     designs = [a.split("=", 1)[1] for a in sys.argv if a.startswith("--designs=")]
-    for design in (designs[0].split(",") if designs else DESIGNS):
+    for design in [] if drafts_only else (designs[0].split(",") if designs else DESIGNS):
         P = out_of_fold(design, rows, X)
         t = choose_thresholds(rows, P)
         cv = score(rows, P, t)
@@ -315,13 +326,14 @@ def main():
         on_shared = {n: score(s, probabilities(model, embed([r["q"] for r in s])), t) for n, s in shared.items() if s}
         results[design] = (cv, t, model, on_shared)
         print(f"  {design:7s} leave-one-persona-out: " + fmt(cv) + "".join(f" | shared {n}: " + fmt(s) for n, s in on_shared.items()))
-    chosen = max(results, key=lambda d: results[d][0]["resolved"] + results[d][0]["top1"] + results[d][0]["abstain"])
-    cv, t, model, _ = results[chosen]
-    print(f"  chosen: {chosen}, thresholds {t}")
+    if not drafts_only:
+        chosen = max(results, key=lambda d: results[d][0]["resolved"] + results[d][0]["top1"] + results[d][0]["abstain"])
+        cv, t, model, _ = results[chosen]
+        print(f"  chosen: {chosen}, thresholds {t}")
 
     # Drafts.
     drows = draft_rows()
-    DX = draft_features(drows, embed([r["text"] for r in drows]))
+    DX = draft_features(drows)
     DY = draft_targets(drows)
     print(f"drafts: {len(drows)} ({int(DY[:, 0].sum())} not allowed), {len({r['group'] for r in drows})} personas")
     groups = sorted({r["group"] for r in drows})
@@ -331,9 +343,14 @@ def main():
         te = [i for i, r in enumerate(drows) if r["group"] == g]
         W, b = fit_drafts(DX[tr], DY[tr])
         DP[te] = sigmoid(DX[te] @ W + b)
-    dthreshold = max(np.arange(0.3, 0.71, 0.02), key=lambda th: ((DP[:, 0] >= th) == (DY[:, 0] == 1)).mean())
-    acc = ((DP[:, 0] >= dthreshold) == (DY[:, 0] == 1)).mean()
-    print(f"  logreg leave-one-persona-out: verdict {acc:.1%} at threshold {dthreshold:.2f}")
+    # The bot's verdict (DraftReviewer): personal data that counts against the post, or "not allowed" from the model, or
+    # one kind of problem the model is sure of. Both thresholds are chosen together on the out-of-fold predictions.
+    has_pii = DX[:, DIM + PII_FLAGS.start:DIM + PII_FLAGS.stop].max(axis=1) > 0
+    verdict = lambda th, tk: has_pii | (DP[:, 0] >= th) | (DP[:, 1:].max(axis=1) >= tk)
+    grid = [(round(float(th), 2), round(float(tk), 2)) for th in np.arange(0.3, 0.81, 0.02) for tk in np.arange(0.5, 1.01, 0.05)]
+    dthreshold, kthreshold = max(grid, key=lambda g: ((verdict(*g)) == (DY[:, 0] == 1)).mean())
+    acc = (verdict(dthreshold, kthreshold) == (DY[:, 0] == 1)).mean()
+    print(f"  logreg leave-one-persona-out: verdict {acc:.1%} (not allowed at {dthreshold:.2f}, or a kind at {kthreshold:.2f}, or personal data)")
     for j, f in enumerate(FINDINGS):
         pos = DY[:, 1 + j] == 1
         if pos.any():
@@ -343,7 +360,9 @@ def main():
     if report_only:
         return
 
-    if chosen == "mlp":
+    if drafts_only:
+        pass
+    elif chosen == "mlp":
         W1, b1 = model.coefs_[0], model.intercepts_[0]
         W2, b2 = model.coefs_[1], model.intercepts_[1]
         full_W = np.zeros((W2.shape[0], NONE + 1)); full_b = np.full(NONE + 1, -30.0)
@@ -353,19 +372,25 @@ def main():
         full_W = np.zeros((DIM, NONE + 1)); full_b = np.full(NONE + 1, -30.0)
         full_W[:, model.classes_] = model.coef_.T; full_b[model.classes_] = model.intercept_
         qsha = export_linear(MODEL / "questions.onnx", full_W, full_b, "embedding", "probabilities", "softmax")
+    if not drafts_only:
+        write_question_meta(chosen, t, qsha, cv)
+        print(f"wrote {MODEL}/questions.onnx sha256 {qsha}")
+    dsha = export_linear(MODEL / "drafts.onnx", DW, Db, "features", "probabilities", "sigmoid")
+    dmeta = {
+        "design": "logreg", "seed": SEED, "outputs": ["not-allowed"] + FINDINGS, "threshold": dthreshold, "kind_threshold": kthreshold,
+        "onnx_sha256": dsha, "corpus_sha256": corpus_hash("drafts.*.jsonl"), "leave_one_persona_out": {"verdict": round(float(acc), 4)},
+    }
+    (MODEL / "drafts.json").write_text(json.dumps(dmeta, indent=2) + "\n")
+    print(f"wrote {MODEL}/drafts.onnx sha256 {dsha}")
+
+
+def write_question_meta(chosen, t, qsha, cv):
     meta = {
         "design": chosen, "seed": SEED, "labels": [CLAUSES[k] for k in KEYS] + ["none"], "keys": KEYS + ["NONE"],
         "thresholds": t, "onnx_sha256": qsha, "corpus_sha256": corpus_hash("questions.*.jsonl"),
         "leave_one_persona_out": {k: round(v, 4) if isinstance(v, float) else v for k, v in cv.items()},
     }
     (MODEL / "questions.json").write_text(json.dumps(meta, indent=2) + "\n")
-    dsha = export_linear(MODEL / "drafts.onnx", DW, Db, "features", "probabilities", "sigmoid")
-    dmeta = {
-        "design": "logreg", "seed": SEED, "outputs": ["not-allowed"] + FINDINGS, "threshold": round(float(dthreshold), 2),
-        "onnx_sha256": dsha, "corpus_sha256": corpus_hash("drafts.*.jsonl"), "leave_one_persona_out": {"verdict": round(float(acc), 4)},
-    }
-    (MODEL / "drafts.json").write_text(json.dumps(dmeta, indent=2) + "\n")
-    print(f"wrote {MODEL}/questions.onnx sha256 {qsha}\nwrote {MODEL}/drafts.onnx sha256 {dsha}")
 
 
 def fmt(s):
