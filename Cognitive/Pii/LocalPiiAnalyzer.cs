@@ -12,8 +12,8 @@ public sealed class LocalPiiAnalyzer : IPiiAnalyzer
     /// <summary>
     /// Presidio's default threshold is 0, which keeps every bare pattern hit. We choose 0.4 because Presidio's context
     /// enhancer floors a boosted score at 0.4: so a weak pattern (loose postcode 0.1, an ambiguous name like "May"
-    /// 0.15, a lower-case name 0.1) passes only with a context word or cue, while validated hits (1.0), strict
-    /// patterns (0.5–0.75) and capitalised gazetteer names (0.5–0.6) pass alone. For a draft check a miss costs more
+    /// 0.15, a lower-case name 0.1, a bare street name 0.3) passes only with a context word or cue, while validated
+    /// hits (1.0), strict patterns (0.5–0.75) and capitalised gazetteer names (0.5–0.6) pass alone. For a draft check a miss costs more
     /// than a false alarm, so the line sits just where an uncorroborated weak hit stops counting.
     /// </summary>
     public const double DefaultScoreThreshold = 0.4;
@@ -41,7 +41,7 @@ public sealed class LocalPiiAnalyzer : IPiiAnalyzer
             new NhsNumberRecognizer(),
             new NationalInsuranceRecognizer(),
             new PostcodeRecognizer(),
-            new AddressRecognizer(),
+            new AddressRecognizer(gazetteer),
             new AgeRecognizer(gazetteer),
             new PersonNameRecognizer(gazetteer),
         ];

@@ -85,7 +85,57 @@ public sealed class PiiRecognizerTests
     [InlineData("they live on Cressex Close", "Cressex Close")]
     [InlineData("post it to 14B Kingsmead Crescent", "14B Kingsmead Crescent")]
     [InlineData("she lives on Castle Hill now", "Castle Hill")]
+    [InlineData("Drop the bag at 14 Chapel Lane", "14 Chapel Lane")]
+    [InlineData("Does anyone know the family who've just moved into the Old Forge on Church Lane?", "Church Lane")]
+    [InlineData("Isn't that the manager's house with the ridiculous extension on Chapel Lane?", "Chapel Lane")]
+    [InlineData("her house on Chapel Lane was broken into", "Chapel Lane")]
+    [InlineData("I'll drop it round to yours on Castle Street after work", "Castle Street")]
+    [InlineData("my address is Kingsmead Crescent if you need it", "Kingsmead Crescent")]
+    [InlineData("one of our families lost their home in the fire on Chapel Lane last night", "Chapel Lane")]
+    [InlineData("1st prize to Janet Moore of Daws Hill Lane!", "Daws Hill Lane")]
+    [InlineData("the family from Hammersley Lane have a new baby", "Hammersley Lane")]
+    [InlineData("she lives on George Street", "George Street")]
     public void FindsStreetAddresses(string text, string address) => AssertSpan(text, PiiCategories.Address, address);
+
+    [Theory]
+    [InlineData("Send the form to Kingsmead Crescent, Downley, HP13 5TU", "Kingsmead Crescent")]
+    [InlineData("Lily, Marlow Road, HP11 1AB, started today", "Marlow Road")]
+    public void StreetBeforeAFullPostcodeIsAnAddress(string text, string street)
+    {
+        var found = Analyzer.Recognize(text);
+        Assert.True(found.Any(e => e.Category == PiiCategories.Address && e.Text == street), $"'{street}' not found in [{Describe(found)}]");
+    }
+
+    // A street alone is where fairs, road closures, shops and lost cats are; only a house number, a postcode, a
+    // person or a word about living there makes it someone's home.
+    [Theory]
+    [InlineData("The fair is on Church Lane this Saturday")]
+    [InlineData("Road closure on High Street from 10am")]
+    [InlineData("Road closure reminder: the High Street will be closed. Diversion via Chorley Road and the A4010")]
+    [InlineData("The road is closed on Totteridge Lane")]
+    [InlineData("Traffic on Desborough Road again")]
+    [InlineData("Traffic moving slowly on Desborough Road")]
+    [InlineData("Please don't park on the verges along Bradenham Road")]
+    [InlineData("Doors open at 10 at St Mary's church hall, Bradenham Road")]
+    [InlineData("Car wash at the Total garage on West Wycombe Road, \u00A35 a car")]
+    [InlineData("Carol singing at the care home on Church Lane")]
+    [InlineData("Live music on the High Street all afternoon")]
+    [InlineData("Address: St Paul's Church Hall, Church Road")]
+    [InlineData("We want to walk up for the Christmas Fayre from Chorley Road")]
+    [InlineData("Selling my old polos, \u00A32 each. Collection from Totteridge Lane.")]
+    [InlineData("Got a flat tyre on Marlow Road this morning")]
+    [InlineData("Lost cat, last seen near the preschool on Church Lane")]
+    [InlineData("Third parcel delivered to a house in Downley that isn't ours. Anyone on Moor Lane got a box?")]
+    [InlineData("We're just off the High Street in West Wycombe, HP14")]
+    // The writer's own street in passing is theirs to share; the drafts corpus marks these not personal data.
+    [InlineData("the streetlight outside our house on Chorley Road has been out since August")]
+    [InlineData("We're new here (moved to Church Lane last month) and would love to meet people")]
+    [InlineData("I walk her home along Chorley Road")]
+    public void BareStreetsAreNotHomeAddresses(string text)
+    {
+        var found = Analyzer.Recognize(text);
+        Assert.False(found.Any(e => e.Category == PiiCategories.Address), $"'{text}' flagged [{Describe(found)}]");
+    }
 
     [Theory]
     [InlineData("Thanks Dr Patel for the talk")]
