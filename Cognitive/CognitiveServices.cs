@@ -74,6 +74,7 @@ public sealed class CognitiveServices
             throw;
         }
 
+        var lexical = new ClauseRetriever(policy);
         ITextAnalyzer analyzer = new LocalTextAnalyzer(VaderAnalyzer.CreateDefault(), new LocalPiiAnalyzer());
         var backend = "local";
         if (!string.IsNullOrWhiteSpace(settings.AzureEndpoint) && !string.IsNullOrWhiteSpace(settings.AzureKey))
@@ -87,7 +88,7 @@ public sealed class CognitiveServices
         return new CognitiveServices(
             policy,
             settings.AskSemantic
-                ? new PolicyAnswerer(policy, time, settings.AskSemanticThreshold, new SemanticClauseRetriever(policy, new ClauseRetriever(policy), embedder), settings.AskLearned ? QuestionModel.For(policy, embedder) : null)
+                ? new PolicyAnswerer(policy, time, settings.AskSemanticThreshold, new SemanticClauseRetriever(policy, lexical, embedder), settings.AskLearned ? QuestionModel.For(policy, embedder, lexical) : null)
                 : new PolicyAnswerer(policy, time, settings.AskThreshold),
             new DraftReviewer(policy, analyzer, DraftReviewer.AllowListFor(policy), settings.AskLearned ? DraftModel.For(policy, embedder) : null),
             backend,

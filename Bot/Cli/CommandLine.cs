@@ -57,6 +57,7 @@ internal static class CommandLine
             {
                 PolicyPath = options.PolicyPath ?? settings.PolicyPath,
                 AskSemantic = options.Semantic ?? settings.AskSemantic,
+                AskLearned = options.Learned ?? settings.AskLearned,
                 LoadSemanticNow = args[0] is "ask",
             };
             services = CognitiveServices.Create(settings, TimeProvider.System);
@@ -94,7 +95,9 @@ internal static class CommandLine
         options:
           --explain                              (ask) also print what each candidate clause matched on
           --policy PATH                          a policy file (.md, .txt, .docx) instead of the bundled one
-          --semantic | --lexical                 (ask) BM25 plus meaning (the default, Ask:Semantic) or BM25 alone
+          --learned | --semantic | --lexical     (ask) the learned model (the default, Ask:Learned), BM25 plus meaning
+                                                 (Ask:Semantic), or BM25 alone; a policy other than the bundled one is
+                                                 always read by retrieval
         with no verb the bot starts its web host (web chat on http://localhost:3978/).
         """;
 
@@ -152,6 +155,7 @@ internal static class CommandLine
 
         var services = CognitiveServices.Create(CognitiveSettingsFrom(Configuration()) with { LoadSemanticNow = true, AskLearned = false }, TimeProvider.System);
         var drafts = rest.Contains("--draft");
+        var lexical = new ClauseRetriever(services.Policy);
         while (await stdin.ReadLineAsync(cancellationToken) is { } line)
         {
             if (line.Trim().Length == 0)
@@ -187,7 +191,7 @@ internal static class CommandLine
             }
             else
             {
-                output = new EmbedOutput(services.Embedder.Embed(text));
+                output = new EmbedOutput(services.Embedder.Embed(text), QuestionModel.LexicalFeatures(lexical, services.Policy, text));
             }
 
             await stdout.WriteLineAsync(JsonSerializer.Serialize(output, CliJsonContext.Default.EmbedOutput));
@@ -248,7 +252,8 @@ internal static class CommandLine
         configuration.GetValue<string>("AzureLanguage:Key"),
         configuration.GetValue("Ask:Semantic", true),
         configuration.GetValue("Ask:SemanticThreshold", SemanticClauseRetriever.DefaultThreshold),
-        configuration.GetValue<string>("Ask:SemanticCache"));
+        configuration.GetValue<string>("Ask:SemanticCache"),
+        AskLearned: configuration.GetValue("Ask:Learned", true));
 
     private static IConfiguration Configuration() => new ConfigurationBuilder()
         .SetBasePath(AppContext.BaseDirectory)
@@ -256,14 +261,14 @@ internal static class CommandLine
         .AddEnvironmentVariables()
         .Build();
 
-    internal sealed record Options(bool JsonLines, bool Explain, string? PolicyPath, string? FilePath, string? Error, bool? Semantic = null)
+    internal sealed record Options(bool JsonLines, bool Explain, string? PolicyPath, string? FilePath, string? Error, bool? Semantic = null, bool? Learned = null)
     {
         public static (Options, List<string>) Parse(IEnumerable<string> args)
         {
             var rest = new List<string>();
             bool jsonl = false, explain = false;
             string? policy = null, file = null, error = null;
-            bool? semantic = null;
+            bool? semantic = null, learned = null;
             using var e = args.GetEnumerator();
             while (e.MoveNext())
             {
@@ -275,11 +280,14 @@ internal static class CommandLine
                     case "--explain":
                         explain = true;
                         break;
+                    case "--learned":
+                        (semantic, learned) = (true, true);
+                        break;
                     case "--semantic":
-                        semantic = true;
+                        (semantic, learned) = (true, false);
                         break;
                     case "--lexical":
-                        semantic = false;
+                        (semantic, learned) = (false, false);
                         break;
                     case "--policy":
                         policy = e.MoveNext() ? e.Current : null;
@@ -295,7 +303,7 @@ internal static class CommandLine
                 }
             }
 
-            return (new Options(jsonl, explain, policy, file, error, semantic), rest);
+            return (new Options(jsonl, explain, policy, file, error, semantic, learned), rest);
         }
     }
 }

@@ -174,21 +174,26 @@ public sealed class DraftReviewer
             kinds.Add(reading.Kinds[0]);
         }
 
+        var text = draft.Text;
         foreach (var kind in kinds.Where(k => !(k.Kind == "contact" && already.Any(f => f.Kind == "private-contact"))))
         {
+            // Where one of the old rules' cues matches, it shows the user which words the finding is about.
             yield return kind.Kind switch
             {
-                "personal" => Finding("confidential", Confidential, "Shares a personal or confidential matter about a child, a family or a member of staff.", null),
-                "criticism" => Finding("criticism", Defamation, "Criticises or hints at wrongdoing by the preschool or its people (sarcasm and insinuation count). The preschool may only be discussed positively on personal pages; concerns go privately to the Manager or the Chair.", null),
-                "harm" => Finding("harm", Harm, "Could put the welfare of children or adults connected with the preschool at risk.", null),
+                "personal" => Finding("confidential", Confidential, "Shares a personal or confidential matter about a child, a family or a member of staff.", Cue(text, DraftRules.SensitiveMatters())),
+                "criticism" => Finding("criticism", Defamation, "Criticises or hints at wrongdoing by the preschool or its people (sarcasm and insinuation count). The preschool may only be discussed positively on personal pages; concerns go privately to the Manager or the Chair.",
+                    Cue(text, DraftRules.Insinuation()) ?? Cue(text, DraftRules.Criticism())),
+                "harm" => Finding("harm", Harm, "Could put the welfare of children or adults connected with the preschool at risk.", Cue(text, DraftRules.HarmToWelfare())),
                 "photo" => Finding("photo", Photos, draft.Attachments.Any(a => a.IsPhotoOrVideo)
                     ? "Has a photo or video of the children. Photos and videos of pupils must not be uploaded to social networking sites."
-                    : "Shares photos or videos of the children. Photos and videos of pupils must not be uploaded.", null),
-                "workinfo" => Finding("work-info", Photos, "Shares work-related information, which must not be posted on social networking sites.", null),
-                _ => Finding("private-contact", Contact, "Offers a private way to contact staff about a child. Messages about a child's development, welfare or attendance go through the preschool's own email or phone.", null),
+                    : "Shares photos or videos of the children. Photos and videos of pupils must not be uploaded.", Cue(text, DraftRules.MediaWords())),
+                "workinfo" => Finding("work-info", Photos, "Shares work-related information, which must not be posted on social networking sites.", Cue(text, DraftRules.WorkInformation())),
+                _ => Finding("private-contact", Contact, "Offers a private way to contact staff about a child. Messages about a child's development, welfare or attendance go through the preschool's own email or phone.", Cue(text, DraftRules.PrivateContactOffer())),
             };
         }
     }
+
+    private static TextSpan? Cue(string text, Regex cue) => cue.Match(text) is { Success: true } match ? Span(text, match) : null;
 
     /// <summary>The situations a draft breaks the policy in, by hand-written rules: for a policy the model was not trained on.</summary>
     private List<DraftFinding> ByRules(DraftInput draft, List<PiiEntity> pii, double compound, bool hasChildWords, bool hasSettingWords)

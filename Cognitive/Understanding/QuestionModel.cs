@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using WWPS.PolicyBot.Cognitive.Policy;
+using WWPS.PolicyBot.Cognitive.Retrieval;
 
 namespace WWPS.PolicyBot.Cognitive.Understanding;
 
@@ -23,7 +24,8 @@ public sealed record ClauseProbability(string ClauseId, double Probability);
 
 /// <summary>
 /// The learned reading of a question: a classifier over the bundled policy's twelve clauses and "not covered", trained
-/// on a corpus written in many voices (Training/README.md), over the shared sentence vector. Its thresholds were chosen
+/// on a corpus written in many voices (Training/README.md), over the shared sentence vector and the clauses' keyword
+/// scores. Its thresholds were chosen
 /// on leave-one-persona-out predictions by the training script, which writes them beside the model; the rule that
 /// applies them is <see cref="Decide"/>, mirrored by <c>decide()</c> in train.py.
 /// </summary>
@@ -34,12 +36,16 @@ public sealed class QuestionModel : IDisposable
 
     private readonly LearnedHead<QuestionModelInfo> _head;
     private readonly SentenceEmbedder _embedder;
+    private readonly PolicyDocument _policy;
+    private readonly ClauseRetriever _lexical;
     private readonly int _none;
 
-    private QuestionModel(LearnedHead<QuestionModelInfo> head, SentenceEmbedder embedder)
+    private QuestionModel(LearnedHead<QuestionModelInfo> head, SentenceEmbedder embedder, PolicyDocument policy, ClauseRetriever lexical)
     {
         _head = head;
         _embedder = embedder;
+        _policy = policy;
+        _lexical = lexical;
         _none = Array.IndexOf(head.Info.Labels, NotCoveredLabel);
     }
 
@@ -49,7 +55,7 @@ public sealed class QuestionModel : IDisposable
     /// The bundled model, when <paramref name="policy"/> is the policy it was trained for (the same clauses, word for
     /// word); null for another policy, which is then answered by retrieval alone.
     /// </summary>
-    public static QuestionModel? For(PolicyDocument policy, SentenceEmbedder embedder)
+    public static QuestionModel? For(PolicyDocument policy, SentenceEmbedder embedder, ClauseRetriever lexical)
     {
         ArgumentNullException.ThrowIfNull(policy);
         if (!IsBundledPolicy(policy))
@@ -57,10 +63,21 @@ public sealed class QuestionModel : IDisposable
             return null;
         }
 
-        return new QuestionModel(LearnedHead<QuestionModelInfo>.LoadBundled(Resource, UnderstandingJsonContext.Default.QuestionModelInfo), embedder);
+        return new QuestionModel(LearnedHead<QuestionModelInfo>.LoadBundled(Resource, UnderstandingJsonContext.Default.QuestionModelInfo), embedder, policy, lexical);
     }
 
-    public QuestionReading Read(string question) => Decide(_head.Run(_embedder.Embed(question)));
+    public QuestionReading Read(string question) => Decide(_head.Run(_embedder.Embed(question), LexicalFeatures(_lexical, _policy, question)));
+
+    /// <summary>
+    /// The keyword scores (BM25 over the clause text, our summaries and keywords, with the synonym map) of every clause of
+    /// <paramref name="policy"/>, in policy order: what the first design of the bot answered from, given to the
+    /// learned model beside the sentence vector so it can weigh a telling word the vector blurs.
+    /// </summary>
+    public static float[] LexicalFeatures(ClauseRetriever lexical, PolicyDocument policy, string text)
+    {
+        var scores = lexical.Search(text, policy.Clauses.Count).ToDictionary(m => m.Clause.Id, m => m.Score, StringComparer.Ordinal);
+        return [.. policy.Clauses.Select(c => (float)scores.GetValueOrDefault(c.Id))];
+    }
 
     /// <summary>The calibrated rule over the model's probabilities (labels in <see cref="QuestionModelInfo.Labels"/> order).</summary>
     internal QuestionReading Decide(float[] probabilities)

@@ -31,10 +31,17 @@ internal sealed record ConversationMemory
 /// <summary>The router keeps nothing; a waterfall still needs a values type.</summary>
 internal sealed record RouteValues;
 
-/// <summary>Null question: ask for one first ("Ask another"). Cleared once answered; the memory keeps it instead.</summary>
+/// <summary>
+/// Null question: ask for one first ("Ask another"). Cleared once answered; the memory keeps it instead. While the bot
+/// waits for the answer to "Do you mean …?", Asked is the question and Options the clause ids it offered.
+/// </summary>
 internal sealed record QuestionValues
 {
     public string? Question { get; set; }
+
+    public string? Asked { get; set; }
+
+    public List<string>? Options { get; set; }
 }
 
 /// <summary>

@@ -34,6 +34,10 @@ internal static class BotText
 
     public const string Thanks = "Thanks for letting me know. Glad it helped!";
 
+    public const string SomethingElse =
+        "Then the policy may not cover it, and I won't guess. The Manager or the Chair of the committee can help: " +
+        "I can pass your question to them, or you can ask it another way.";
+
     public const string NotHelpful =
         "Sorry that didn't help. The Manager or the Chair of the committee can answer what the policy leaves unclear. " +
         "Would you like their contact details, or to ask the question another way?";

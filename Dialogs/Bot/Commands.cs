@@ -17,6 +17,12 @@ internal static partial class Commands
     public const string Helpful = "Yes, that helped";
     public const string NotHelpful = "No, that didn't help";
     public const string Help = "Help";
+    public const string SomethingElse = "Something else";
+
+    private static readonly HashSet<string> SomethingElseWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        SomethingElse, "none of these", "none of them", "neither", "none", "something different", "not those", "no, something else",
+    };
 
     private static readonly HashSet<string> AskWords = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -98,6 +104,8 @@ internal static partial class Commands
     public static bool IsGreeting(string? text) => GreetingWords.Contains(Clean(text));
 
     public static bool IsThanks(string? text) => ThanksWords.Contains(Clean(text));
+
+    public static bool IsSomethingElse(string? text) => SomethingElseWords.Contains(Clean(text));
 
     public static bool IsHelpful(string? text) => string.Equals(Clean(text), Helpful, StringComparison.OrdinalIgnoreCase);
 

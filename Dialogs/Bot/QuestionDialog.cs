@@ -34,7 +34,7 @@ internal sealed class QuestionDialog : ComponentDialog
     {
         _services = services;
         _memory = memory;
-        AddDialog(new WaterfallDialog<QuestionValues>(StepsId, PolicyBotJsonContext.Default.QuestionValues, AskAsync, AnswerAsync, FeedbackAsync));
+        AddDialog(new WaterfallDialog<QuestionValues>(StepsId, PolicyBotJsonContext.Default.QuestionValues, AskAsync, AnswerAsync, FeedbackOrChoiceAsync));
         AddDialog(new TextPrompt(AskPromptId) { DefaultMaxAttempts = 2 });
     }
 
@@ -57,6 +57,17 @@ internal sealed class QuestionDialog : ComponentDialog
         memory.LastClauses = result.Remember is null ? [] : [.. result.Answer.Citations.Select(c => c.Clause)];
         memory.LastUnanswered = result.Answer.Abstained ? question : null;
 
+        if (result.Answer.Clarify)
+        {
+            // Nothing to follow on from until the user says which clause they meant.
+            memory.LastQuestion = null;
+            memory.LastClauses = [];
+            step.Values.Asked = question;
+            step.Values.Options = [.. result.Answer.Citations.Select(c => c.Clause)];
+            await step.Context.SendActivityAsync(PolicyCards.Clarify(result.Answer, Commands.SomethingElse), cancellationToken).ConfigureAwait(false);
+            return DialogTurnResult.Waiting;
+        }
+
         if (result.Answer.Abstained)
         {
             await step.Context.SendActivityAsync(
@@ -70,6 +81,52 @@ internal sealed class QuestionDialog : ComponentDialog
 
         // Wait without a prompt: the next message is either feedback or something new for the router.
         return DialogTurnResult.Waiting;
+    }
+
+    /// <summary>After "Do you mean …?": the clause chosen (by its button, its title or its number), or something else.</summary>
+    private async Task<DialogTurnResult> FeedbackOrChoiceAsync(WaterfallStepContext<QuestionValues> step, CancellationToken cancellationToken)
+    {
+        if (step.Values is not { Options: { } options, Asked: { } asked })
+        {
+            return await FeedbackAsync(step, cancellationToken).ConfigureAwait(false);
+        }
+
+        step.Values.Options = null;
+        step.Values.Asked = null;
+        var text = Commands.Clean(step.Result as string);
+        var memory = (await _memory.GetAsync(step.Context, () => new ConversationMemory(), cancellationToken).ConfigureAwait(false))!;
+        if (Chosen(options, text) is { } clause && _services.Answerer.AnswerFrom(asked, clause) is { } answer)
+        {
+            // Remembered as if the question had named it, so "what about Instagram?" next builds on the clause chosen.
+            memory.LastQuestion = asked;
+            memory.LastClauses = [clause];
+            memory.LastUnanswered = null;
+            await step.Context.SendActivityAsync(
+                PolicyCards.Answer(answer, false, Commands.Helpful, Commands.NotHelpful, Commands.AskAnother, Commands.Contact), cancellationToken).ConfigureAwait(false);
+            return await step.EndDialogAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        if (Commands.IsSomethingElse(text))
+        {
+            memory.LastUnanswered = asked;
+            await step.Context.SendActivityAsync(
+                MessageFactory.SuggestedActions([Commands.Contact, Commands.AskAnother], BotText.SomethingElse), cancellationToken).ConfigureAwait(false);
+            return await step.EndDialogAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        return await step.EndDialogAsync(Reroute.Instance, cancellationToken).ConfigureAwait(false);
+    }
+
+    private string? Chosen(List<string> options, string text)
+    {
+        if (int.TryParse(text.TrimEnd('.', ')'), out var number) && number >= 1 && number <= options.Count)
+        {
+            return options[number - 1];
+        }
+
+        return options.FirstOrDefault(id =>
+            string.Equals(id, text, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(_services.Policy.Find(id)?.Title, text, StringComparison.OrdinalIgnoreCase));
     }
 
     private static async Task<DialogTurnResult> FeedbackAsync(WaterfallStepContext<QuestionValues> step, CancellationToken cancellationToken)

@@ -59,6 +59,28 @@ internal static class PolicyCards
         });
     }
 
+    /// <summary>
+    /// "Do you mean …?": the bot is torn between a few clauses, so it names them in plain words, one button each (the
+    /// button posts the clause's title), and offers "Something else", which leads to a person.
+    /// </summary>
+    public static Activity Clarify(PolicyAnswer answer, string somethingElse)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        const string Lead = "I'm not sure which part of the policy you mean. Do you mean:";
+        var text = new StringBuilder(Lead);
+        var buttons = new List<CardButton>();
+        for (var i = 0; i < answer.Citations.Count; i++)
+        {
+            var title = answer.Citations[i].Title;
+            text.Append('\n').Append(i + 1).Append(". ").Append(title);
+            buttons.Add(CardButton.Submit(title, title));
+        }
+
+        text.Append("\n\nOr: ").Append(somethingElse);
+        buttons.Add(CardButton.Submit(somethingElse, somethingElse));
+        return WithPolicyOnlyCard(text.ToString(), () => new AdaptiveCard().Text(Lead, bold: true).Buttons(buttons));
+    }
+
     /// <summary>The policy does not cover the question: say so plainly and put a person one click away.</summary>
     public static Activity Abstain(PolicyAnswer answer, string askAnother, string contact)
     {

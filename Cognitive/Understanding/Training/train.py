@@ -76,9 +76,9 @@ def embed(texts, draft_attachments=None):
             known[row["k"]] = row["v"]
     drafts = draft_attachments is not None
     items = list(zip(texts, draft_attachments)) if drafts else [(t, False) for t in texts]
-    # A draft's extra features come from the bot's code (cues, recognisers), so they are cached per build of it.
-    build = hashlib.sha256((bot_binary().parent / "WWPS.PolicyBot.Cognitive.dll").read_bytes()).hexdigest() if drafts else ""
-    key = lambda item: hashlib.sha256((f"draft|{build}|{int(item[1])}|" if drafts else "").encode() + item[0].encode("utf-8")).hexdigest()
+    # The extra features come from the bot's code (keyword scores, cues, recognisers), so they are cached per build of it.
+    build = hashlib.sha256((bot_binary().parent / "WWPS.PolicyBot.Cognitive.dll").read_bytes()).hexdigest()
+    key = lambda item: hashlib.sha256(f"{'draft' if drafts else 'question'}|{build}|{int(item[1])}|".encode() + item[0].encode("utf-8")).hexdigest()
     missing = sorted({item for item in items if key(item) not in known})
     if missing:
         print(f"embedding {len(missing)} new texts with the bot's encoder", file=sys.stderr)
@@ -369,7 +369,7 @@ def main():
         full_W[:, model.classes_] = W2; full_b[model.classes_] = b2
         qsha = export_linear(MODEL / "questions.onnx", full_W, full_b, "embedding", "probabilities", "softmax", hidden=(W1, b1))
     else:
-        full_W = np.zeros((DIM, NONE + 1)); full_b = np.full(NONE + 1, -30.0)
+        full_W = np.zeros((model.coef_.shape[1], NONE + 1)); full_b = np.full(NONE + 1, -30.0)
         full_W[:, model.classes_] = model.coef_.T; full_b[model.classes_] = model.intercept_
         qsha = export_linear(MODEL / "questions.onnx", full_W, full_b, "embedding", "probabilities", "softmax")
     if not drafts_only:
