@@ -344,11 +344,14 @@ def main():
         W, b = fit_drafts(DX[tr], DY[tr])
         DP[te] = sigmoid(DX[te] @ W + b)
     # The bot's verdict (DraftReviewer): personal data that counts against the post, or "not allowed" from the model, or
-    # one kind of problem the model is sure of. Both thresholds are chosen together on the out-of-fold predictions.
+    # one kind of problem the model is sure of. Both thresholds are chosen together on the out-of-fold predictions, a
+    # bad post passed costing half as much again as a good one blocked: a checker that passes bad posts is worse than none.
     has_pii = DX[:, DIM + PII_FLAGS.start:DIM + PII_FLAGS.stop].max(axis=1) > 0
     verdict = lambda th, tk: has_pii | (DP[:, 0] >= th) | (DP[:, 1:].max(axis=1) >= tk)
     grid = [(round(float(th), 2), round(float(tk), 2)) for th in np.arange(0.3, 0.81, 0.02) for tk in np.arange(0.5, 1.01, 0.05)]
-    dthreshold, kthreshold = max(grid, key=lambda g: ((verdict(*g)) == (DY[:, 0] == 1)).mean())
+    bad = DY[:, 0] == 1
+    cost = lambda g: (verdict(*g) & ~bad).sum() + 1.5 * (~verdict(*g) & bad).sum()
+    dthreshold, kthreshold = min(grid, key=cost)
     acc = (verdict(dthreshold, kthreshold) == (DY[:, 0] == 1)).mean()
     print(f"  logreg leave-one-persona-out: verdict {acc:.1%} (not allowed at {dthreshold:.2f}, or a kind at {kthreshold:.2f}, or personal data)")
     for j, f in enumerate(FINDINGS):
