@@ -27,6 +27,23 @@ trap 'rm -f "$log"' EXIT
 status=0
 dotnet test WWPS.PolicyBot.sln --nologo 2>&1 | tee "$log" || status=$?
 
+# The shipped models scored on the shared evaluation sets by their own scorer, against the bar of the understanding
+# issue (CI does not train; Cognitive/Understanding/Training/README.md says how the models are rebuilt).
+if [ "$status" -eq 0 ]; then
+  shared=../shared/eval
+  bot=Bot/bin/Debug/net10.0/WWPS.PolicyBot
+  if [ -f "$shared/score.py" ]; then
+    score() { python3 "$shared/score.py" "$@" | tail -n 1 | sed 's/^/eval: /'; return "${PIPESTATUS[0]}"; }
+    score ask "$shared/questions.dev.jsonl" --min-top1 0.95 --min-resolved 0.95 --min-abstain 0.95 -- "$bot" ask --jsonl || status=1
+    score ask "$shared/questions.test.jsonl" --min-top1 0.92 --min-resolved 0.97 --max-clarify 0.15 --min-abstain 0.92 -- "$bot" ask --jsonl || status=1
+    score check "$shared/drafts.dev.jsonl" --min-allowed 0.95 --min-clause 0.95 --min-pii 0.95 --max-fp 0 -- "$bot" check --jsonl || status=1
+    score check "$shared/drafts.test.jsonl" --min-allowed 0.95 --min-clause 0.92 --min-pii 0.97 --max-fp 0 -- "$bot" check --jsonl || status=1
+  else
+    echo "eval: $shared/score.py not found beside the repository; the shipped models were not scored" >&2
+    status=1
+  fi
+fi
+
 # One plain summary line for tools that read the closing line of a test run.
 awk '/(Passed|Failed)! +- +Failed: /{ for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1) } }
      END { gsub(",", "", f); printf "tests: %d passed, %d failed\n", p, f }' "$log"

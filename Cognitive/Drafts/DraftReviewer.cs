@@ -111,7 +111,10 @@ public sealed class DraftReviewer
         var invitesContact = contactOffer.Success
             || DraftRules.InsteadOfThePreschool().IsMatch(text)
             || privateContacts.Any(e => DraftRules.ContactVerbBefore().IsMatch(text.AsSpan(Math.Max(0, e.Start - 30), Math.Min(30, e.Start))));
-        var offersPrivateContact = (contactOffer.Success || privateContacts.Count > 0) && welfareTopic.Success && invitesContact;
+        var reading = _model?.Read(text, pii, Published(analysis), draft.Attachments.Any(a => a.IsPhotoOrVideo));
+        var offersPrivateContact = reading is not null
+            ? reading.Breaks && reading.Kinds.Any(k => k.Kind == "contact" && k.Probability >= DraftModel.KindThreshold) && (contactOffer.Success || privateContacts.Count > 0)
+            : (contactOffer.Success || privateContacts.Count > 0) && welfareTopic.Success && invitesContact;
 
         foreach (var entity in pii)
         {
@@ -126,9 +129,9 @@ public sealed class DraftReviewer
                 Span(text, contactOffer)));
         }
 
-        if (_model is not null)
+        if (reading is not null)
         {
-            findings.AddRange(Learned(draft, _model.Read(text, pii, Published(analysis), draft.Attachments.Any(a => a.IsPhotoOrVideo)), findings));
+            findings.AddRange(Learned(draft, reading, findings));
         }
         else
         {
@@ -296,7 +299,7 @@ public sealed class DraftReviewer
                 case "private-contact":
                     Add($"Don't give your own number or account for anything about a child: point parents to {preschool}.");
                     break;
-                case "pii" when pii.Any(e => e.Category is PiiCategories.PhoneNumber or PiiCategories.Email):
+                case "pii" when pii.Any(e => e.Category is PiiCategories.PhoneNumber or PiiCategories.Email) && !findings.Any(f => f.Kind == "private-contact"):
                     Add($"Remove the private phone number or email; if people need to get in touch, use {preschool}.");
                     break;
                 case "photo":

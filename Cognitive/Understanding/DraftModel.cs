@@ -80,7 +80,12 @@ public sealed class DraftModel : IDisposable
         }
 
         var modelText = sb.Append(text, at, text.Length - at).ToString();
-        var tone = VaderAnalyzer.CreateDefault().Analyze(text);
+        // Tone over the same windows the vector reads: VADER's scores saturate on a very long text, far from anything trained on.
+        var windows = SentenceEmbedder.Windows(text).Select(VaderAnalyzer.CreateDefault().Analyze).ToList();
+        var tone = new SentimentResult(
+            "",
+            windows.Average(w => w.Compound),
+            new SentimentScores(windows.Average(w => w.Scores.Positive), windows.Average(w => w.Scores.Neutral), windows.Average(w => w.Scores.Negative)));
         var extra = new List<float>
         {
             hasPhotoOrVideo ? 1f : 0f,

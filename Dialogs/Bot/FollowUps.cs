@@ -87,6 +87,7 @@ internal static partial class FollowUps
 
         var alone = answerer.Answer(text);
         if (!alone.Abstained
+            && !alone.Clarify
             && !previousClauses.Contains(alone.Citations[0].Clause, StringComparer.Ordinal)
             && alone.Citations[0].Score >= ElsewhereScore
             && !OnlyPlatforms(text))
@@ -95,13 +96,20 @@ internal static partial class FollowUps
         }
 
         var combined = answerer.Answer(previousQuestion + " " + text);
-        if (!combined.Abstained && combined.Citations.Any(c => previousClauses.Contains(c.Clause, StringComparer.Ordinal)))
+        if (!combined.Abstained && !combined.Clarify && combined.Citations.Any(c => previousClauses.Contains(c.Clause, StringComparer.Ordinal)))
         {
             return new FollowUpAnswer(combined, FollowingOn: true, Remember: previousQuestion);
         }
 
-        // The extra words pulled the search somewhere they do not clearly mean; the earlier clauses still answer it.
-        return new FollowUpAnswer(answerer.Answer(previousQuestion), FollowingOn: true, Remember: previousQuestion);
+        // The extra words pulled the reading somewhere they do not clearly mean; the earlier clauses still answer it
+        // (the clause the user chose, after "Do you mean …?").
+        var earlier = answerer.Answer(previousQuestion);
+        if (earlier.Abstained || earlier.Clarify)
+        {
+            earlier = answerer.AnswerFrom(previousQuestion, previousClauses[0]) ?? earlier;
+        }
+
+        return new FollowUpAnswer(earlier, FollowingOn: true, Remember: previousQuestion);
     }
 
     private static List<string> Words(string? text) =>

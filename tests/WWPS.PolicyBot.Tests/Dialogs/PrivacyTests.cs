@@ -21,7 +21,7 @@ public sealed class PrivacyTests
             .Send("check my post")
             .AssertReplyContains("Paste the text")
             .Send(Draft)
-            .AssertReplyContains("Don't post this")
+            .AssertReplyContains("Shares a private phone number")
             .StartTestAsync();
 
         // The check dialog is still open (waiting for "Check again"), which is when a stored draft would linger.

@@ -53,7 +53,7 @@ public sealed class DirectLineUploadTests(RunningBotFixture fixture) : IClassFix
 
         var reply = activities.Skip(1).Single(a => a.GetProperty("from").GetProperty("role").GetString() == "bot");
         var text = ActivityJson.ReadableText(reply);
-        Assert.Contains("Has a photo or video attached", text, StringComparison.Ordinal);
+        Assert.Contains("Has a photo or video", text, StringComparison.Ordinal);
         Assert.Contains("methods-3", reply.GetRawText(), StringComparison.Ordinal);
     }
 

@@ -100,7 +100,10 @@ public sealed class DraftReviewerTests
 
         Assert.Equal(DraftVerdicts.Revise, review.Verdict);
         Assert.Equal("Had so much fun with [CHILD] in the sandpit at preschool today", review.Redacted);
-        Assert.Equal(review.Redacted, review.Suggestion);
+
+        // What to change, not the redacted text again.
+        Assert.Contains("Take out the child's name", review.Suggestion, StringComparison.Ordinal);
+        Assert.DoesNotContain(review.Redacted, review.Suggestion, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -110,7 +113,7 @@ public sealed class DraftReviewerTests
 
         Assert.Equal(DraftVerdicts.DoNotPost, review.Verdict);
         Assert.Contains(review.Findings, f => f.Kind == "confidential" && f.Clause == "methods-1");
-        Assert.Null(review.Suggestion);
+        Assert.Contains("Leave out the personal matter", review.Suggestion, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -137,13 +140,17 @@ public sealed class DraftReviewerTests
         Assert.Contains("nothing to check", DraftReviewer.Validate(text), StringComparison.Ordinal);
 
     [Fact]
-    public async Task LongDraftsUpToTheLimitAreChecked()
+    public async Task LongDraftsUpToTheLimitAreCheckedToTheEnd()
     {
-        var text = string.Concat(Enumerable.Repeat("Lovely day at the beach with the family. ", 500))[..DraftReviewer.MaxLength];
+        const string Ending = " Thanks to little Jayden for the sandcastle.";
+        var text = string.Concat(Enumerable.Repeat("Lovely day at the beach with the family. ", 500))[..(DraftReviewer.MaxLength - Ending.Length)] + Ending;
         Assert.Null(DraftReviewer.Validate(text));
 
         var review = await CheckAsync(text);
-        Assert.True(review.Allowed);
+
+        Assert.False(review.Allowed);
+        Assert.Equal("Jayden", Assert.Single(review.Pii).Text);
+        Assert.EndsWith("Thanks to little [CHILD] for the sandcastle.", review.Redacted, StringComparison.Ordinal);
     }
 
     [Fact]
