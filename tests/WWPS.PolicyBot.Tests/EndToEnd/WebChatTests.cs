@@ -62,7 +62,7 @@ public sealed partial class WebChatTests
             await Expect(page.Locator(".webchat__attachment-icon--checked")).ToBeVisibleAsync(new() { Timeout = ReplyTimeoutMs });
             await SendAsync(page, "Lovely day at sports day with the children!");
 
-            await Expect(BotMessages(page).Filter(new() { HasText = "Has a photo or video attached" })).ToHaveCountAsync(1, new() { Timeout = ReplyTimeoutMs });
+            await Expect(BotMessages(page).Filter(new() { HasText = "Has a photo or video" })).ToHaveCountAsync(1, new() { Timeout = ReplyTimeoutMs });
             await ExpectSentAsync(page, "Lovely day at sports day with the children!");
 
             // The user's own photo is shown back from the conversation's attachment address, and it loads.
