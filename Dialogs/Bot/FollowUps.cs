@@ -33,11 +33,15 @@ internal static partial class FollowUps
         "on", "in", "for", "with", "via", "by", "at", "over", "through",
     };
 
-    // Platforms are what people swap in a follow-up; a platform alone never moves an answer to another clause.
-    private static readonly HashSet<string> Platforms = new(StringComparer.OrdinalIgnoreCase)
+    // Platforms are what people swap in a follow-up; a platform alone never moves an answer to another clause. Each with
+    // the name the answer calls it by ("what about insta?" is answered "on Instagram").
+    private static readonly Dictionary<string, string> Platforms = new(StringComparer.OrdinalIgnoreCase)
     {
-        "facebook", "fb", "instagram", "insta", "ig", "snapchat", "snap", "tiktok", "twitter", "x", "whatsapp", "linkedin",
-        "youtube", "threads", "bluesky", "messenger", "pinterest", "reddit", "mumsnet", "telegram", "signal", "nextdoor",
+        ["facebook"] = "Facebook", ["fb"] = "Facebook", ["instagram"] = "Instagram", ["insta"] = "Instagram", ["ig"] = "Instagram",
+        ["snapchat"] = "Snapchat", ["snap"] = "Snapchat", ["tiktok"] = "TikTok", ["twitter"] = "Twitter", ["x"] = "X",
+        ["whatsapp"] = "WhatsApp", ["linkedin"] = "LinkedIn", ["youtube"] = "YouTube", ["threads"] = "Threads", ["bluesky"] = "Bluesky",
+        ["messenger"] = "Messenger", ["pinterest"] = "Pinterest", ["reddit"] = "Reddit", ["mumsnet"] = "Mumsnet", ["telegram"] = "Telegram",
+        ["signal"] = "Signal", ["nextdoor"] = "Nextdoor", ["bereal"] = "BeReal",
     };
 
     private static readonly HashSet<string> Filler = new(StringComparer.OrdinalIgnoreCase)
@@ -61,14 +65,26 @@ internal static partial class FollowUps
         }
 
         // "on snapchat?", "Instagram?": a bare place or platform is only ever said about the question before.
-        return words.Count <= 3 && (Prepositions.Contains(words[0]) || words.All(Platforms.Contains));
+        return words.Count <= 3 && (Prepositions.Contains(words[0]) || words.All(Platforms.ContainsKey));
     }
 
     /// <summary>True when the words besides the cue are all platform names ("what about Instagram?").</summary>
     internal static bool OnlyPlatforms(string text)
     {
         var content = Words(text).Where(w => !Filler.Contains(w)).ToList();
-        return content.Count > 0 && content.All(Platforms.Contains);
+        return content.Count > 0 && content.All(Platforms.ContainsKey);
+    }
+
+    /// <summary>The platforms a message names, as the answer should call them ("insta" → "Instagram"), or null.</summary>
+    internal static string? PlatformsNamed(string text)
+    {
+        var named = Words(text).Select(w => Platforms.GetValueOrDefault(w)).OfType<string>().Distinct().ToList();
+        return named.Count switch
+        {
+            0 => null,
+            1 => named[0],
+            _ => string.Join(", ", named[..^1]) + " and " + named[^1],
+        };
     }
 
     /// <summary>
@@ -98,7 +114,7 @@ internal static partial class FollowUps
         var combined = answerer.Answer(previousQuestion + " " + text);
         if (!combined.Abstained && !combined.Clarify && combined.Citations.Any(c => previousClauses.Contains(c.Clause, StringComparer.Ordinal)))
         {
-            return new FollowUpAnswer(combined, FollowingOn: true, Remember: previousQuestion);
+            return new FollowUpAnswer(combined, FollowingOn: true, Remember: previousQuestion, About: PlatformsNamed(text));
         }
 
         // The extra words pulled the reading somewhere they do not clearly mean; the earlier clauses still answer it
@@ -109,7 +125,7 @@ internal static partial class FollowUps
             earlier = answerer.AnswerFrom(previousQuestion, previousClauses[0]) ?? earlier;
         }
 
-        return new FollowUpAnswer(earlier, FollowingOn: true, Remember: previousQuestion);
+        return new FollowUpAnswer(earlier, FollowingOn: true, Remember: previousQuestion, About: PlatformsNamed(text));
     }
 
     private static List<string> Words(string? text) =>
@@ -124,4 +140,5 @@ internal static partial class FollowUps
 
 /// <param name="FollowingOn">The answer took the earlier question into account.</param>
 /// <param name="Remember">The question a next follow-up builds on; null forgets it (the policy did not cover it).</param>
-internal sealed record FollowUpAnswer(PolicyAnswer Answer, bool FollowingOn, string? Remember);
+/// <param name="About">The platforms the follow-up named, for the answer to name them back ("on Instagram").</param>
+internal sealed record FollowUpAnswer(PolicyAnswer Answer, bool FollowingOn, string? Remember, string? About = null);

@@ -76,7 +76,7 @@ internal sealed class QuestionDialog : ComponentDialog
         }
 
         await step.Context.SendActivityAsync(
-            PolicyCards.Answer(result.Answer, result.FollowingOn, Commands.Helpful, Commands.NotHelpful, Commands.AskAnother, Commands.Contact),
+            PolicyCards.Answer(result.Answer, result.FollowingOn, Commands.Helpful, Commands.NotHelpful, Commands.AskAnother, Commands.Contact, result.About),
             cancellationToken).ConfigureAwait(false);
 
         // Wait without a prompt: the next message is either feedback or something new for the router.

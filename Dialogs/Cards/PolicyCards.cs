@@ -22,14 +22,15 @@ internal static class PolicyCards
     private static readonly ConcurrentDictionary<string, Attachment> PolicyOnlyCards = new(StringComparer.Ordinal);
 
     /// <param name="followingOn">The answer takes in the user's earlier question; say so, so a surprising answer is explained.</param>
-    public static Activity Answer(PolicyAnswer answer, bool followingOn, string helpful, string notHelpful, string askAnother, string contact)
+    /// <param name="about">What a follow-up asked about by name ("Instagram"): the answer says it applies there.</param>
+    public static Activity Answer(PolicyAnswer answer, bool followingOn, string helpful, string notHelpful, string askAnother, string contact, string? about = null)
     {
         ArgumentNullException.ThrowIfNull(answer);
-        const string Note = "Following on from your earlier question:";
+        var note = about is null ? "Following on from your earlier question:" : $"Following on from your earlier question, on {about} too:";
         var text = new StringBuilder();
         if (followingOn)
         {
-            text.Append(Note).Append("\n\n");
+            text.Append(note).Append("\n\n");
         }
 
         text.Append(answer.Answer);
@@ -44,7 +45,7 @@ internal static class PolicyCards
             var card = new AdaptiveCard();
             if (followingOn)
             {
-                card.Text(Note, subtle: true);
+                card.Text(note, subtle: true);
             }
 
             card.Text(answer.Answer, bold: true);
