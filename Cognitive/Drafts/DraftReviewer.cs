@@ -113,7 +113,7 @@ public sealed class DraftReviewer
             || privateContacts.Any(e => DraftRules.ContactVerbBefore().IsMatch(text.AsSpan(Math.Max(0, e.Start - 30), Math.Min(30, e.Start))));
         var reading = _model?.Read(text, pii, Published(analysis), draft.Attachments.Any(a => a.IsPhotoOrVideo));
         var offersPrivateContact = reading is not null
-            ? reading.Breaks && reading.Kinds.Any(k => k.Kind == "contact" && k.Probability >= DraftModel.KindThreshold) && (contactOffer.Success || privateContacts.Count > 0)
+            ? reading.Breaks && reading.Kinds.Any(k => k.Kind == "contact" && k.Named) && (contactOffer.Success || privateContacts.Count > 0)
             : (contactOffer.Success || privateContacts.Count > 0) && welfareTopic.Success && invitesContact;
 
         foreach (var entity in pii)
@@ -170,7 +170,7 @@ public sealed class DraftReviewer
             yield break;
         }
 
-        var kinds = reading.Kinds.Where(k => k.Probability >= DraftModel.KindThreshold).ToList();
+        var kinds = reading.Kinds.Where(k => k.Named).ToList();
         if (kinds.Count == 0 && already.Count == 0)
         {
             // The post breaks the policy but no single kind stands out: name the likeliest.

@@ -12,7 +12,8 @@ namespace WWPS.PolicyBot.Cognitive.Understanding;
 public sealed record DraftReading(double NotAllowed, bool Breaks, IReadOnlyList<DraftKindProbability> Kinds);
 
 /// <param name="Kind">personal, criticism, harm, photo, workinfo or contact (see Training/README.md).</param>
-public sealed record DraftKindProbability(string Kind, double Probability);
+/// <param name="Named">Sure enough to be named as a finding once the post breaks the policy (its own calibrated threshold).</param>
+public sealed record DraftKindProbability(string Kind, double Probability, bool Named);
 
 /// <summary>
 /// The situations a draft can break the policy in (a personal matter, criticism or insinuation including sarcasm, harm
@@ -23,9 +24,6 @@ public sealed record DraftKindProbability(string Kind, double Probability);
 public sealed class DraftModel : IDisposable
 {
     private const string Resource = "drafts";
-
-    /// <summary>Once the post breaks the policy, each kind of problem the model gives at least this is named.</summary>
-    internal const double KindThreshold = 0.5;
 
     private readonly LearnedHead<DraftModelInfo> _head;
     private readonly SentenceEmbedder _embedder;
@@ -53,7 +51,10 @@ public sealed class DraftModel : IDisposable
     {
         var (modelText, extra) = Input(text, pii, publishedContacts, hasPhotoOrVideo);
         var outputs = _head.Run(_embedder.Embed(modelText), extra);
-        var kinds = Info.Outputs.Skip(1).Select((kind, i) => new DraftKindProbability(kind, outputs[i + 1])).OrderByDescending(k => k.Probability).ToList();
+        var kinds = Info.Outputs.Skip(1)
+            .Select((kind, i) => new DraftKindProbability(kind, outputs[i + 1], outputs[i + 1] >= Info.NameThresholds[i]))
+            .OrderByDescending(k => k.Probability)
+            .ToList();
         return new DraftReading(outputs[0], outputs[0] >= Info.Threshold || kinds[0].Probability >= Info.KindThreshold, kinds);
     }
 
@@ -126,4 +127,7 @@ internal sealed record DraftModelInfo : LearnedHeadInfo
 
     /// <summary>One kind of problem at or above this: the post breaks the policy, whatever "not-allowed" says.</summary>
     public required double KindThreshold { get; init; }
+
+    /// <summary>For each kind (in output order after "not-allowed"), how sure the model must be to name it as a finding.</summary>
+    public required double[] NameThresholds { get; init; }
 }
