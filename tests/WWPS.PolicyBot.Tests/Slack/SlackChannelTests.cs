@@ -226,6 +226,21 @@ public sealed class SlackChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DoYouMeanOffersAButtonPerClauseAndTheOneClickedAnswers()
+    {
+        await _bot.Client.SendAsync(Event(Envelope("Ev8b", DirectMessage("is it ok to talk about work online", "1700000000.000850"))));
+        var question = await _api.NextPostAsync();
+        Assert.Contains("Do you mean", question.Text, StringComparison.Ordinal);
+        Assert.Contains(question.Buttons, b => b.GetProperty("text").GetProperty("text").GetString() == Commands.SomethingElse);
+
+        await _bot.Client.SendAsync(Click(BlockAction(question.Button("Confidentiality"), question)));
+
+        var answer = await _api.NextPostAsync();
+        Assert.Contains("*Confidentiality*", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("methods-1", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CheckAgainButtonAsksForTheRevisedPost()
     {
         await _bot.Client.SendAsync(Event(Envelope("Ev9", DirectMessage("check my post: Text me on 07700 900300 about Leo's nappy rash", "1700000000.000900"))));
