@@ -29,6 +29,9 @@ internal sealed class LearnedHead<TInfo> : IDisposable
 
     public TInfo Info { get; }
 
+    /// <summary>How many numbers one input row holds.</summary>
+    public int Width => _width;
+
     /// <summary>Loads the graph and its description named <paramref name="name"/> (e.g. "questions").</summary>
     /// <exception cref="InvalidDataException">The graph's hash is not the one its description records.</exception>
     public static LearnedHead<TInfo> LoadBundled(string name, JsonTypeInfo<TInfo> infoType)

@@ -66,7 +66,10 @@ public sealed class QuestionModel : IDisposable
         return new QuestionModel(LearnedHead<QuestionModelInfo>.LoadBundled(Resource, UnderstandingJsonContext.Default.QuestionModelInfo), embedder, policy, lexical);
     }
 
-    public QuestionReading Read(string question) => Decide(_head.Run(_embedder.Embed(question), LexicalFeatures(_lexical, _policy, question)));
+    public QuestionReading Read(string question) =>
+        Decide(_head.Width > SentenceEmbedder.Dimensions
+            ? _head.Run(_embedder.Embed(question), LexicalFeatures(_lexical, _policy, question))
+            : _head.Run(_embedder.Embed(question)));
 
     /// <summary>
     /// The keyword scores (BM25 over the clause text, our summaries and keywords, with the synonym map) of every clause of
