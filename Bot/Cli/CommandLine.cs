@@ -156,27 +156,12 @@ internal static class CommandLine
         var services = CognitiveServices.Create(CognitiveSettingsFrom(Configuration()) with { LoadSemanticNow = true, AskLearned = false }, TimeProvider.System);
         var drafts = rest.Contains("--draft");
         var lexical = new ClauseRetriever(services.Policy);
-        while (await stdin.ReadLineAsync(cancellationToken) is { } line)
+        await ForEachLineAsync(stdin, stdout, async line =>
         {
-            if (line.Trim().Length == 0)
-            {
-                continue;
-            }
-
-            CheckInput? input;
-            try
-            {
-                input = JsonSerializer.Deserialize(line, CliJsonContext.Default.CheckInput);
-            }
-            catch (JsonException)
-            {
-                input = null;
-            }
-
+            var input = JsonSerializer.Deserialize(line, CliJsonContext.Default.CheckInput);
             if (input?.Text is not { } text)
             {
-                await stdout.WriteLineAsync(JsonSerializer.Serialize(new CliError("expected an object with a \"text\" string"), CliJsonContext.Default.CliError));
-                continue;
+                return JsonSerializer.Serialize(new CliError("expected an object with a \"text\" string"), CliJsonContext.Default.CliError);
             }
 
             EmbedOutput output;
@@ -194,10 +179,8 @@ internal static class CommandLine
                 output = new EmbedOutput(services.Embedder.Embed(text), QuestionModel.LexicalFeatures(lexical, services.Policy, text));
             }
 
-            await stdout.WriteLineAsync(JsonSerializer.Serialize(output, CliJsonContext.Default.EmbedOutput));
-        }
-
-        await stdout.FlushAsync(cancellationToken);
+            return JsonSerializer.Serialize(output, CliJsonContext.Default.EmbedOutput);
+        }, cancellationToken);
         return 0;
     }
 
@@ -220,7 +203,10 @@ internal static class CommandLine
     /// One output line per input line, in order. A line that is not valid JSON gets an error object rather than
     /// stopping the batch, so a caller can still pair outputs with inputs.
     /// </summary>
-    internal static async Task ForEachLineAsync(TextReader stdin, TextWriter stdout, Func<string, string> handle, CancellationToken cancellationToken)
+    internal static Task ForEachLineAsync(TextReader stdin, TextWriter stdout, Func<string, string> handle, CancellationToken cancellationToken) =>
+        ForEachLineAsync(stdin, stdout, line => Task.FromResult(handle(line)), cancellationToken);
+
+    internal static async Task ForEachLineAsync(TextReader stdin, TextWriter stdout, Func<string, Task<string>> handle, CancellationToken cancellationToken)
     {
         while (await stdin.ReadLineAsync(cancellationToken) is { } line)
         {
@@ -232,7 +218,7 @@ internal static class CommandLine
             string output;
             try
             {
-                output = handle(line);
+                output = await handle(line);
             }
             catch (JsonException)
             {

@@ -36,8 +36,8 @@ internal sealed class LearnedHead<TInfo> : IDisposable
     /// <exception cref="InvalidDataException">The graph's hash is not the one its description records.</exception>
     public static LearnedHead<TInfo> LoadBundled(string name, JsonTypeInfo<TInfo> infoType)
     {
-        var graph = Read($"{name}.onnx");
-        var info = JsonSerializer.Deserialize(Read($"{name}.json"), infoType)
+        var graph = BundledModel.Read($"{name}.onnx");
+        var info = JsonSerializer.Deserialize(BundledModel.Read($"{name}.json"), infoType)
             ?? throw new InvalidDataException($"{name}.json is empty");
         var sha = Convert.ToHexStringLower(SHA256.HashData(graph));
         if (!string.Equals(sha, info.OnnxSha256, StringComparison.OrdinalIgnoreCase))
@@ -48,9 +48,6 @@ internal sealed class LearnedHead<TInfo> : IDisposable
         using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
         return new LearnedHead<TInfo>(new InferenceSession(graph, options), info);
     }
-
-    /// <summary>The SHA-256 of a bundled resource, for the test that pins the shipped model.</summary>
-    internal static string Sha256Of(string resource) => Convert.ToHexStringLower(SHA256.HashData(Read(resource)));
 
     /// <summary>The head's outputs for one input row (the sentence vector, then any extra features).</summary>
     public float[] Run(ReadOnlySpan<float> vector, ReadOnlySpan<float> extra = default)
@@ -67,16 +64,23 @@ internal sealed class LearnedHead<TInfo> : IDisposable
     }
 
     public void Dispose() => _session.Dispose();
+}
 
-    private static byte[] Read(string resource)
+/// <summary>The learned models shipped inside the assembly (Understanding/Model), by file name.</summary>
+internal static class BundledModel
+{
+    public static byte[] Read(string resource)
     {
-        var assembly = typeof(LearnedHead<>).Assembly;
+        var assembly = typeof(BundledModel).Assembly;
         using var stream = assembly.GetManifestResourceStream("WWPS.PolicyBot.Cognitive.Understanding." + resource)
             ?? throw new InvalidDataException($"The model resource {resource} is missing from {assembly.GetName().Name}");
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
         return copy.ToArray();
     }
+
+    /// <summary>The SHA-256 of a bundled resource, for the test that pins the shipped model.</summary>
+    public static string Sha256Of(string resource) => Convert.ToHexStringLower(SHA256.HashData(Read(resource)));
 }
 
 /// <summary>What every model description says: its hash, its design and how it was trained.</summary>
