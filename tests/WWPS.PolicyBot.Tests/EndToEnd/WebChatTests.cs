@@ -31,6 +31,24 @@ public sealed partial class WebChatTests
     }
 
     [Fact]
+    public async Task AnUnsureQuestionGetsDoYouMeanAndTheClauseClickedAnswers()
+    {
+        await WithWebChatAsync(nameof(AnUnsureQuestionGetsDoYouMeanAndTheClauseClickedAnswers), async page =>
+        {
+            await Expect(BotMessages(page).Filter(new() { HasTextRegex = PolicyWord() }).First).ToBeVisibleAsync(new() { Timeout = ReplyTimeoutMs });
+
+            await SendAsync(page, "is it ok to talk about work online");
+            await Expect(BotMessages(page).Filter(new() { HasText = "Do you mean" })).ToHaveCountAsync(1, new() { Timeout = ReplyTimeoutMs });
+
+            // The card's buttons, as a user clicks them: one per clause in plain words, and "Something else".
+            await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Something else" })).ToBeVisibleAsync(new() { Timeout = ReplyTimeoutMs });
+            await page.GetByRole(AriaRole.Button, new() { Name = "Confidentiality", Exact = true }).ClickAsync();
+
+            await Expect(BotMessages(page).Filter(new() { HasText = "disclose any personal or confidential matters" })).ToHaveCountAsync(1, new() { Timeout = ReplyTimeoutMs });
+        });
+    }
+
+    [Fact]
     public async Task ParentChecksADraftPostAndSeesWhatToRemove()
     {
         await WithWebChatAsync(nameof(ParentChecksADraftPostAndSeesWhatToRemove), async page =>
