@@ -34,7 +34,8 @@ public static class DraftVerdicts
 
 /// <summary>
 /// The check of one draft. Verdict: ok (fine to post), revise (fixable: take out the personal data or the photo, use the
-/// preschool's contacts), do-not-post (the post itself breaks the policy). Suggestion is a rewrite when the post can be saved.
+/// preschool's contacts), do-not-post (the post itself breaks the policy). Suggestion says what to change, a line per
+/// problem (null when the post is fine).
 /// </summary>
 public sealed record DraftReview(
     bool Allowed,

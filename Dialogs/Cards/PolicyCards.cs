@@ -141,7 +141,7 @@ internal static class PolicyCards
 
     /// <summary>
     /// A draft's check: the verdict, each problem under the clause it breaks (quoted once per clause), the redacted
-    /// version when anything was taken out, and the suggested rewrite when the post can be saved.
+    /// version when anything was taken out, and what to change.
     /// </summary>
     public static Activity DraftReview(DraftReview review, PolicyDocument policy, string? progress, string checkAgain, string askQuestion, string? contact = null)
     {
