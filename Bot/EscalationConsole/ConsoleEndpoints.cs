@@ -114,7 +114,7 @@ internal static class ConsoleEndpoints
         console.MapPost("/login", SignInAsync).AddEndpointFilter(RequireTokenAsync);
         console.MapPost("/logout", SignOutAsync).RequireAuthorization(Policy).AddEndpointFilter(RequireTokenAsync);
 
-        console.MapPost("/chat", OpenChat).RequireAuthorization(Policy).AddEndpointFilter(RequireTokenAsync);
+        console.MapPost("/chat", OpenChatAsync).RequireAuthorization(Policy).AddEndpointFilter(RequireTokenAsync);
 
         var escalations = console.MapGroup("/escalations").RequireAuthorization(Policy);
         escalations.MapGet("/", ListAsync);
@@ -201,7 +201,7 @@ internal static class ConsoleEndpoints
     /// public endpoints refuse that id) and sends the browser to the chat page with its token in the URL's fragment,
     /// which browsers never send to a server, so it is in no log. 404 when the role is not configured on Direct Line.
     /// </summary>
-    private static IResult OpenChat(HttpContext http, EscalationService service, DirectLineConversations conversations, ConsoleLog log)
+    private static async Task<IResult> OpenChatAsync(HttpContext http, EscalationService service, DirectLineConversations conversations, ConsoleLog log)
     {
         var role = RoleOf(http.User)!.Value;
         var person = service.Options.Person(role);
@@ -210,13 +210,14 @@ internal static class ConsoleEndpoints
             return Results.NotFound();
         }
 
-        var conversation = conversations.Create(new ChannelAccount { Id = userId, Name = person.DisplayName, Role = RoleTypes.User }, "en-GB");
+        var conversation = await conversations.CreateAsync(
+            new ChannelAccount { Id = userId, Name = person.DisplayName, Role = RoleTypes.User }, "en-GB", http.RequestAborted).ConfigureAwait(false);
         if (conversation is null)
         {
             return Html(ConsolePages.ChatUnavailable(), StatusCodes.Status503ServiceUnavailable);
         }
 
-        var token = conversations.IssueToken(conversation).Token;
+        var token = (await conversations.IssueTokenAsync(conversation, http.RequestAborted).ConfigureAwait(false)).Token;
         log.ChatOpened(role);
         return new SeeOther($"/#token={Uri.EscapeDataString(token)}&user={Uri.EscapeDataString(userId)}&name={Uri.EscapeDataString(person.DisplayName)}");
     }

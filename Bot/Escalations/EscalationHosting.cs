@@ -42,13 +42,14 @@ internal static class EscalationHosting
         var channels = app.Services.GetRequiredService<ProactiveChannels>();
         var directLine = app.Services.GetRequiredService<DirectLineConversations>();
         var connector = app.Services.GetRequiredService<ConnectorAdapter>();
-        channels.Register(Channels.DirectLine, app.Services.GetRequiredService<DirectLineAdapter>(), r => directLine.Find(r.Conversation?.Id) is not null);
+        channels.Register(
+            Channels.DirectLine, app.Services.GetRequiredService<DirectLineAdapter>(), async (r, ct) => await directLine.FindAsync(r.Conversation?.Id, ct).ConfigureAwait(false) is not null);
         channels.Register(Channels.MsTeams, connector);
 
         // Slack is reached through its Web API with the bot token, whether or not its event endpoints are on.
         var slack = app.Services.GetRequiredService<SlackOptions>();
         var slackAdapter = app.Services.GetRequiredService<SlackAdapter>();
-        channels.Register(Channels.Slack, slackAdapter, _ => slack.BotToken is not null);
+        channels.Register(Channels.Slack, slackAdapter, (_, _) => Task.FromResult(slack.BotToken is not null));
 
         // A Manager or Chair configured by Slack user id is reached in a DM the bot opens, even before they write to it.
         channels.RegisterOpener(Channels.Slack, (user, ct) => slack.BotToken is null ? Task.FromResult<ConversationReference?>(null) : slackAdapter.OpenDirectAsync(user, ct));

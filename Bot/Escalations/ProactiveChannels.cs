@@ -13,15 +13,15 @@ namespace WWPS.PolicyBot.Escalations;
 public sealed class ProactiveChannels : IProactiveMessenger
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, (BotAdapter Adapter, Func<ConversationReference, bool>? Reachable)> _channels = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, (BotAdapter Adapter, Func<ConversationReference, CancellationToken, Task<bool>>? Reachable)> _channels = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Func<string, CancellationToken, Task<ConversationReference?>>> _openers = new(StringComparer.OrdinalIgnoreCase);
     private BotAdapter? _fallback;
 
     /// <param name="reachable">
     /// Whether the conversation can still be written to, for adapters that would otherwise drop a message without
-    /// saying (Direct Line conversations live in memory and end); null means "try".
+    /// saying (Direct Line conversations end when idle); null means "try".
     /// </param>
-    public ProactiveChannels Register(string channelId, BotAdapter adapter, Func<ConversationReference, bool>? reachable = null)
+    public ProactiveChannels Register(string channelId, BotAdapter adapter, Func<ConversationReference, CancellationToken, Task<bool>>? reachable = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(channelId);
         ArgumentNullException.ThrowIfNull(adapter);
@@ -77,21 +77,22 @@ public sealed class ProactiveChannels : IProactiveMessenger
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(activities);
         BotAdapter adapter;
+        Func<ConversationReference, CancellationToken, Task<bool>>? reachable = null;
         lock (_gate)
         {
             if (reference.ChannelId is { } channel && _channels.TryGetValue(channel, out var found))
             {
-                if (found.Reachable is { } reachable && !reachable(reference))
-                {
-                    throw new EscalationDeliveryException("conversation-ended");
-                }
-
-                adapter = found.Adapter;
+                (adapter, reachable) = found;
             }
             else
             {
                 adapter = _fallback ?? throw new EscalationDeliveryException("no-adapter");
             }
+        }
+
+        if (reachable is not null && !await reachable(reference, cancellationToken).ConfigureAwait(false))
+        {
+            throw new EscalationDeliveryException("conversation-ended");
         }
 
         var failure = (Exception?)null;

@@ -44,6 +44,10 @@ internal static class BotHost
         await builder.Services.AddEscalationsAsync(configuration, storage, cognitive, time, cancellationToken).ConfigureAwait(false);
         builder.Services.AddSingleton<IBot>(sp => PolicyBotApplication.Create(cognitive, conversationState, userState, sp.GetRequiredService<EscalationService>()));
         builder.Services.AddBotFrameworkChannel(configuration);
+        var directLineStore = storage is SqliteStorage file
+            ? await SqliteDirectLineStore.OpenAsync(file.DatabasePath, cancellationToken).ConfigureAwait(false)
+            : await SqliteDirectLineStore.OpenInMemoryAsync(cancellationToken).ConfigureAwait(false);
+        builder.Services.AddSingleton<IDirectLineStore>(directLineStore);
         builder.Services.AddDirectLine(configuration);
         builder.Services.AddSlack(configuration);
         builder.Services.AddEscalationConsole(configuration);
@@ -55,6 +59,8 @@ internal static class BotHost
         {
             app.Lifetime.ApplicationStopped.Register(disposable.Dispose);
         }
+
+        app.Lifetime.ApplicationStopped.Register(directLineStore.Dispose);
 
         HostLog.Started(app.Logger, cognitive.Policy.Metadata.Title, cognitive.Policy.Clauses.Count, cognitive.Backend, storage.GetType().Name);
         HostLog.Escalation(app.Logger, app.Services.GetRequiredService<EscalationOptions>().IsEnabled ? "on" : "off (set Escalation:Manager and Escalation:Chair)");

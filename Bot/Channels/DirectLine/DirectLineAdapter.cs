@@ -3,31 +3,31 @@ using WWPS.PolicyBot.Protocol;
 namespace WWPS.PolicyBot.DirectLine;
 
 /// <summary>
-/// Runs turns for Direct Line conversations. A reply is "sent" by adding it to the conversation's activities,
-/// where the client's next poll picks it up.
+/// Runs turns for Direct Line conversations. A reply is "sent" by adding it to the conversation's activities in the
+/// store, where the client's next poll (on whichever instance it reaches) picks it up.
 /// </summary>
-internal sealed class DirectLineAdapter(ILogger<DirectLineAdapter> logger, DirectLineConversations conversations, TimeProvider time)
+internal sealed class DirectLineAdapter(ILogger<DirectLineAdapter> logger, DirectLineConversations conversations)
     : BotAdapter(logger)
 {
-    public override Task<ResourceResponse[]> SendActivitiesAsync(ITurnContext turnContext, Activity[] activities, CancellationToken cancellationToken)
+    public override async Task<ResourceResponse[]> SendActivitiesAsync(ITurnContext turnContext, Activity[] activities, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(activities);
-        var conversation = conversations.Find(activities.FirstOrDefault()?.Conversation?.Id);
+        var conversation = await conversations.FindAsync(activities.FirstOrDefault()?.Conversation?.Id, cancellationToken).ConfigureAwait(false);
         if (conversation is null)
         {
             // The conversation expired while the bot was thinking; nobody is polling for these any more.
             DirectLineLog.ReplyDropped(Logger, activities.Length);
-            return Task.FromResult(activities.Select(_ => new ResourceResponse(null)).ToArray());
+            return [.. activities.Select(_ => new ResourceResponse(null))];
         }
 
-        return Task.FromResult(Deliver(conversation, activities));
+        return await DeliverAsync(conversation, activities, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Stamps what Direct Line adds to a bot's activity and queues it. Also used for <c>expectReplies</c> turns,
+    /// Stamps what Direct Line adds to a bot's activity and stores it. Also used for <c>expectReplies</c> turns,
     /// whose replies come back from the turn instead of through <see cref="SendActivitiesAsync"/>.
     /// </summary>
-    public ResourceResponse[] Deliver(DirectLineConversation conversation, IReadOnlyList<Activity> activities)
+    public async Task<ResourceResponse[]> DeliverAsync(DirectLineConversation conversation, IReadOnlyList<Activity> activities, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(conversation);
         ArgumentNullException.ThrowIfNull(activities);
@@ -42,7 +42,13 @@ internal sealed class DirectLineAdapter(ILogger<DirectLineAdapter> logger, Direc
                 with { Role = RoleTypes.Bot };
             activity.Conversation = new ConversationAccount { Id = conversation.Id };
             activity.ChannelId = Channels.DirectLine;
-            responses[i] = new ResourceResponse(conversation.Append(activity, time.GetUtcNow()));
+            var id = await conversations.AppendAsync(conversation, activity, cancellationToken).ConfigureAwait(false);
+            if (id is null)
+            {
+                DirectLineLog.ReplyDropped(Logger, activities.Count - i);
+            }
+
+            responses[i] = new ResourceResponse(id);
         }
 
         return responses;

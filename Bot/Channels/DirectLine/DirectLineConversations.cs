@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -27,80 +28,70 @@ internal sealed record Access(TokenCheck Status, DirectLineConversation? Convers
     public static readonly Access Forbidden = new(TokenCheck.Forbidden, null, TimeSpan.Zero);
 }
 
+/// <summary>One conversation: its id, and the user it was opened for.</summary>
+internal sealed record DirectLineConversation(string Id, ChannelAccount User, string? Locale);
+
 /// <summary>
-/// The live Direct Line conversations and their tokens, in memory. A conversation lives while it is used and is
-/// dropped after <see cref="DirectLineOptions.IdleTimeout"/>; restarting the bot ends every web chat, which is
-/// acceptable for a page that starts a new conversation on load.
+/// The Direct Line conversations and their tokens, kept in <see cref="IDirectLineStore"/> (the bot's database), so a
+/// page that reloads, or comes back after the bot restarted, carries on where it was. A conversation lives while it is
+/// used and is dropped, with its activities and uploads, after <see cref="DirectLineOptions.IdleTimeout"/>. Tokens are
+/// stored only as hashes.
 /// </summary>
-internal sealed class DirectLineConversations(DirectLineOptions options, TimeProvider time)
+internal sealed class DirectLineConversations(DirectLineOptions options, IDirectLineStore store, TimeProvider time)
 {
-    // An open page refreshes every 15 minutes and a token lives 30, so two are live at once; the rest only
-    // lets a page that refreshed twice in a hurry keep its in-flight polls.
-    private const int MaxTokensPerConversation = 4;
+    // A token lives 30 minutes; directlinejs refreshes its own every 15 and the page the one it keeps for a reload
+    // every 10, so five can be live at once; one more lets a page that refreshed in a hurry keep its in-flight polls.
+    private const int MaxTokensPerConversation = 6;
 
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
 
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, DirectLineConversation> _conversations = new(StringComparer.Ordinal);
+    // How stale the stored "last active" mark may get before a read refreshes it: far below the idle timeout.
+    private static readonly TimeSpan TouchInterval = TimeSpan.FromSeconds(30);
 
-    // Keyed by a hash of the token, so the lookup's timing says nothing about a token and memory holds none.
-    private readonly Dictionary<string, TokenGrant> _tokens = new(StringComparer.Ordinal);
-    private DateTimeOffset _nextSweep = DateTimeOffset.MinValue;
-    private long _uploadBytesHeld;
+    private readonly ConcurrentDictionary<string, TurnGate> _turns = new(StringComparer.Ordinal);
+    private long _nextSweepTicks = long.MinValue;
 
     public DirectLineOptions Options => options;
 
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _conversations.Count;
-            }
-        }
-    }
+    public IDirectLineStore Store => store;
+
+    private ActivityLimits Limits => new(options.MaxActivitiesPerConversation, options.MaxActivityBytesPerConversation);
+
+    private DateTimeOffset ActiveSince(DateTimeOffset now) => now - options.IdleTimeout;
+
+    public async Task<int> CountAsync(CancellationToken cancellationToken = default) =>
+        await store.CountAsync(ActiveSince(time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
 
     /// <summary>A new, not yet started conversation; null when <see cref="DirectLineOptions.MaxConversations"/> are live.</summary>
-    public DirectLineConversation? Create(ChannelAccount user, string? locale)
+    public async Task<DirectLineConversation?> CreateAsync(ChannelAccount user, string? locale, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
         var now = time.GetUtcNow();
-        lock (_gate)
+        await SweepAsync(now, force: false, cancellationToken).ConfigureAwait(false);
+        var conversation = new DirectLineConversation(NewId(), user, locale);
+        if (await store.TryCreateAsync(conversation, now, options.MaxConversations, ActiveSince(now), cancellationToken).ConfigureAwait(false))
         {
-            Sweep(now, force: _conversations.Count >= options.MaxConversations);
-            if (_conversations.Count >= options.MaxConversations)
-            {
-                return null;
-            }
-
-            var conversation = new DirectLineConversation(NewId(), user, locale, options.MaxActivitiesPerConversation, now);
-            _conversations.Add(conversation.Id, conversation);
             return conversation;
         }
+
+        // Full: expired ones may still be counted until swept.
+        await SweepAsync(now, force: true, cancellationToken).ConfigureAwait(false);
+        return await store.TryCreateAsync(conversation, now, options.MaxConversations, ActiveSince(now), cancellationToken).ConfigureAwait(false)
+            ? conversation
+            : null;
     }
 
-    public IssuedToken IssueToken(DirectLineConversation conversation)
+    public async Task<IssuedToken> IssueTokenAsync(DirectLineConversation conversation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversation);
         var token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-        var hash = Hash(token);
-        var now = time.GetUtcNow();
-        lock (_gate)
-        {
-            _tokens[hash] = new TokenGrant(conversation.Id, now + options.TokenLifetime);
-            conversation.TokenHashes.Enqueue(hash);
-            while (conversation.TokenHashes.Count > MaxTokensPerConversation)
-            {
-                _tokens.Remove(conversation.TokenHashes.Dequeue());
-            }
-        }
-
+        await store.AddTokenAsync(conversation.Id, Hash(token), time.GetUtcNow() + options.TokenLifetime, MaxTokensPerConversation, cancellationToken)
+            .ConfigureAwait(false);
         return new IssuedToken(token, options.TokenLifetime);
     }
 
     /// <summary>The conversation a token was issued for, if the token is live and the conversation too.</summary>
-    public Access FindByToken(string? token)
+    public async Task<Access> FindByTokenAsync(string? token, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrEmpty(token))
         {
@@ -108,258 +99,174 @@ internal sealed class DirectLineConversations(DirectLineOptions options, TimePro
         }
 
         var now = time.GetUtcNow();
-        lock (_gate)
+        await SweepAsync(now, force: false, cancellationToken).ConfigureAwait(false);
+        if (await store.FindTokenAsync(Hash(token), cancellationToken).ConfigureAwait(false) is not { } grant || grant.ExpiresAt <= now)
         {
-            Sweep(now, force: false);
-            if (!_tokens.TryGetValue(Hash(token), out var grant) || grant.ExpiresAt <= now)
-            {
-                return Access.Forbidden;
-            }
-
-            if (!_conversations.TryGetValue(grant.ConversationId, out var conversation) || IsIdle(conversation, now))
-            {
-                return Access.NotFound;
-            }
-
-            conversation.LastActive = now;
-            return new Access(TokenCheck.Valid, conversation, grant.ExpiresAt - now);
+            return Access.Forbidden;
         }
+
+        return await store.FindAsync(grant.ConversationId, ActiveSince(now), now, TouchInterval, cancellationToken).ConfigureAwait(false) is { } conversation
+            ? new Access(TokenCheck.Valid, conversation, grant.ExpiresAt - now)
+            : Access.NotFound;
     }
 
     /// <summary>Checks that <paramref name="token"/> opens <paramref name="conversationId"/>, and marks the conversation used.</summary>
-    public Access Check(string conversationId, string? token)
+    public async Task<Access> CheckAsync(string conversationId, string? token, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
-        lock (_gate)
+        await SweepAsync(now, force: false, cancellationToken).ConfigureAwait(false);
+
+        // Existence first: a client whose conversation expired must hear "ended" (404), not "token expired" (403),
+        // or directlinejs would keep refreshing a token for a conversation that is gone. The conversation is marked
+        // active only once the token is known to open it.
+        if (await store.FindAsync(conversationId, ActiveSince(now), touch: null, TouchInterval, cancellationToken).ConfigureAwait(false) is null)
         {
-            Sweep(now, force: false);
-
-            // Existence first: a client whose conversation expired must hear "ended" (404), not "token expired" (403),
-            // or directlinejs would keep refreshing a token for a conversation that is gone.
-            if (!_conversations.TryGetValue(conversationId, out var conversation) || IsIdle(conversation, now))
-            {
-                return Access.NotFound;
-            }
-
-            if (string.IsNullOrEmpty(token)
-                || !_tokens.TryGetValue(Hash(token), out var grant)
-                || grant.ExpiresAt <= now
-                || !string.Equals(grant.ConversationId, conversationId, StringComparison.Ordinal))
-            {
-                return Access.Forbidden;
-            }
-
-            conversation.LastActive = now;
-            return new Access(TokenCheck.Valid, conversation, grant.ExpiresAt - now);
+            return Access.NotFound;
         }
+
+        if (string.IsNullOrEmpty(token)
+            || await store.FindTokenAsync(Hash(token), cancellationToken).ConfigureAwait(false) is not { } grant
+            || grant.ExpiresAt <= now
+            || !string.Equals(grant.ConversationId, conversationId, StringComparison.Ordinal))
+        {
+            return Access.Forbidden;
+        }
+
+        return await store.FindAsync(conversationId, ActiveSince(now), now, TouchInterval, cancellationToken).ConfigureAwait(false) is { } conversation
+            ? new Access(TokenCheck.Valid, conversation, grant.ExpiresAt - now)
+            : Access.NotFound;
     }
 
     /// <summary>The conversation for delivering a bot's replies; no token, because the bot is inside.</summary>
-    public DirectLineConversation? Find(string? conversationId)
+    public async Task<DirectLineConversation?> FindAsync(string? conversationId, CancellationToken cancellationToken = default)
     {
         if (conversationId is null)
         {
             return null;
         }
 
-        lock (_gate)
-        {
-            return _conversations.TryGetValue(conversationId, out var conversation) && !IsIdle(conversation, time.GetUtcNow())
-                ? conversation
-                : null;
-        }
+        var now = time.GetUtcNow();
+        return await store.FindAsync(conversationId, ActiveSince(now), touch: null, TouchInterval, cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>
-    /// Keeps uploaded files with their conversation, evicting its oldest past
-    /// <see cref="DirectLineOptions.MaxUploadBytesPerConversation"/>; false when all conversations together already
-    /// hold <see cref="DirectLineOptions.MaxUploadBytesHeld"/>.
-    /// </summary>
-    public bool TryKeepUploads(DirectLineConversation conversation, IReadOnlyList<StoredUpload> uploads)
-    {
-        ArgumentNullException.ThrowIfNull(conversation);
-        ArgumentNullException.ThrowIfNull(uploads);
-        var adding = uploads.Sum(u => (long)u.Bytes.Length);
-        lock (_gate)
-        {
-            if (_uploadBytesHeld + adding - conversation.UploadBytesToFree(adding, options.MaxUploadBytesPerConversation) > options.MaxUploadBytesHeld)
-            {
-                return false;
-            }
-
-            _uploadBytesHeld -= conversation.FreeUploads(adding, options.MaxUploadBytesPerConversation);
-            foreach (var upload in uploads)
-            {
-                conversation.KeepUpload(upload);
-            }
-
-            _uploadBytesHeld += adding;
-            return true;
-        }
-    }
-
-    /// <summary>An uploaded file of a live conversation, by its id.</summary>
-    public StoredUpload? FindUpload(string conversationId, string uploadId)
-    {
-        lock (_gate)
-        {
-            return _conversations.TryGetValue(conversationId, out var conversation) && !IsIdle(conversation, time.GetUtcNow())
-                ? conversation.FindUpload(uploadId)
-                : null;
-        }
-    }
-
-    private bool IsIdle(DirectLineConversation conversation, DateTimeOffset now) => now - conversation.LastActive >= options.IdleTimeout;
-
-    // Called under _gate. Lazy rather than on a timer: a quiet bot has nothing to sweep, and a busy one calls often.
-    private void Sweep(DateTimeOffset now, bool force)
-    {
-        if (!force && now < _nextSweep)
-        {
-            return;
-        }
-
-        _nextSweep = now + SweepInterval;
-        foreach (var conversation in _conversations.Values.Where(c => IsIdle(c, now)).ToList())
-        {
-            _conversations.Remove(conversation.Id);
-            _uploadBytesHeld -= conversation.FreeUploads(0, 0);
-            foreach (var hash in conversation.TokenHashes)
-            {
-                _tokens.Remove(hash);
-            }
-        }
-
-        foreach (var hash in _tokens.Where(t => t.Value.ExpiresAt <= now).Select(t => t.Key).ToList())
-        {
-            _tokens.Remove(hash);
-        }
-    }
-
-    private static string NewId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
-
-    private static string Hash(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-
-    private sealed record TokenGrant(string ConversationId, DateTimeOffset ExpiresAt);
-}
-
-/// <summary>
-/// One conversation: who the user is, whether the bot has been told it started, and the activities both sides
-/// sent, numbered so that a watermark is simply the last number a client has seen.
-/// </summary>
-internal sealed class DirectLineConversation(string id, ChannelAccount user, string? locale, int maxActivities, DateTimeOffset created)
-{
-    private readonly Lock _gate = new();
-    private readonly Queue<(long Sequence, Activity Activity)> _activities = new();
-
-    // Uploaded files, oldest first; touched under the store's lock only.
-    private readonly Queue<StoredUpload> _uploads = new();
-    private long _uploadBytes;
-    private long _lastSequence;
-    private DateTimeOffset _lastTimestamp = DateTimeOffset.MinValue;
-    private int _started;
-
-    public string Id { get; } = id;
-
-    public ChannelAccount User { get; } = user;
-
-    public string? Locale { get; } = locale;
-
-    /// <summary>One turn at a time, so a conversation's state and the order of its replies stay consistent.</summary>
-    public SemaphoreSlim TurnLock { get; } = new(1, 1);
-
-    /// <summary>Written under the store's lock only.</summary>
-    public DateTimeOffset LastActive { get; set; } = created;
-
-    /// <summary>Written under the store's lock only.</summary>
-    public Queue<string> TokenHashes { get; } = new();
-
-    /// <summary>Bytes that keeping <paramref name="adding"/> more would evict to stay within <paramref name="max"/>. Under the store's lock only.</summary>
-    internal long UploadBytesToFree(long adding, long max)
-    {
-        long freed = 0;
-        foreach (var upload in _uploads)
-        {
-            if (_uploadBytes - freed + adding <= max)
-            {
-                break;
-            }
-
-            freed += upload.Bytes.Length;
-        }
-
-        return freed;
-    }
-
-    /// <summary>
-    /// Evicts the oldest uploads until <paramref name="adding"/> more fit within <paramref name="max"/> (0 and 0: all
-    /// of them); returns the bytes freed. Under the store's lock only.
-    /// </summary>
-    internal long FreeUploads(long adding, long max)
-    {
-        long freed = 0;
-        while (_uploads.Count > 0 && _uploadBytes + adding > max)
-        {
-            var upload = _uploads.Dequeue();
-            _uploadBytes -= upload.Bytes.Length;
-            freed += upload.Bytes.Length;
-        }
-
-        return freed;
-    }
-
-    /// <summary>Under the store's lock only.</summary>
-    internal void KeepUpload(StoredUpload upload)
-    {
-        _uploads.Enqueue(upload);
-        _uploadBytes += upload.Bytes.Length;
-    }
-
-    /// <summary>Under the store's lock only.</summary>
-    internal StoredUpload? FindUpload(string uploadId) =>
-        _uploads.FirstOrDefault(u => string.Equals(u.Id, uploadId, StringComparison.Ordinal));
 
     /// <summary>True exactly once: the first caller tells the bot that the conversation started.</summary>
-    public bool TryMarkStarted() => Interlocked.Exchange(ref _started, 1) == 0;
+    public Task<bool> TryMarkStartedAsync(DirectLineConversation conversation, CancellationToken cancellationToken = default) =>
+        store.TryMarkStartedAsync(conversation.Id, cancellationToken);
 
     /// <summary>
     /// Adds an activity for clients to read, giving it the id (service style, <c>{conversation}|{0000001}</c>) and
     /// the timestamp. Timestamps strictly increase by at least a millisecond: Web Chat orders by timestamp and
     /// JavaScript dates keep only milliseconds, so an echo and its reply in the same millisecond could swap.
+    /// Null when the conversation is gone.
     /// </summary>
-    public string Append(Activity activity, DateTimeOffset now)
+    public Task<string?> AppendAsync(DirectLineConversation conversation, Activity activity, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(conversation);
         ArgumentNullException.ThrowIfNull(activity);
-        lock (_gate)
-        {
-            var sequence = ++_lastSequence;
-            var timestamp = now > _lastTimestamp.AddMilliseconds(1) ? now : _lastTimestamp.AddMilliseconds(1);
-            _lastTimestamp = timestamp;
-            activity.Id = string.Create(CultureInfo.InvariantCulture, $"{Id}|{sequence:D7}");
-            activity.Timestamp = timestamp;
-            _activities.Enqueue((sequence, activity));
-            while (_activities.Count > maxActivities)
-            {
-                _activities.Dequeue();
-            }
-
-            return activity.Id;
-        }
+        return store.AppendAsync(conversation.Id, activity, time.GetUtcNow(), Limits, cancellationToken);
     }
 
     /// <summary>Activities after <paramref name="watermark"/> (0 = from the start) and the watermark to ask from next.</summary>
-    public ActivitySet ReadAfter(long watermark)
+    public async Task<byte[]> ReadAfterAsync(DirectLineConversation conversation, long watermark, CancellationToken cancellationToken = default)
     {
-        lock (_gate)
+        ArgumentNullException.ThrowIfNull(conversation);
+        var (activities, next) = await store.ReadAfterAsync(conversation.Id, watermark, cancellationToken).ConfigureAwait(false);
+        return ActivitySetJson.Write(activities, next.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// One turn at a time per conversation in this process, so its state and the order of its replies stay consistent.
+    /// </summary>
+    public async Task<IDisposable> LockTurnAsync(DirectLineConversation conversation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        while (true)
         {
-            var activities = _activities.Where(a => a.Sequence > watermark).Select(a => a.Activity).ToList();
-            return new ActivitySet(activities, _lastSequence.ToString(CultureInfo.InvariantCulture));
+            var gate = _turns.GetOrAdd(conversation.Id, static _ => new TurnGate());
+            lock (gate)
+            {
+                if (gate.Retired)
+                {
+                    continue;
+                }
+
+                gate.Users++;
+            }
+
+            try
+            {
+                await gate.Semaphore.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                Leave(conversation.Id, gate);
+                throw;
+            }
+
+            return new TurnLease(this, conversation.Id, gate);
+        }
+    }
+
+    private void Leave(string conversationId, TurnGate gate)
+    {
+        lock (gate)
+        {
+            if (--gate.Users == 0)
+            {
+                gate.Retired = true;
+                _turns.TryRemove(new KeyValuePair<string, TurnGate>(conversationId, gate));
+            }
+        }
+    }
+
+    /// <summary>Stores an uploaded file (streamed from <paramref name="content"/>); false when the store's allowance for uploads is full.</summary>
+    public Task<bool> TryKeepUploadAsync(DirectLineConversation conversation, string uploadId, string contentType, Stream content, long length, CancellationToken cancellationToken) =>
+        store.TryKeepUploadAsync(
+            conversation.Id, uploadId, contentType, content, length, time.GetUtcNow(), options.MaxUploadBytesPerConversation, options.MaxUploadBytesHeld, cancellationToken);
+
+    // Lazy rather than on a timer: a quiet bot has nothing to sweep, and a busy one calls often.
+    private async Task SweepAsync(DateTimeOffset now, bool force, CancellationToken cancellationToken)
+    {
+        var due = Interlocked.Read(ref _nextSweepTicks);
+        if (!force && now.UtcTicks < due)
+        {
+            return;
+        }
+
+        if (Interlocked.CompareExchange(ref _nextSweepTicks, (now + SweepInterval).UtcTicks, due) != due && !force)
+        {
+            return;
+        }
+
+        await store.SweepAsync(ActiveSince(now), now, options.MaxActivityBytes, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static string ActivityId(string conversationId, long sequence) => string.Create(CultureInfo.InvariantCulture, $"{conversationId}|{sequence:D7}");
+
+    private static string NewId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
+
+    private static string Hash(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    private sealed class TurnGate
+    {
+        public SemaphoreSlim Semaphore { get; } = new(1, 1);
+
+        public int Users { get; set; }
+
+        public bool Retired { get; set; }
+    }
+
+    private sealed class TurnLease(DirectLineConversations owner, string conversationId, TurnGate gate) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                gate.Semaphore.Release();
+                owner.Leave(conversationId, gate);
+            }
         }
     }
 }
-
-/// <summary>
-/// A photo or video a user uploaded, kept in memory with its conversation only so the page can show it back. The id
-/// is 128 random bits: the file's address is written only into the conversation's own (token-checked) activities.
-/// </summary>
-internal sealed record StoredUpload(string Id, string ContentType, byte[] Bytes);

@@ -8,9 +8,9 @@ using WWPS.PolicyBot.Protocol;
 namespace WWPS.PolicyBot.DirectLine;
 
 /// <summary>
-/// The Direct Line 3.0 subset that Web Chat and directlinejs call in polling mode (reference/protocols.md §4):
-/// token generate and refresh, start, reconnect, send, and poll by watermark. The bot issues its own opaque
-/// tokens, each bound to one conversation.
+/// The Direct Line 3.0 subset that Web Chat and directlinejs call (reference/protocols.md §4): token generate and
+/// refresh, start, reconnect, send, and poll by watermark. The bot issues its own opaque tokens, each bound to one
+/// conversation; conversations, tokens and activities are kept in the bot's database.
 /// </summary>
 internal static class DirectLineEndpoints
 {
@@ -37,13 +37,13 @@ internal static class DirectLineEndpoints
     {
         var group = endpoints.MapGroup(BasePath);
         group.MapPost("/tokens/generate", GenerateTokenAsync);
-        group.MapPost("/tokens/refresh", RefreshToken);
+        group.MapPost("/tokens/refresh", RefreshTokenAsync);
         group.MapPost("/conversations", StartConversationAsync);
-        group.MapGet("/conversations/{conversationId}", Reconnect);
-        group.MapGet("/conversations/{conversationId}/activities", GetActivities);
+        group.MapGet("/conversations/{conversationId}", ReconnectAsync);
+        group.MapGet("/conversations/{conversationId}/activities", GetActivitiesAsync);
         group.MapPost("/conversations/{conversationId}/activities", PostActivityAsync);
         group.MapPost("/conversations/{conversationId}/upload", DirectLineUploads.UploadAsync);
-        group.MapGet("/conversations/{conversationId}/attachments/{attachmentId}", DirectLineUploads.GetAttachment);
+        group.MapGet("/conversations/{conversationId}/attachments/{attachmentId}", DirectLineUploads.GetAttachmentAsync);
         return endpoints;
     }
 
@@ -77,25 +77,25 @@ internal static class DirectLineEndpoints
             return (null, null, Reserved());
         }
 
-        var conversation = conversations.Create(user, LocaleFrom(body.Value?.Locale));
+        var conversation = await conversations.CreateAsync(user, LocaleFrom(body.Value?.Locale), http.RequestAborted).ConfigureAwait(false);
         if (conversation is null)
         {
             DirectLineLog.ConversationRefused(logger, conversations.Options.MaxConversations);
             return (null, null, TooBusy());
         }
 
-        return (conversation, conversations.IssueToken(conversation), null);
+        return (conversation, await conversations.IssueTokenAsync(conversation, http.RequestAborted).ConfigureAwait(false), null);
     }
 
-    private static IResult RefreshToken(HttpContext http, DirectLineConversations conversations)
+    private static async Task<IResult> RefreshTokenAsync(HttpContext http, DirectLineConversations conversations)
     {
-        var access = conversations.FindByToken(BearerToken(http.Request));
+        var access = await conversations.FindByTokenAsync(BearerToken(http.Request), http.RequestAborted).ConfigureAwait(false);
         if (access.Conversation is not { } conversation)
         {
             return Denied(access.Status);
         }
 
-        var issued = conversations.IssueToken(conversation);
+        var issued = await conversations.IssueTokenAsync(conversation, http.RequestAborted).ConfigureAwait(false);
         return Results.Json(new ConversationResponse(conversation.Id, issued.Token, Seconds(issued.ExpiresIn)), Json.ConversationResponse);
     }
 
@@ -114,7 +114,7 @@ internal static class DirectLineEndpoints
         var presented = BearerToken(http.Request);
         if (presented is not null)
         {
-            var access = conversations.FindByToken(presented);
+            var access = await conversations.FindByTokenAsync(presented, http.RequestAborted).ConfigureAwait(false);
             if (access.Conversation is null)
             {
                 return Denied(access.Status);
@@ -133,7 +133,7 @@ internal static class DirectLineEndpoints
             (conversation, token, expiresIn) = (created!, issued!.Token, issued.ExpiresIn);
         }
 
-        var started = conversation.TryMarkStarted();
+        var started = await conversations.TryMarkStartedAsync(conversation, lifetime.ApplicationStopping).ConfigureAwait(false);
         if (started)
         {
             DirectLineLog.ConversationStarted(logger, conversation.Id);
@@ -154,7 +154,10 @@ internal static class DirectLineEndpoints
             };
 
             // Not added to the conversation's activities: the hosted service never shows clients conversationUpdate.
-            await RunTurnAsync(conversation, update, adapter, bot, logger, lifetime.ApplicationStopping).ConfigureAwait(false);
+            using (await conversations.LockTurnAsync(conversation, lifetime.ApplicationStopping).ConfigureAwait(false))
+            {
+                await RunTurnAsync(conversation, update, adapter, bot, logger, lifetime.ApplicationStopping).ConfigureAwait(false);
+            }
         }
 
         return Results.Json(
@@ -163,19 +166,22 @@ internal static class DirectLineEndpoints
             statusCode: started ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 
-    /// <summary>What directlinejs calls to resume a conversation it has an id for; the token stays the same.</summary>
-    private static IResult Reconnect(HttpContext http, string conversationId, DirectLineConversations conversations)
+    /// <summary>
+    /// What directlinejs calls to resume a conversation it has an id for (a reloaded page, a client after the bot
+    /// restarted); the token stays the same, and the activities are read from the store from the watermark on.
+    /// </summary>
+    private static async Task<IResult> ReconnectAsync(HttpContext http, string conversationId, DirectLineConversations conversations)
     {
         var token = BearerToken(http.Request);
-        var access = conversations.Check(conversationId, token);
+        var access = await conversations.CheckAsync(conversationId, token, http.RequestAborted).ConfigureAwait(false);
         return access.Conversation is null
             ? Denied(access.Status)
             : Results.Json(new ConversationResponse(conversationId, token!, Seconds(access.ExpiresIn)), Json.ConversationResponse);
     }
 
-    private static IResult GetActivities(HttpContext http, string conversationId, string? watermark, DirectLineConversations conversations)
+    private static async Task<IResult> GetActivitiesAsync(HttpContext http, string conversationId, string? watermark, DirectLineConversations conversations)
     {
-        var access = conversations.Check(conversationId, BearerToken(http.Request));
+        var access = await conversations.CheckAsync(conversationId, BearerToken(http.Request), http.RequestAborted).ConfigureAwait(false);
         if (access.Conversation is not { } conversation)
         {
             return Denied(access.Status);
@@ -188,7 +194,7 @@ internal static class DirectLineEndpoints
             return BadRequest("The watermark must be one this endpoint returned.");
         }
 
-        return Results.Bytes(conversation.ReadAfter(after).ToUtf8Json(), "application/json");
+        return Results.Bytes(await conversations.ReadAfterAsync(conversation, after, http.RequestAborted).ConfigureAwait(false), "application/json");
     }
 
     /// <summary>
@@ -200,7 +206,7 @@ internal static class DirectLineEndpoints
         HttpContext http, string conversationId, DirectLineConversations conversations, DirectLineAdapter adapter, IBot bot,
         TimeProvider time, IHostApplicationLifetime lifetime, ILogger<DirectLineAdapter> logger)
     {
-        var access = conversations.Check(conversationId, BearerToken(http.Request));
+        var access = await conversations.CheckAsync(conversationId, BearerToken(http.Request), http.RequestAborted).ConfigureAwait(false);
         if (access.Conversation is not { } conversation)
         {
             return Denied(access.Status);
@@ -247,48 +253,32 @@ internal static class DirectLineEndpoints
         // One turn at a time per conversation, echo included, so a transcript reads question, answer, question.
         // The turn is not tied to the request: a parent closing the tab must not leave state half written.
         var stopping = lifetime.ApplicationStopping;
-        await conversation.TurnLock.WaitAsync(stopping).ConfigureAwait(false);
-        try
+        using (await conversations.LockTurnAsync(conversation, stopping).ConfigureAwait(false))
         {
-            var id = conversation.Append(activity, time.GetUtcNow());
+            if (await conversations.AppendAsync(conversation, activity, stopping).ConfigureAwait(false) is not { } id)
+            {
+                return Denied(TokenCheck.ConversationNotFound);
+            }
+
             DirectLineLog.ActivityReceived(logger, conversation.Id, id, activity.Type);
-            await RunTurnAsync(conversation, activity with { }, adapter, bot, logger, stopping, locked: true).ConfigureAwait(false);
+            await RunTurnAsync(conversation, activity with { }, adapter, bot, logger, stopping).ConfigureAwait(false);
             return Results.Json(new ResourceResponse(id), Json.ResourceResponse);
-        }
-        finally
-        {
-            conversation.TurnLock.Release();
         }
     }
 
+    /// <summary>Runs the bot's turn; the caller holds the conversation's turn lock.</summary>
     private static async Task RunTurnAsync(
-        DirectLineConversation conversation, Activity activity, DirectLineAdapter adapter, IBot bot, ILogger logger,
-        CancellationToken cancellationToken, bool locked = false)
+        DirectLineConversation conversation, Activity activity, DirectLineAdapter adapter, IBot bot, ILogger logger, CancellationToken cancellationToken)
     {
-        if (!locked)
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var outcome = await adapter.ProcessActivityAsync(activity, bot.OnTurnAsync, cancellationToken).ConfigureAwait(false);
+        if (outcome.ExpectedReplies is { Count: > 0 } replies)
         {
-            await conversation.TurnLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await adapter.DeliverAsync(conversation, replies, cancellationToken).ConfigureAwait(false);
         }
 
-        try
-        {
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var outcome = await adapter.ProcessActivityAsync(activity, bot.OnTurnAsync, cancellationToken).ConfigureAwait(false);
-            if (outcome.ExpectedReplies is { Count: > 0 } replies)
-            {
-                adapter.Deliver(conversation, replies);
-            }
-
-            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            DirectLineLog.TurnCompleted(logger, conversation.Id, activity.Type, elapsed);
-        }
-        finally
-        {
-            if (!locked)
-            {
-                conversation.TurnLock.Release();
-            }
-        }
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        DirectLineLog.TurnCompleted(logger, conversation.Id, activity.Type, elapsed);
     }
 
     private static ChannelAccount UserFrom(ChannelAccount? requested)

@@ -15,13 +15,13 @@ internal sealed record ConversationResponse(
     [property: JsonPropertyName("expires_in")] int ExpiresIn);
 
 /// <summary>A page of activities and the watermark to ask from next time.</summary>
-internal sealed record ActivitySet(IReadOnlyList<Activity> Activities, string Watermark)
+internal static class ActivitySetJson
 {
     /// <summary>
-    /// <c>{"activities":[…],"watermark":"…"}</c>, each activity written by the protocol layer's own context: its
-    /// timestamp converter is internal to that layer, so no other source-generated context can describe Activity.
+    /// <c>{"activities":[…],"watermark":"…"}</c> from activities already stored as JSON (written by the protocol
+    /// layer's own context, whose timestamp converter is internal to that layer), copied in without re-parsing.
     /// </summary>
-    public byte[] ToUtf8Json()
+    public static byte[] Write(IReadOnlyList<string> activities, string watermark)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))
@@ -29,13 +29,13 @@ internal sealed record ActivitySet(IReadOnlyList<Activity> Activities, string Wa
             writer.WriteStartObject();
             writer.WritePropertyName("activities");
             writer.WriteStartArray();
-            foreach (var activity in Activities)
+            foreach (var activity in activities)
             {
-                JsonSerializer.Serialize(writer, activity, ProtocolJsonContext.Default.Activity);
+                writer.WriteRawValue(activity, skipInputValidation: true);
             }
 
             writer.WriteEndArray();
-            writer.WriteString("watermark", Watermark);
+            writer.WriteString("watermark", watermark);
             writer.WriteEndObject();
         }
 

@@ -17,8 +17,14 @@ internal sealed record DirectLineOptions
     /// </summary>
     public int MaxConversations { get; init; } = 1000;
 
-    /// <summary>Activities kept per conversation for polling; older ones fall off the front.</summary>
+    /// <summary>Activities kept per conversation for polling and for a reloaded page's history; older ones fall off the front.</summary>
     public int MaxActivitiesPerConversation { get; init; } = 500;
+
+    /// <summary>Bytes of activities kept per conversation (as stored, UTF-16); the oldest go first past it.</summary>
+    public long MaxActivityBytesPerConversation { get; init; } = 4L * 1024 * 1024;
+
+    /// <summary>Bytes of activities kept by all conversations together; past it the oldest go first, whoever they belong to.</summary>
+    public long MaxActivityBytes { get; init; } = 256L * 1024 * 1024;
 
     /// <summary>Largest request body accepted. A chat message is a few KB; this leaves room for card submits.</summary>
     public int MaxRequestBytes { get; init; } = 256 * 1024;
@@ -33,8 +39,8 @@ internal sealed record DirectLineOptions
     public int MaxUploadFiles { get; init; } = 10;
 
     /// <summary>
-    /// Uploaded bytes a conversation keeps in memory to show back on the page; past it the oldest go (their images
-    /// then stop loading). Uploads are never written anywhere and go with the conversation.
+    /// Uploaded bytes a conversation keeps in the database to show back on the page; past it the oldest go (their
+    /// images then stop loading). Uploads go with the conversation.
     /// </summary>
     public long MaxUploadBytesPerConversation { get; init; } = 40L * 1024 * 1024;
 
@@ -56,6 +62,8 @@ internal sealed record DirectLineOptions
             IdleTimeout = TimeSpan.FromMinutes(section.GetValue("IdleMinutes", defaults.IdleTimeout.TotalMinutes)),
             MaxConversations = section.GetValue("MaxConversations", defaults.MaxConversations),
             MaxActivitiesPerConversation = section.GetValue("MaxActivitiesPerConversation", defaults.MaxActivitiesPerConversation),
+            MaxActivityBytesPerConversation = section.GetValue("MaxActivityBytesPerConversation", defaults.MaxActivityBytesPerConversation),
+            MaxActivityBytes = section.GetValue("MaxActivityBytes", defaults.MaxActivityBytes),
             MaxRequestBytes = section.GetValue("MaxRequestBytes", defaults.MaxRequestBytes),
             MaxUploadFileBytes = section.GetValue("MaxUploadFileBytes", defaults.MaxUploadFileBytes),
             MaxUploadBytes = section.GetValue("MaxUploadBytes", defaults.MaxUploadBytes),

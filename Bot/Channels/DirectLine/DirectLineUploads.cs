@@ -13,8 +13,9 @@ namespace WWPS.PolicyBot.DirectLine;
 /// with its filename and type) and optionally a part named <c>activity</c> holding the message without its
 /// attachments as JSON (<c>application/vnd.microsoft.activity</c>). Only photos and videos are accepted: anything
 /// else refuses the whole upload with 415, so the user sees "Send failed" rather than a message silently missing a
-/// file. Files are kept in memory with the conversation, never written anywhere, and served back at
-/// <c>conversations/{id}/attachments/{attachmentId}</c> so the page can show the user's own picture.
+/// file. Each file is spooled to a temporary file as it arrives (never held whole in memory), then copied into the
+/// database with its conversation, and served back at <c>conversations/{id}/attachments/{attachmentId}</c> so the
+/// page can show the user's own picture. It goes when the conversation does.
 /// </summary>
 internal static class DirectLineUploads
 {
@@ -27,7 +28,7 @@ internal static class DirectLineUploads
         HttpContext http, string conversationId, DirectLineConversations conversations, DirectLineAdapter adapter, IBot bot,
         TimeProvider time, IHostApplicationLifetime lifetime, ILogger<DirectLineAdapter> logger)
     {
-        var access = conversations.Check(conversationId, DirectLineEndpoints.BearerToken(http.Request));
+        var access = await conversations.CheckAsync(conversationId, DirectLineEndpoints.BearerToken(http.Request), http.RequestAborted).ConfigureAwait(false);
         if (access.Conversation is not { } conversation)
         {
             return DirectLineEndpoints.Denied(access.Status);
@@ -52,6 +53,23 @@ internal static class DirectLineUploads
         }
 
         var read = await ReadPartsAsync(http, boundary, options).ConfigureAwait(false);
+        try
+        {
+            return await AcceptAsync(http, conversation, read, conversations, adapter, bot, time, lifetime, logger).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var file in read.Files)
+            {
+                await file.Content.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<IResult> AcceptAsync(
+        HttpContext http, DirectLineConversation conversation, Parts read, DirectLineConversations conversations, DirectLineAdapter adapter, IBot bot,
+        TimeProvider time, IHostApplicationLifetime lifetime, ILogger logger)
+    {
         if (read.Error is not null)
         {
             return read.Error;
@@ -72,11 +90,18 @@ internal static class DirectLineUploads
             return DirectLineEndpoints.BadRequest("Only a message can carry uploaded files.");
         }
 
-        var stored = read.Files.Select(f => new StoredUpload(NewId(), f.ContentType, f.Bytes)).ToList();
-        if (!conversations.TryKeepUploads(conversation, stored))
+        var stored = new List<string>();
+        foreach (var file in read.Files)
         {
-            DirectLineLog.UploadRefused(logger, conversation.Id);
-            return DirectLineEndpoints.Error(StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable", "Too many uploads held right now; try again shortly.");
+            var id = NewId();
+            file.Content.Position = 0;
+            if (!await conversations.TryKeepUploadAsync(conversation, id, file.ContentType, file.Content, file.Length, http.RequestAborted).ConfigureAwait(false))
+            {
+                DirectLineLog.UploadRefused(logger, conversation.Id);
+                return DirectLineEndpoints.Error(StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable", "Too many uploads held right now; try again shortly.");
+            }
+
+            stored.Add(id);
         }
 
         var baseUrl = DirectLineEndpoints.ServiceUrl(http.Request);
@@ -84,7 +109,7 @@ internal static class DirectLineUploads
         [
             .. read.Files.Zip(stored, (file, upload) =>
             {
-                var url = $"{baseUrl}conversations/{Uri.EscapeDataString(conversation.Id)}/attachments/{upload.Id}";
+                var url = $"{baseUrl}conversations/{Uri.EscapeDataString(conversation.Id)}/attachments/{upload}";
 
                 // Web Chat draws a user's attachment as a picture only when it has a thumbnail, else as a file link.
                 var isImage = file.ContentType.StartsWith("image/", StringComparison.Ordinal);
@@ -102,15 +127,16 @@ internal static class DirectLineUploads
     /// token-checked activities). A bearer token, when sent, must still be one for this conversation. Served so that
     /// it can never run as a page of this site (no sniffing, sandboxed), and not cached.
     /// </summary>
-    public static IResult GetAttachment(HttpContext http, string conversationId, string attachmentId, DirectLineConversations conversations)
+    public static async Task<IResult> GetAttachmentAsync(HttpContext http, string conversationId, string attachmentId, DirectLineConversations conversations)
     {
         if (DirectLineEndpoints.BearerToken(http.Request) is { } token
-            && conversations.Check(conversationId, token) is { Conversation: null } denied)
+            && await conversations.CheckAsync(conversationId, token, http.RequestAborted).ConfigureAwait(false) is { Conversation: null } denied)
         {
             return DirectLineEndpoints.Denied(denied.Status);
         }
 
-        if (conversations.FindUpload(conversationId, attachmentId) is not { } upload)
+        if (await conversations.FindAsync(conversationId, http.RequestAborted).ConfigureAwait(false) is null
+            || await conversations.Store.FindUploadAsync(conversationId, attachmentId, http.RequestAborted).ConfigureAwait(false) is not { } upload)
         {
             return DirectLineEndpoints.Error(StatusCodes.Status404NotFound, "NotFound", "No such attachment, or its conversation ended.");
         }
@@ -119,15 +145,16 @@ internal static class DirectLineUploads
         headers.CacheControl = "private, no-store";
         headers.XContentTypeOptions = "nosniff";
         headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
-        return Results.Bytes(upload.Bytes, upload.ContentType);
+        return Results.Stream(
+            destination => conversations.Store.CopyUploadAsync(conversationId, attachmentId, destination, http.RequestAborted),
+            upload.ContentType);
     }
 
-    private sealed record UploadedFile(string ContentType, string? Name, byte[] Bytes);
+    /// <summary>A file as it arrived: spooled to a temporary file that deletes itself when closed.</summary>
+    private sealed record UploadedFile(string ContentType, string? Name, FileStream Content, long Length);
 
-    private sealed record Parts(Activity? Activity, List<UploadedFile> Files, long TotalBytes, IResult? Error)
-    {
-        public static Parts Failed(IResult error) => new(null, [], 0, error);
-    }
+    /// <summary>What the body held; the files (to be disposed by the caller) even when it failed part-way.</summary>
+    private sealed record Parts(Activity? Activity, List<UploadedFile> Files, long TotalBytes, IResult? Error);
 
     private static async Task<Parts> ReadPartsAsync(HttpContext http, string boundary, DirectLineOptions options)
     {
@@ -141,7 +168,7 @@ internal static class DirectLineUploads
             {
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
                 {
-                    return Parts.Failed(DirectLineEndpoints.BadRequest("Every part of an upload needs a form-data Content-Disposition."));
+                    return new Parts(null, files, total, DirectLineEndpoints.BadRequest("Every part of an upload needs a form-data Content-Disposition."));
                 }
 
                 var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
@@ -149,13 +176,13 @@ internal static class DirectLineUploads
                 {
                     if (activity is not null)
                     {
-                        return Parts.Failed(DirectLineEndpoints.BadRequest("An upload carries at most one activity."));
+                        return new Parts(null, files, total, DirectLineEndpoints.BadRequest("An upload carries at most one activity."));
                     }
 
                     var json = await ReadLimitedAsync(section.Body, options.MaxRequestBytes, http.RequestAborted).ConfigureAwait(false);
                     if (json is null)
                     {
-                        return Parts.Failed(DirectLineEndpoints.Error(StatusCodes.Status413PayloadTooLarge, "BadArgument", "The activity part is too large."));
+                        return new Parts(null, files, total, DirectLineEndpoints.Error(StatusCodes.Status413PayloadTooLarge, "BadArgument", "The activity part is too large."));
                     }
 
                     try
@@ -165,7 +192,7 @@ internal static class DirectLineUploads
                     catch (JsonException)
                     {
                         // The parser's message may quote what the user typed: not passed on.
-                        return Parts.Failed(DirectLineEndpoints.BadRequest("The activity part is not valid JSON for an activity."));
+                        return new Parts(null, files, total, DirectLineEndpoints.BadRequest("The activity part is not valid JSON for an activity."));
                     }
 
                     continue;
@@ -174,33 +201,34 @@ internal static class DirectLineUploads
                 var contentType = MediaTypeHeaderValue.TryParse(section.ContentType, out var type) ? type.MediaType.Value ?? string.Empty : string.Empty;
                 if (!IsPhotoOrVideo(contentType))
                 {
-                    return Parts.Failed(Error(StatusCodes.Status415UnsupportedMediaType, "Only photos and videos can be attached (image/* or video/*)."));
+                    return new Parts(null, files, total, Error(StatusCodes.Status415UnsupportedMediaType, "Only photos and videos can be attached (image/* or video/*)."));
                 }
 
                 if (files.Count == options.MaxUploadFiles)
                 {
-                    return Parts.Failed(TooLarge(options));
+                    return new Parts(null, files, total, TooLarge(options));
                 }
 
-                var bytes = await ReadLimitedAsync(section.Body, Math.Min(options.MaxUploadFileBytes, options.MaxUploadBytes - total), http.RequestAborted)
+                var spool = Spool();
+                var length = await CopyLimitedAsync(section.Body, spool, Math.Min(options.MaxUploadFileBytes, options.MaxUploadBytes - total), http.RequestAborted)
                     .ConfigureAwait(false);
-                if (bytes is null)
+                files.Add(new UploadedFile(contentType.ToLowerInvariant(), FileName(disposition), spool, Math.Max(length, 0)));
+                if (length < 0)
                 {
-                    return Parts.Failed(TooLarge(options));
+                    return new Parts(null, files, total, TooLarge(options));
                 }
 
-                total += bytes.Length;
-                files.Add(new UploadedFile(contentType.ToLowerInvariant(), FileName(disposition), bytes));
+                total += length;
             }
         }
         catch (InvalidDataException)
         {
-            return Parts.Failed(DirectLineEndpoints.BadRequest("The multipart body is malformed."));
+            return new Parts(null, files, total, DirectLineEndpoints.BadRequest("The multipart body is malformed."));
         }
         catch (IOException) when (!http.RequestAborted.IsCancellationRequested)
         {
             // A body that ends before its closing boundary.
-            return Parts.Failed(DirectLineEndpoints.BadRequest("The multipart body is malformed."));
+            return new Parts(null, files, total, DirectLineEndpoints.BadRequest("The multipart body is malformed."));
         }
 
         return new Parts(activity, files, total, null);
@@ -223,6 +251,44 @@ internal static class DirectLineUploads
         }
 
         return buffer.ToArray();
+    }
+
+    /// <summary>Copies at most <paramref name="limit"/> bytes; the count copied, or -1 when the stream is longer.</summary>
+    private static async Task<long> CopyLimitedAsync(Stream source, Stream destination, long limit, CancellationToken cancellationToken)
+    {
+        var chunk = new byte[16 * 1024];
+        long copied = 0;
+        int read;
+        while ((read = await source.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (copied + read > limit)
+            {
+                return -1;
+            }
+
+            await destination.WriteAsync(chunk.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            copied += read;
+        }
+
+        return copied;
+    }
+
+    /// <summary>A temporary file only this user can read, deleted when closed.</summary>
+    private static FileStream Spool()
+    {
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.ReadWrite,
+            Share = FileShare.None,
+            Options = FileOptions.DeleteOnClose | FileOptions.Asynchronous,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return new FileStream(Path.Combine(Path.GetTempPath(), "policybot-upload-" + Guid.NewGuid().ToString("N")), options);
     }
 
     private static bool IsPhotoOrVideo(string contentType) =>

@@ -29,36 +29,108 @@
     return { token: token, userID: params.get('user') || undefined, username: params.get('name') || undefined };
   }
 
+  // One conversation per browser tab: the token, conversation and user are kept in sessionStorage (which lives as long
+  // as the tab), so a reload, or coming back after the bot restarted, resumes the same conversation and its history.
+  const sessionKey = 'wwps-policybot-chat';
+  // Tokens live 30 minutes; the page swaps its stored one for a fresh one well before then.
+  const refreshEveryMs = 10 * 60 * 1000;
+
+  function loadSession() {
+    try {
+      const saved = JSON.parse(window.sessionStorage.getItem(sessionKey) || 'null');
+      return saved && saved.token && saved.conversationId && saved.userID ? saved : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function saveSession(session) {
+    try {
+      window.sessionStorage.setItem(sessionKey, JSON.stringify(session));
+    } catch (e) {
+      // Storage refused (private mode, quota): the chat still works, it just will not survive a reload.
+    }
+  }
+
+  async function postToken(path, token, body) {
+    const headers = { 'Content-Type': 'application/json' };
+    if (token) {
+      headers.Authorization = 'Bearer ' + token;
+    }
+    const response = await fetch(directLineDomain + path, { method: 'POST', headers: headers, body: body ? JSON.stringify(body) : undefined });
+    if (!response.ok) {
+      const error = new Error('HTTP ' + response.status);
+      error.status = response.status;
+      throw error;
+    }
+    return response.json();
+  }
+
+  // A fresh token for the saved conversation, or null when it can no longer be resumed (token or conversation gone).
+  async function resume(saved) {
+    try {
+      const fresh = await postToken('/tokens/refresh', saved.token);
+      return Object.assign({}, saved, { token: fresh.token, conversationId: fresh.conversationId });
+    } catch (e) {
+      if (e.status === 403 || e.status === 404) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  function keepRefreshing(session) {
+    window.setInterval(async function () {
+      try {
+        const fresh = await postToken('/tokens/refresh', session.token);
+        session.token = fresh.token;
+        saveSession(session);
+      } catch (e) {
+        // Offline or restarting: the next attempt, or the next load, tries again.
+      }
+    }, refreshEveryMs);
+  }
+
   async function start() {
     if (!window.WebChat) {
       showStatus('The chat could not load. Please refresh the page.');
       return;
     }
 
-    const staff = staffChatFromFragment();
-    const userID = staff ? staff.userID : newUserId();
-    let token = staff ? staff.token : null;
-    if (!token) {
-      try {
-        // The token is bound to one new conversation and this user; Web Chat's own start call then starts it.
-        const response = await fetch(directLineDomain + '/tokens/generate', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ user: { id: userID }, locale: 'en-GB' })
-        });
-        if (!response.ok) {
-          throw new Error('HTTP ' + response.status);
+    let session = null;
+    try {
+      const staff = staffChatFromFragment();
+      if (staff) {
+        // Started by the console: a new conversation, whose id the first refresh tells us.
+        session = await resume({ token: staff.token, conversationId: 'pending', userID: staff.userID, username: staff.username });
+        if (session) {
+          session.fresh = true;
         }
-        token = (await response.json()).token;
-      } catch (e) {
-        showStatus('The assistant is not available right now. Please try again in a minute.');
-        return;
+      } else if (loadSession()) {
+        session = await resume(loadSession());
       }
+
+      if (!session) {
+        // The token is bound to one new conversation and this user; Web Chat's own start call then starts it.
+        const userID = newUserId();
+        const issued = await postToken('/tokens/generate', null, { user: { id: userID }, locale: 'en-GB' });
+        session = { token: issued.token, conversationId: issued.conversationId, userID: userID, fresh: true };
+      }
+    } catch (e) {
+      showStatus('The assistant is not available right now. Please try again in a minute.');
+      return;
     }
+
+    const resuming = !session.fresh;
+    delete session.fresh;
+    saveSession(session);
+    keepRefreshing(session);
 
     const directLine = window.WebChat.createDirectLine({
       domain: directLineDomain,
-      token: token,
+      token: session.token,
+      // Resuming: directlinejs reconnects to this conversation and reads its history from the start.
+      conversationId: resuming ? session.conversationId : undefined,
       // Polling only: the endpoint serves no WebSocket stream.
       webSocket: false,
       pollingInterval: 500
@@ -90,7 +162,7 @@
     };
 
     window.WebChat.renderWebChat(
-      { directLine: directLine, userID: userID, username: staff ? staff.username : undefined, locale: 'en-GB', styleOptions: styleOptions },
+      { directLine: directLine, userID: session.userID, username: session.username, locale: 'en-GB', styleOptions: styleOptions },
       document.getElementById('webchat')
     );
   }

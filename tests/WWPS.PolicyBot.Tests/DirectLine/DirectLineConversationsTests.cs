@@ -1,94 +1,131 @@
+using System.Text.Json;
 using WWPS.PolicyBot.DirectLine;
 using WWPS.PolicyBot.Protocol;
 using WWPS.PolicyBot.Tests.Testing;
 
 namespace WWPS.PolicyBot.Tests.DirectLine;
 
-/// <summary>Token lifetime, idle expiry and the bounds on memory, on a clock the test moves.</summary>
-public sealed class DirectLineConversationsTests
+/// <summary>
+/// Token lifetime, idle expiry, the bounds on what is kept, and surviving a restart, on a clock the test moves and
+/// the real SQLite store (a file, so a second "process" can open it).
+/// </summary>
+public sealed class DirectLineConversationsTests : IDisposable
 {
-    private static readonly ChannelAccount Parent = new() { Id = "dl_parent", Role = RoleTypes.User };
+    private static readonly ChannelAccount Parent = new() { Id = "dl_parent", Name = "Sam", Role = RoleTypes.User };
 
     private readonly ManualTimeProvider _time = new();
+    private readonly TempFolder _folder = new();
+    private readonly List<SqliteDirectLineStore> _stores = [];
 
-    private DirectLineConversations Store(DirectLineOptions? options = null) => new(options ?? new DirectLineOptions(), _time);
+    private string DatabasePath => Path.Combine(_folder.Path, "policybot.db");
 
-    [Fact]
-    public void TokenStopsWorkingWhenItExpires()
+    public void Dispose()
     {
-        var store = Store(new DirectLineOptions { TokenLifetime = TimeSpan.FromMinutes(30) });
-        var conversation = store.Create(Parent, locale: null)!;
-        var token = store.IssueToken(conversation).Token;
+        foreach (var store in _stores)
+        {
+            store.Dispose();
+        }
 
-        _time.Advance(TimeSpan.FromMinutes(29));
-        Assert.Equal(TokenCheck.Valid, store.Check(conversation.Id, token).Status);
+        _folder.Dispose();
+    }
 
-        _time.Advance(TimeSpan.FromMinutes(1));
-        Assert.Equal(TokenCheck.Forbidden, store.Check(conversation.Id, token).Status);
-        Assert.Equal(TokenCheck.Forbidden, store.FindByToken(token).Status);
+    /// <summary>A fresh view of the database, as a process that has just started would have.</summary>
+    private async Task<DirectLineConversations> StoreAsync(DirectLineOptions? options = null)
+    {
+        var store = await SqliteDirectLineStore.OpenAsync(DatabasePath);
+        _stores.Add(store);
+        return new(options ?? new DirectLineOptions(), store, _time);
     }
 
     [Fact]
-    public void RefreshedTokenOutlivesTheOldOne()
+    public async Task TokenStopsWorkingWhenItExpires()
     {
-        var store = Store(new DirectLineOptions { TokenLifetime = TimeSpan.FromMinutes(30) });
-        var conversation = store.Create(Parent, locale: null)!;
-        var old = store.IssueToken(conversation).Token;
+        var store = await StoreAsync(new DirectLineOptions { TokenLifetime = TimeSpan.FromMinutes(30) });
+        var conversation = (await store.CreateAsync(Parent, locale: null))!;
+        var token = (await store.IssueTokenAsync(conversation)).Token;
+
+        _time.Advance(TimeSpan.FromMinutes(29));
+        Assert.Equal(TokenCheck.Valid, (await store.CheckAsync(conversation.Id, token)).Status);
+
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(TokenCheck.Forbidden, (await store.CheckAsync(conversation.Id, token)).Status);
+        Assert.Equal(TokenCheck.Forbidden, (await store.FindByTokenAsync(token)).Status);
+    }
+
+    [Fact]
+    public async Task RefreshedTokenOutlivesTheOldOne()
+    {
+        var store = await StoreAsync(new DirectLineOptions { TokenLifetime = TimeSpan.FromMinutes(30) });
+        var conversation = (await store.CreateAsync(Parent, locale: null))!;
+        var old = (await store.IssueTokenAsync(conversation)).Token;
         _time.Advance(TimeSpan.FromMinutes(15));
-        var fresh = store.IssueToken(conversation).Token;
+        var fresh = (await store.IssueTokenAsync(conversation)).Token;
 
         _time.Advance(TimeSpan.FromMinutes(20));
 
-        Assert.Equal(TokenCheck.Forbidden, store.Check(conversation.Id, old).Status);
-        var access = store.Check(conversation.Id, fresh);
+        Assert.Equal(TokenCheck.Forbidden, (await store.CheckAsync(conversation.Id, old)).Status);
+        var access = await store.CheckAsync(conversation.Id, fresh);
         Assert.Equal(TokenCheck.Valid, access.Status);
         Assert.Equal(TimeSpan.FromMinutes(10), access.ExpiresIn);
     }
 
     [Fact]
-    public void IdleConversationEndsButOneInUseDoesNot()
+    public async Task ATokenOpensOnlyItsOwnConversation()
     {
-        var store = Store(new DirectLineOptions { IdleTimeout = TimeSpan.FromMinutes(10), TokenLifetime = TimeSpan.FromHours(2) });
-        var idle = store.Create(Parent, locale: null)!;
-        var idleToken = store.IssueToken(idle).Token;
-        var busy = store.Create(Parent, locale: null)!;
-        var busyToken = store.IssueToken(busy).Token;
+        var store = await StoreAsync();
+        var mine = (await store.CreateAsync(Parent, locale: null))!;
+        var theirs = (await store.CreateAsync(Parent, locale: null))!;
+        var token = (await store.IssueTokenAsync(mine)).Token;
+
+        Assert.Equal(TokenCheck.Forbidden, (await store.CheckAsync(theirs.Id, token)).Status);
+        Assert.Equal(TokenCheck.Valid, (await store.CheckAsync(mine.Id, token)).Status);
+    }
+
+    [Fact]
+    public async Task IdleConversationEndsButOneInUseDoesNot()
+    {
+        var store = await StoreAsync(new DirectLineOptions { IdleTimeout = TimeSpan.FromMinutes(10), TokenLifetime = TimeSpan.FromHours(2) });
+        var idle = (await store.CreateAsync(Parent, locale: null))!;
+        var idleToken = (await store.IssueTokenAsync(idle)).Token;
+        var busy = (await store.CreateAsync(Parent, locale: null))!;
+        var busyToken = (await store.IssueTokenAsync(busy)).Token;
 
         for (var minute = 0; minute < 15; minute += 5)
         {
             _time.Advance(TimeSpan.FromMinutes(5));
-            Assert.Equal(TokenCheck.Valid, store.Check(busy.Id, busyToken).Status);
+            Assert.Equal(TokenCheck.Valid, (await store.CheckAsync(busy.Id, busyToken)).Status);
         }
 
-        Assert.Equal(TokenCheck.ConversationNotFound, store.Check(idle.Id, idleToken).Status);
-        Assert.Null(store.Find(idle.Id));
-        Assert.Equal(1, store.Count);
+        Assert.Equal(TokenCheck.ConversationNotFound, (await store.CheckAsync(idle.Id, idleToken)).Status);
+        Assert.Null(await store.FindAsync(idle.Id));
+        Assert.Equal(1, await store.CountAsync());
     }
 
     [Fact]
-    public void RefusesNewConversationsWhenFullUntilOneExpires()
+    public async Task RefusesNewConversationsWhenFullUntilOneExpires()
     {
-        var store = Store(new DirectLineOptions { MaxConversations = 2, IdleTimeout = TimeSpan.FromMinutes(10) });
-        Assert.NotNull(store.Create(Parent, locale: null));
-        Assert.NotNull(store.Create(Parent, locale: null));
+        var store = await StoreAsync(new DirectLineOptions { MaxConversations = 2, IdleTimeout = TimeSpan.FromMinutes(10) });
+        Assert.NotNull(await store.CreateAsync(Parent, locale: null));
+        Assert.NotNull(await store.CreateAsync(Parent, locale: null));
 
-        Assert.Null(store.Create(Parent, locale: null));
+        Assert.Null(await store.CreateAsync(Parent, locale: null));
 
         _time.Advance(TimeSpan.FromMinutes(10));
-        Assert.NotNull(store.Create(Parent, locale: null));
+        Assert.NotNull(await store.CreateAsync(Parent, locale: null));
     }
 
     [Fact]
-    public void KeepsOnlyTheNewestActivitiesAndWatermarksKeepCounting()
+    public async Task KeepsOnlyTheNewestActivitiesAndWatermarksKeepCounting()
     {
-        var conversation = Store(new DirectLineOptions { MaxActivitiesPerConversation = 3 }).Create(Parent, locale: null)!;
+        var store = await StoreAsync(new DirectLineOptions { MaxActivitiesPerConversation = 3 });
+        var conversation = (await store.CreateAsync(Parent, locale: null))!;
         for (var i = 1; i <= 5; i++)
         {
-            conversation.Append(new Activity { Type = ActivityTypes.Message, Text = $"m{i}" }, _time.GetUtcNow());
+            await store.AppendAsync(conversation, new Activity { Type = ActivityTypes.Message, Text = $"m{i}" });
         }
 
-        var all = conversation.ReadAfter(0);
-        var tail = conversation.ReadAfter(4);
+        var all = await ReadAsync(store, conversation, 0);
+        var tail = await ReadAsync(store, conversation, 4);
 
         Assert.Equal(["m3", "m4", "m5"], all.Activities.Select(a => a.Text));
         Assert.Equal("5", all.Watermark);
@@ -97,66 +134,150 @@ public sealed class DirectLineConversationsTests
     }
 
     [Fact]
-    public void TimestampsStrictlyIncreaseWhenTheClockStandsStill()
+    public async Task AConversationKeepsItsNewestActivitiesWithinItsBytes()
     {
-        var conversation = Store().Create(Parent, locale: null)!;
+        var store = await StoreAsync(new DirectLineOptions { MaxActivityBytesPerConversation = 64 * 1024 });
+        var conversation = (await store.CreateAsync(Parent, locale: null))!;
+        var big = new string('x', 20 * 1024);
+        for (var i = 1; i <= 5; i++)
+        {
+            await store.AppendAsync(conversation, new Activity { Type = ActivityTypes.Message, Text = $"m{i} {big}" });
+        }
+
+        // Each is about 40 KB as stored: only the newest fits, and the newest is always kept.
+        var kept = await ReadAsync(store, conversation, 0);
+        Assert.Equal(["m5"], kept.Activities.Select(a => a.Text![..2]));
+        Assert.Equal("5", kept.Watermark);
+    }
+
+    [Fact]
+    public async Task AllConversationsTogetherLoseTheirOldestActivitiesFirst()
+    {
+        var store = await StoreAsync(new DirectLineOptions { MaxActivityBytes = 100 * 1024 });
+        var older = (await store.CreateAsync(Parent, locale: null))!;
+        var text = new string('y', 10 * 1024);
+        await store.AppendAsync(older, new Activity { Type = ActivityTypes.Message, Text = "old " + text });
+        _time.Advance(TimeSpan.FromMinutes(2));
+        var newer = (await store.CreateAsync(Parent, locale: null))!;
+        for (var i = 0; i < 4; i++)
+        {
+            await store.AppendAsync(newer, new Activity { Type = ActivityTypes.Message, Text = $"new{i} " + text });
+        }
+
+        // The sweep runs at most once a minute, on the next request.
+        _time.Advance(TimeSpan.FromMinutes(2));
+        await store.CountAsync();
+        await store.FindByTokenAsync("any");
+
+        Assert.Empty((await ReadAsync(store, older, 0)).Activities);
+        Assert.Equal(4, (await ReadAsync(store, newer, 0)).Activities.Count);
+    }
+
+    [Fact]
+    public async Task TimestampsStrictlyIncreaseWhenTheClockStandsStill()
+    {
+        var store = await StoreAsync();
+        var conversation = (await store.CreateAsync(Parent, locale: null))!;
         var now = _time.GetUtcNow();
 
         var first = new Activity { Type = ActivityTypes.Message };
         var second = new Activity { Type = ActivityTypes.Message };
-        conversation.Append(first, now);
-        conversation.Append(second, now);
+        await store.AppendAsync(conversation, first);
+        await store.AppendAsync(conversation, second);
 
         Assert.Equal(now, first.Timestamp);
         Assert.Equal(now.AddMilliseconds(1), second.Timestamp);
     }
 
     [Fact]
-    public void OldTokensBeyondTheLimitAreDropped()
+    public async Task OldTokensBeyondTheLimitAreDropped()
     {
-        var store = Store();
-        var conversation = store.Create(Parent, locale: null)!;
-        var first = store.IssueToken(conversation).Token;
-        for (var i = 0; i < 4; i++)
+        var store = await StoreAsync();
+        var conversation = (await store.CreateAsync(Parent, locale: null))!;
+        var first = (await store.IssueTokenAsync(conversation)).Token;
+        for (var i = 0; i < 6; i++)
         {
-            store.IssueToken(conversation);
+            await store.IssueTokenAsync(conversation);
         }
 
-        Assert.Equal(TokenCheck.Forbidden, store.Check(conversation.Id, first).Status);
+        Assert.Equal(TokenCheck.Forbidden, (await store.CheckAsync(conversation.Id, first)).Status);
     }
 
     [Fact]
-    public void UploadsBeyondAConversationsShareDropTheOldest()
+    public async Task AConversationItsTokenAndItsHistoryOutliveTheProcess()
     {
-        var store = Store(new DirectLineOptions { MaxUploadBytesPerConversation = 25 });
-        var conversation = store.Create(Parent, locale: null)!;
+        var before = await StoreAsync();
+        var conversation = (await before.CreateAsync(Parent, "en-GB"))!;
+        var token = (await before.IssueTokenAsync(conversation)).Token;
+        Assert.True(await before.TryMarkStartedAsync(conversation));
+        await before.AppendAsync(conversation, new Activity { Type = ActivityTypes.Message, Text = "can I friend a parent?" });
+        await before.AppendAsync(conversation, new Activity { Type = ActivityTypes.Message, Text = "an answer" });
 
-        Assert.True(store.TryKeepUploads(conversation, [Upload("a", 10), Upload("b", 10)]));
-        Assert.True(store.TryKeepUploads(conversation, [Upload("c", 10)]));
+        // A new process on the same database: the same user, the same token, the history, and no second greeting.
+        var after = await StoreAsync();
+        var access = await after.CheckAsync(conversation.Id, token);
+        Assert.Equal(TokenCheck.Valid, access.Status);
+        Assert.Equal("dl_parent", access.Conversation!.User.Id);
+        Assert.Equal("Sam", access.Conversation.User.Name);
+        Assert.Equal("en-GB", access.Conversation.Locale);
+        Assert.False(await after.TryMarkStartedAsync(access.Conversation));
+        var history = await ReadAsync(after, access.Conversation, 0);
+        Assert.Equal(["can I friend a parent?", "an answer"], history.Activities.Select(a => a.Text));
 
-        Assert.Null(store.FindUpload(conversation.Id, "a"));
-        Assert.NotNull(store.FindUpload(conversation.Id, "b"));
-        Assert.NotNull(store.FindUpload(conversation.Id, "c"));
+        await after.AppendAsync(access.Conversation, new Activity { Type = ActivityTypes.Message, Text = "thanks" });
+        Assert.EndsWith("|0000003", (await ReadAsync(before, conversation, 2)).Activities.Single().Id, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void UploadsAreRefusedWhenAllConversationsHoldTheMostAndFreedWhenOneExpires()
+    public async Task UploadsBeyondAConversationsShareDropTheOldest()
     {
-        var store = Store(new DirectLineOptions { MaxUploadBytesHeld = 25, IdleTimeout = TimeSpan.FromMinutes(60) });
-        var first = store.Create(Parent, locale: null)!;
-        Assert.True(store.TryKeepUploads(first, [Upload("a", 20)]));
+        var store = await StoreAsync(new DirectLineOptions { MaxUploadBytesPerConversation = 25 });
+        var conversation = (await store.CreateAsync(Parent, locale: null))!;
+
+        Assert.True(await KeepAsync(store, conversation, "a", 10));
+        Assert.True(await KeepAsync(store, conversation, "b", 10));
+        Assert.True(await KeepAsync(store, conversation, "c", 10));
+
+        Assert.Null(await store.Store.FindUploadAsync(conversation.Id, "a", default));
+        Assert.NotNull(await store.Store.FindUploadAsync(conversation.Id, "b", default));
+        Assert.Equal(10, (await store.Store.FindUploadAsync(conversation.Id, "c", default))!.Value.Length);
+
+        using var copy = new MemoryStream();
+        await store.Store.CopyUploadAsync(conversation.Id, "c", copy, default);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (byte)('c' + i)), copy.ToArray());
+    }
+
+    [Fact]
+    public async Task UploadsAreRefusedWhenAllConversationsHoldTheMostAndFreedWhenOneExpires()
+    {
+        var store = await StoreAsync(new DirectLineOptions { MaxUploadBytesHeld = 25, IdleTimeout = TimeSpan.FromMinutes(60) });
+        var first = (await store.CreateAsync(Parent, locale: null))!;
+        Assert.True(await KeepAsync(store, first, "a", 20));
         _time.Advance(TimeSpan.FromMinutes(30));
-        var second = store.Create(Parent, locale: null)!;
+        var second = (await store.CreateAsync(Parent, locale: null))!;
 
-        Assert.False(store.TryKeepUploads(second, [Upload("b", 10)]));
-        Assert.Null(store.FindUpload(second.Id, "b"));
+        Assert.False(await KeepAsync(store, second, "b", 10));
+        Assert.Null(await store.Store.FindUploadAsync(second.Id, "b", default));
 
         // The first conversation goes idle, and its photo with it.
         _time.Advance(TimeSpan.FromMinutes(31));
-        store.Create(Parent, locale: null);
-        Assert.Null(store.FindUpload(first.Id, "a"));
-        Assert.True(store.TryKeepUploads(second, [Upload("b", 10)]));
+        await store.CreateAsync(Parent, locale: null);
+        Assert.Null(await store.Store.FindUploadAsync(first.Id, "a", default));
+        Assert.True(await KeepAsync(store, second, "b", 10));
     }
 
-    private static StoredUpload Upload(string id, int bytes) => new(id, "image/jpeg", new byte[bytes]);
+    private static Task<bool> KeepAsync(DirectLineConversations store, DirectLineConversation conversation, string id, int bytes)
+    {
+        var content = new MemoryStream([.. Enumerable.Range(0, bytes).Select(i => (byte)(id[0] + i))]);
+        return store.TryKeepUploadAsync(conversation, id, "image/jpeg", content, bytes, default);
+    }
+
+    private static async Task<(List<Activity> Activities, string Watermark)> ReadAsync(DirectLineConversations store, DirectLineConversation conversation, long after)
+    {
+        using var json = JsonDocument.Parse(await store.ReadAfterAsync(conversation, after));
+        var activities = json.RootElement.GetProperty("activities").EnumerateArray()
+            .Select(a => JsonSerializer.Deserialize(a.GetRawText(), ProtocolJsonContext.Default.Activity)!)
+            .ToList();
+        return (activities, json.RootElement.GetProperty("watermark").GetString()!);
+    }
 }

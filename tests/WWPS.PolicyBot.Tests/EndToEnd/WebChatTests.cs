@@ -49,6 +49,46 @@ public sealed partial class WebChatTests
         });
     }
 
+    /// <summary>
+    /// A parent asks a question; the bot is killed (SIGKILL) and started again on the same address and database; the
+    /// parent reloads the page and is in the same conversation, history and all, and the bot answers the next question.
+    /// </summary>
+    [Fact]
+    public async Task AReloadAfterTheBotRestartedKeepsTheConversation()
+    {
+        using var data = new Testing.TempFolder();
+        var bot = await BotProcess.StartAsync(data.Path);
+        try
+        {
+            await HeadlessChromium.WithBrowserAsync(async browser =>
+            {
+                var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
+                await page.GotoAsync(bot.BaseAddress.ToString());
+                await Expect(BotMessages(page).Filter(new() { HasTextRegex = PolicyWord() }).First).ToBeVisibleAsync(new() { Timeout = ReplyTimeoutMs });
+                await SendAsync(page, "can I friend a parent?");
+                await Expect(BotMessages(page).Filter(new() { HasText = "add parents as friendships" })).ToHaveCountAsync(1, new() { Timeout = ReplyTimeoutMs });
+                var conversation = await page.EvaluateAsync<string>("() => JSON.parse(sessionStorage.getItem('wwps-policybot-chat')).conversationId");
+
+                var port = bot.Port;
+                await bot.KillAsync();
+                await bot.DisposeAsync();
+                bot = await BotProcess.StartOnPortAsync(data.Path, port);
+
+                await page.ReloadAsync();
+                await Expect(BotMessages(page).Filter(new() { HasText = "add parents as friendships" })).ToHaveCountAsync(1, new() { Timeout = ReplyTimeoutMs });
+                await ExpectSentAsync(page, "can I friend a parent?");
+                Assert.Equal(conversation, await page.EvaluateAsync<string>("() => JSON.parse(sessionStorage.getItem('wwps-policybot-chat')).conversationId"));
+
+                await SendAsync(page, "who runs the preschool facebook page?");
+                await Expect(BotMessages(page).Filter(new() { HasText = "third in charge" })).ToHaveCountAsync(1, new() { Timeout = ReplyTimeoutMs });
+            });
+        }
+        finally
+        {
+            await bot.DisposeAsync();
+        }
+    }
+
     private static ILocator CardButton(IPage page, string title) => page.Locator($".ac-pushButton[title=\"{title}\"]");
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Net;
 using WWPS.PolicyBot.Tests.DirectLine;
 using WWPS.PolicyBot.Tests.EscalationConsole;
 using WWPS.PolicyBot.Tests.Support;
@@ -8,7 +9,6 @@ namespace WWPS.PolicyBot.Tests.Escalations;
 /// <summary>
 /// The bot as a real child process, killed with SIGKILL while an escalation waits and again while it is accepted;
 /// each time a new process on the same data folder carries on with the escalation, its messages and the relay.
-/// Direct Line conversations live in memory, so after each restart both people open new ones, as a reloaded page would.
 /// </summary>
 public sealed class EscalationCrashTests
 {
@@ -81,5 +81,61 @@ public sealed class EscalationCrashTests
             Assert.Equal(["Closed #1. I've told them."], await manager.SayAndReadAsync("close 1"));
             Assert.StartsWith("The Manager (Jane Smith) has closed", Assert.Single(await parent.ReadNewAsync()), StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>
+    /// The issue's path: a web chat user raises a concern, the bot is killed with SIGKILL and started again, the
+    /// Manager accepts and replies from the console, and the reply reaches the same web chat conversation, with the
+    /// same token, whose history is all there; the user answers, the Manager sees it and closes, and the bot answers
+    /// the user again.
+    /// </summary>
+    [Fact]
+    public async Task AWebChatConversationCarriesOnAfterTheBotIsKilled()
+    {
+        using var data = new TempFolder();
+        var settings = ConsoleBrowser.Settings();
+        string conversationId, token;
+
+        await using (var first = await BotProcess.StartAsync(data.Path, settings))
+        {
+            var parent = await new DirectLineClient(first.Client).StartAsync("dl_pat", "Pat");
+            Assert.NotEmpty(await parent.ReadNewAsync());
+            await parent.SayAndReadAsync("talk to the manager");
+            await parent.SayAndReadAsync("A photo of the nativity is on a public page.");
+            // The Manager works from the console only here: the concern waits for her there.
+            Assert.StartsWith("I've saved your concern (#1)", Assert.Single(await parent.SayAndReadAsync("Send")), StringComparison.Ordinal);
+            (conversationId, token) = (parent.Id, parent.Token);
+            await first.KillAsync();
+        }
+
+        await using var second = await BotProcess.StartAsync(data.Path, settings);
+        var client = new DirectLineClient(second.Client);
+
+        // What directlinejs does for a page that kept its conversation: reconnect, then read from the start.
+        var (status, reconnected) = await client.SendAsync(HttpMethod.Get, $"conversations/{conversationId}?watermark=", token);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(conversationId, reconnected.GetProperty("conversationId").GetString());
+        var resumed = new DirectLineClient.Conversation(client, conversationId, token, "dl_pat", "Pat");
+        var (history, _) = await resumed.PollAsync();
+        Assert.Contains(history, a => a.TryGetProperty("text", out var t) && t.GetString() == "A photo of the nativity is on a public page.");
+        await resumed.ReadNewAsync();
+
+        using var browser = new ConsoleBrowser(second.BaseAddress);
+        await browser.SignInAsManagerAsync();
+        Assert.Contains("A photo of the nativity is on a public page.", (await browser.GetAsync("/console/escalations/1")).Body, StringComparison.Ordinal);
+        Assert.Equal("/console/escalations/1?done=accepted", (await browser.PostAsync("/console/escalations/1/accept")).Location);
+        Assert.StartsWith("The Manager (Jane Smith) has picked up your concern (#1)", Assert.Single(await resumed.ReadNewAsync()), StringComparison.Ordinal);
+        Assert.Equal("/console/escalations/1?done=replied", (await browser.PostAsync("/console/escalations/1/reply", true, ("text", "I've asked for it to come down."))).Location);
+        Assert.Equal(["From the Manager (Jane Smith): I've asked for it to come down."], await resumed.ReadNewAsync());
+
+        // (The bot's note that it could not reach her chat is the console-only hand-off wording, a separate issue.)
+        await resumed.SayAndReadAsync("Thank you, it's gone now.");
+        Assert.Contains("<p class=\"text\">Thank you, it&#x27;s gone now.</p>", (await browser.GetAsync("/console/escalations/1")).Body, StringComparison.Ordinal);
+        Assert.Equal("/console/escalations/1?done=closed", (await browser.PostAsync("/console/escalations/1/close")).Location);
+        Assert.StartsWith("The Manager (Jane Smith) has closed", Assert.Single(await resumed.ReadNewAsync()), StringComparison.Ordinal);
+        await resumed.SayAsync("can I add a parent on facebook", "after-close");
+        var (all, _) = await resumed.PollAsync();
+        Assert.Contains("methods-5", all[^1].GetRawText(), StringComparison.Ordinal);
+        Assert.Equal("bot", all[^1].GetProperty("from").GetProperty("role").GetString());
     }
 }

@@ -35,9 +35,12 @@ internal sealed class BotProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<BotProcess> StartAsync(string dataFolder, params (string Key, string? Value)[] settings)
+    public static Task<BotProcess> StartAsync(string dataFolder, params (string Key, string? Value)[] settings) =>
+        StartOnPortAsync(dataFolder, FreePort(), settings);
+
+    /// <summary>On a given port: a restarted bot on the same address, as a page that stays open would see it.</summary>
+    public static async Task<BotProcess> StartOnPortAsync(string dataFolder, int port, params (string Key, string? Value)[] settings)
     {
-        var port = FreePort();
         var dll = BotDll;
         var start = new ProcessStartInfo("dotnet")
         {
@@ -48,6 +51,9 @@ internal sealed class BotProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
+
+        // The project folder, as `dotnet run` has it: the chat page (wwwroot) is served from there.
+        start.ArgumentList.Add($"--contentRoot={Path.Combine(RepoPaths.Root, "Bot")}");
         start.ArgumentList.Add($"--Storage:DataFolder={dataFolder}");
         foreach (var (key, value) in settings)
         {
@@ -103,6 +109,8 @@ internal sealed class BotProcess : IAsyncDisposable
 
         _process.Dispose();
     }
+
+    public int Port => BaseAddress.Port;
 
     private static int FreePort()
     {
