@@ -65,6 +65,7 @@ internal static class BotHost
         HostLog.Started(app.Logger, cognitive.Policy.Metadata.Title, cognitive.Policy.Clauses.Count, cognitive.Backend, storage.GetType().Name);
         HostLog.Escalation(app.Logger, app.Services.GetRequiredService<EscalationOptions>().IsEnabled ? "on" : "off (set Escalation:Manager and Escalation:Chair)");
 
+        app.UseWebSockets();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapEscalationConsole();

@@ -49,6 +49,9 @@ internal sealed class DirectLineConversations(DirectLineOptions options, IDirect
     private static readonly TimeSpan TouchInterval = TimeSpan.FromSeconds(30);
 
     private readonly ConcurrentDictionary<string, TurnGate> _turns = new(StringComparer.Ordinal);
+
+    // Per conversation with an open stream: completed (and replaced) when this process appends an activity.
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _news = new(StringComparer.Ordinal);
     private long _nextSweepTicks = long.MinValue;
 
     public DirectLineOptions Options => options;
@@ -159,19 +162,43 @@ internal sealed class DirectLineConversations(DirectLineOptions options, IDirect
     /// JavaScript dates keep only milliseconds, so an echo and its reply in the same millisecond could swap.
     /// Null when the conversation is gone.
     /// </summary>
-    public Task<string?> AppendAsync(DirectLineConversation conversation, Activity activity, CancellationToken cancellationToken = default)
+    public async Task<string?> AppendAsync(DirectLineConversation conversation, Activity activity, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversation);
         ArgumentNullException.ThrowIfNull(activity);
-        return store.AppendAsync(conversation.Id, activity, time.GetUtcNow(), Limits, cancellationToken);
+        var id = await store.AppendAsync(conversation.Id, activity, time.GetUtcNow(), Limits, cancellationToken).ConfigureAwait(false);
+        if (_news.TryRemove(conversation.Id, out var news))
+        {
+            news.TrySetResult();
+        }
+
+        return id;
+    }
+
+    /// <summary>Completes when this process next appends an activity to the conversation (streams also look in the store for other processes').</summary>
+    public Task NewsFor(string conversationId) =>
+        _news.GetOrAdd(conversationId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    /// <summary>Drops the conversation's wake-up signal when its stream closes (a later stream makes a new one).</summary>
+    public void ForgetNews(string conversationId) => _news.TryRemove(conversationId, out _);
+
+    /// <summary>Marks the conversation active; false when it has ended.</summary>
+    public async Task<bool> TouchAsync(DirectLineConversation conversation, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return await store.FindAsync(conversation.Id, ActiveSince(now), now, TouchInterval, cancellationToken).ConfigureAwait(false) is not null;
     }
 
     /// <summary>Activities after <paramref name="watermark"/> (0 = from the start) and the watermark to ask from next.</summary>
-    public async Task<byte[]> ReadAfterAsync(DirectLineConversation conversation, long watermark, CancellationToken cancellationToken = default)
+    public async Task<byte[]> ReadAfterAsync(DirectLineConversation conversation, long watermark, CancellationToken cancellationToken = default) =>
+        (await ReadSetAfterAsync(conversation, watermark, cancellationToken).ConfigureAwait(false)).Json;
+
+    /// <summary>The activity set after <paramref name="watermark"/> as JSON, the next watermark, and how many activities it holds.</summary>
+    public async Task<(byte[] Json, long Watermark, int Count)> ReadSetAfterAsync(DirectLineConversation conversation, long watermark, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(conversation);
         var (activities, next) = await store.ReadAfterAsync(conversation.Id, watermark, cancellationToken).ConfigureAwait(false);
-        return ActivitySetJson.Write(activities, next.ToString(CultureInfo.InvariantCulture));
+        return (ActivitySetJson.Write(activities, next.ToString(CultureInfo.InvariantCulture)), next, activities.Count);
     }
 
     /// <summary>

@@ -41,6 +41,7 @@ internal static class DirectLineEndpoints
         group.MapPost("/conversations", StartConversationAsync);
         group.MapGet("/conversations/{conversationId}", ReconnectAsync);
         group.MapGet("/conversations/{conversationId}/activities", GetActivitiesAsync);
+        group.MapGet("/conversations/{conversationId}/stream", DirectLineStream.StreamAsync);
         group.MapPost("/conversations/{conversationId}/activities", PostActivityAsync);
         group.MapPost("/conversations/{conversationId}/upload", DirectLineUploads.UploadAsync);
         group.MapGet("/conversations/{conversationId}/attachments/{attachmentId}", DirectLineUploads.GetAttachmentAsync);
@@ -161,7 +162,7 @@ internal static class DirectLineEndpoints
         }
 
         return Results.Json(
-            new ConversationResponse(conversation.Id, token, Seconds(expiresIn)),
+            new ConversationResponse(conversation.Id, token, Seconds(expiresIn), DirectLineStream.UrlFor(http.Request, conversation.Id, token, watermark: null)),
             Json.ConversationResponse,
             statusCode: started ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
@@ -170,13 +171,15 @@ internal static class DirectLineEndpoints
     /// What directlinejs calls to resume a conversation it has an id for (a reloaded page, a client after the bot
     /// restarted); the token stays the same, and the activities are read from the store from the watermark on.
     /// </summary>
-    private static async Task<IResult> ReconnectAsync(HttpContext http, string conversationId, DirectLineConversations conversations)
+    private static async Task<IResult> ReconnectAsync(HttpContext http, string conversationId, string? watermark, DirectLineConversations conversations)
     {
         var token = BearerToken(http.Request);
         var access = await conversations.CheckAsync(conversationId, token, http.RequestAborted).ConfigureAwait(false);
         return access.Conversation is null
             ? Denied(access.Status)
-            : Results.Json(new ConversationResponse(conversationId, token!, Seconds(access.ExpiresIn)), Json.ConversationResponse);
+            : Results.Json(
+                new ConversationResponse(conversationId, token!, Seconds(access.ExpiresIn), DirectLineStream.UrlFor(http.Request, conversationId, token!, ParseWatermark(watermark))),
+                Json.ConversationResponse);
     }
 
     private static async Task<IResult> GetActivitiesAsync(HttpContext http, string conversationId, string? watermark, DirectLineConversations conversations)
@@ -291,6 +294,9 @@ internal static class DirectLineEndpoints
     }
 
     private static string? LocaleFrom(string? locale) => locale is { Length: > 0 and <= 35 } ? locale : null;
+
+    private static long? ParseWatermark(string? watermark) =>
+        long.TryParse(watermark, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
 
     internal static string? BearerToken(HttpRequest request)
     {

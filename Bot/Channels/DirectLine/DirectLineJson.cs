@@ -6,13 +6,14 @@ namespace WWPS.PolicyBot.DirectLine;
 
 /// <summary>
 /// What start, reconnect, token generate and token refresh answer. <c>expires_in</c> is snake case on the wire
-/// (the one field the Direct Line 3.0 schema names that way). <c>streamUrl</c> is left out: we serve polling only,
-/// and directlinejs opens a WebSocket only when it is given one.
+/// (the one field the Direct Line 3.0 schema names that way). <c>streamUrl</c> comes with start and reconnect only,
+/// as from the service; directlinejs opens a WebSocket when it is given one (and polls when told not to).
 /// </summary>
 internal sealed record ConversationResponse(
     string ConversationId,
     string Token,
-    [property: JsonPropertyName("expires_in")] int ExpiresIn);
+    [property: JsonPropertyName("expires_in")] int ExpiresIn,
+    string? StreamUrl = null);
 
 /// <summary>A page of activities and the watermark to ask from next time.</summary>
 internal static class ActivitySetJson

@@ -131,9 +131,9 @@
       token: session.token,
       // Resuming: directlinejs reconnects to this conversation and reads its history from the start.
       conversationId: resuming ? session.conversationId : undefined,
-      // Polling only: the endpoint serves no WebSocket stream.
-      webSocket: false,
-      pollingInterval: 500
+      // Replies arrive over the bot's WebSocket stream as soon as they are written (directlinejs reconnects it after a drop).
+      webSocket: true,
+      pollingInterval: 1000
     });
 
     const styleOptions = {

@@ -89,6 +89,41 @@ public sealed partial class WebChatTests
         }
     }
 
+    /// <summary>
+    /// The page stays open while the bot is killed (SIGKILL) and started again on the same address: Web Chat's stream
+    /// drops, directlinejs reconnects, and the next question in the same page is answered in the same conversation.
+    /// </summary>
+    [Fact]
+    public async Task AnOpenPageCarriesOnAfterTheBotRestarts()
+    {
+        using var data = new Testing.TempFolder();
+        var bot = await BotProcess.StartAsync(data.Path);
+        try
+        {
+            await HeadlessChromium.WithBrowserAsync(async browser =>
+            {
+                var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
+                await page.GotoAsync(bot.BaseAddress.ToString());
+                await Expect(BotMessages(page).Filter(new() { HasTextRegex = PolicyWord() }).First).ToBeVisibleAsync(new() { Timeout = ReplyTimeoutMs });
+                await SendAsync(page, "can I friend a parent?");
+                await Expect(BotMessages(page).Filter(new() { HasText = "add parents as friendships" })).ToHaveCountAsync(1, new() { Timeout = ReplyTimeoutMs });
+
+                var port = bot.Port;
+                await bot.KillAsync();
+                await bot.DisposeAsync();
+                bot = await BotProcess.StartOnPortAsync(data.Path, port);
+
+                await SendAsync(page, "who runs the preschool facebook page?");
+                await Expect(BotMessages(page).Filter(new() { HasText = "third in charge" })).ToHaveCountAsync(1, new() { Timeout = ReplyTimeoutMs });
+                await Expect(BotMessages(page).Filter(new() { HasText = "add parents as friendships" })).ToHaveCountAsync(1);
+            });
+        }
+        finally
+        {
+            await bot.DisposeAsync();
+        }
+    }
+
     private static ILocator CardButton(IPage page, string title) => page.Locator($".ac-pushButton[title=\"{title}\"]");
 
     [Fact]
