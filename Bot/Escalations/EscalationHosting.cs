@@ -81,7 +81,10 @@ internal static class EscalationHosting
         var chat = !string.IsNullOrWhiteSpace(channel) && !string.IsNullOrWhiteSpace(user) ? new PartyId(channel.Trim(), user.Trim()) : null;
         return string.IsNullOrWhiteSpace(name) || (chat is null && string.IsNullOrWhiteSpace(email))
             ? null
-            : new EscalationPerson(role, name.Trim(), chat, string.IsNullOrWhiteSpace(email) ? null : email.Trim());
+            : new EscalationPerson(role, name.Trim(), chat, string.IsNullOrWhiteSpace(email) ? null : email.Trim())
+            {
+                HasConsole = !string.IsNullOrWhiteSpace(section["ConsolePasswordHash"]),
+            };
     }
 
     private static WorkingHours HoursFrom(IConfigurationSection section)

@@ -221,6 +221,8 @@ internal sealed partial class EscalationDialog : ComponentDialog
 
         var told = result.ChatSent
             ? $"Sent to {person.Title} ({Number(escalation.Id)}). I've let them know in their chat with me{(result.EmailSent == true ? " and by email" : string.Empty)}."
+            : person.HasConsole
+            ? $"Sent to {person.Title} ({Number(escalation.Id)}). It's waiting for them in their escalation console{(result.EmailSent == true ? ", and I've emailed them" : string.Empty)}."
             : $"I've saved your concern ({Number(escalation.Id)}) for {person.Title}, but I couldn't reach them in their chat just now" +
               $"{(result.EmailSent == true ? " (I have emailed them)" : string.Empty)}. I'll keep trying, and tell you here if I can't.";
         var hours = Options.Hours;

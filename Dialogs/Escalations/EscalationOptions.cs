@@ -6,6 +6,12 @@ namespace WWPS.PolicyBot.Dialogs.Escalations;
 /// <param name="Chat">Their identity in one channel (see the "whoami" command); null when they only get email.</param>
 public sealed record EscalationPerson(EscalationRole Role, string DisplayName, PartyId? Chat, string? Email)
 {
+    /// <summary>
+    /// They can sign in to the escalation console, where every concern and message waits for them: a chat that cannot
+    /// be reached then delays the news but loses nothing, and is not reported to the user as a failure.
+    /// </summary>
+    public bool HasConsole { get; init; }
+
     /// <summary>"the Manager (Jane Smith)".</summary>
     public string Title => $"the {RoleTitle(Role)} ({DisplayName})";
 

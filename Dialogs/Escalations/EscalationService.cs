@@ -138,13 +138,17 @@ public sealed partial class EscalationService(
         return closed;
     }
 
-    /// <summary>The user's message, stored and passed to the person labelled with who sent it. False when it could not be delivered.</summary>
+    /// <summary>
+    /// The user's message, stored and passed to the person labelled with who sent it. False only when it reached them
+    /// nowhere: saved for a person who has the console is delivered, whether or not their chat could be written to.
+    /// </summary>
     public async Task<bool> RelayFromUserAsync(Escalation escalation, string text, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(escalation);
         await store.AddMessageAsync(escalation.Id, MessageSender.User, EscalationAccess.UserActor(escalation.User), text, cancellationToken).ConfigureAwait(false);
         var contact = await ContactAsync(escalation.Role, cancellationToken).ConfigureAwait(false);
-        return await DeliverAsync(escalation, contact, Words.FromUser(escalation, text), cancellationToken).ConfigureAwait(false);
+        var chat = await DeliverAsync(escalation, contact, Words.FromUser(escalation, text), cancellationToken).ConfigureAwait(false);
+        return chat || options.Person(escalation.Role).HasConsole;
     }
 
     /// <summary>The person's reply (from chat or the console), stored and passed to the user labelled with who wrote it.</summary>
@@ -247,7 +251,7 @@ public sealed partial class EscalationService(
             await store.SaveNotificationAsync(new EscalationNotification(escalation.Id, channel, NotificationState.Failed, attempts, null, error), cancellationToken)
                 .ConfigureAwait(false);
             await store.AuditAsync(escalation.Id, actor, $"{AuditActions.NotifyGaveUp}:{kind}", cancellationToken).ConfigureAwait(false);
-            if (tellUserOnGivingUp)
+            if (tellUserOnGivingUp && !person.HasConsole)
             {
                 await TellUserAsync(escalation, Words.CouldNotNotify(escalation, options, policy, channel), cancellationToken).ConfigureAwait(false);
             }
