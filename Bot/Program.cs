@@ -8,5 +8,13 @@ if (args.Length > 0 && CommandLine.IsVerb(args[0]))
 }
 
 var app = await BotHost.BuildAsync(args);
+if (ListenAddresses.FirstBusy(app.Configuration["urls"]) is { } busy)
+{
+    await Console.Error.WriteLineAsync(
+        $"PolicyBot cannot listen on {busy}: the port is in use. Stop what is using it, or choose another address with " +
+        "--urls, ASPNETCORE_URLS or the Urls setting (e.g. --urls http://localhost:3979).");
+    return 2;
+}
+
 await app.RunAsync();
 return 0;

@@ -18,9 +18,22 @@ namespace WWPS.PolicyBot.Hosting;
 /// </summary>
 internal static class BotHost
 {
+    /// <summary>Where the bot listens when nothing else is configured: loopback only, the Bot Framework's usual port.</summary>
+    public const string DefaultUrl = "http://localhost:3978";
+
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder(args);
+
+        // The web chat's address unless the operator chose one: ASPNETCORE_URLS, --urls, the Urls setting, or the
+        // container images' ASPNETCORE_HTTP_PORTS all win (a default in appsettings.json would override the first).
+        if (string.IsNullOrWhiteSpace(builder.Configuration["urls"])
+            && string.IsNullOrWhiteSpace(builder.Configuration["http_ports"])
+            && string.IsNullOrWhiteSpace(builder.Configuration["https_ports"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
         configure?.Invoke(builder);
         var configuration = builder.Configuration;
         var time = TimeProvider.System;
