@@ -236,7 +236,8 @@ internal static class DirectLineEndpoints
     /// </summary>
     internal static async Task<IResult> AcceptUserActivityAsync(
         HttpContext http, DirectLineConversation conversation, Activity activity, DirectLineConversations conversations,
-        DirectLineAdapter adapter, IBot bot, TimeProvider time, IHostApplicationLifetime lifetime, ILogger logger)
+        DirectLineAdapter adapter, IBot bot, TimeProvider time, IHostApplicationLifetime lifetime, ILogger logger,
+        IReadOnlyList<Activity>? notes = null)
     {
 
         // The channel, not the client, says where an activity came from and who it is for: always the user the
@@ -264,7 +265,18 @@ internal static class DirectLineEndpoints
             }
 
             DirectLineLog.ActivityReceived(logger, conversation.Id, id, activity.Type);
-            await RunTurnAsync(conversation, activity with { }, adapter, bot, logger, stopping).ConfigureAwait(false);
+            if (notes is { Count: > 0 })
+            {
+                // The channel's own word about what it did not pass on (a refused file), before the bot's answer.
+                await adapter.DeliverAsync(conversation, notes, stopping).ConfigureAwait(false);
+            }
+
+            // A message left with nothing in it (a refused file and no caption) has nothing for the bot to read.
+            var empty = activity.Type == ActivityTypes.Message && string.IsNullOrWhiteSpace(activity.Text) && activity.Attachments is not { Count: > 0 } && activity.Value is null;
+            if (!empty || notes is not { Count: > 0 })
+            {
+                await RunTurnAsync(conversation, activity with { }, adapter, bot, logger, stopping).ConfigureAwait(false);
+            }
             return Results.Json(new ResourceResponse(id), Json.ResourceResponse);
         }
     }

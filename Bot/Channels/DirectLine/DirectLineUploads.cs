@@ -11,9 +11,9 @@ namespace WWPS.PolicyBot.DirectLine;
 /// The upload call directlinejs makes for a message with local files (Web Chat's upload button):
 /// <c>POST conversations/{id}/upload?userId=…</c>, multipart/form-data with one part per file (named <c>file</c>,
 /// with its filename and type) and optionally a part named <c>activity</c> holding the message without its
-/// attachments as JSON (<c>application/vnd.microsoft.activity</c>). Only photos and videos are accepted: anything
-/// else refuses the whole upload with 415, so the user sees "Send failed" rather than a message silently missing a
-/// file. Each file is spooled to a temporary file as it arrives (never held whole in memory), then copied into the
+/// attachments as JSON (<c>application/vnd.microsoft.activity</c>). Only photos and videos are kept: another kind of
+/// file, or one over the size limits, is read past and not kept, and the bot says in the chat which file it could
+/// not take and why, while the message itself (its caption) goes through as usual. Each file is spooled to a temporary file as it arrives (never held whole in memory), then copied into the
 /// database with its conversation, and served back at <c>conversations/{id}/attachments/{attachmentId}</c> so the
 /// page can show the user's own picture. It goes when the conversation does.
 /// </summary>
@@ -21,8 +21,9 @@ internal static class DirectLineUploads
 {
     private const string ActivityPart = "activity";
 
-    // Boundaries and per-part headers are small; this bounds everything that is not a file's own bytes.
-    private const int MultipartOverheadBytes = 64 * 1024;
+    // The most an upload request may carry, refused files included (they are read past, never kept): enough for a
+    // phone video someone tried to attach, so they hear why it was not taken instead of "Send failed".
+    private const long MaxRequestBytes = 256L * 1024 * 1024;
 
     public static async Task<IResult> UploadAsync(
         HttpContext http, string conversationId, DirectLineConversations conversations, DirectLineAdapter adapter, IBot bot,
@@ -47,9 +48,14 @@ internal static class DirectLineUploads
             return DirectLineEndpoints.BadRequest("The multipart body has no valid boundary.");
         }
 
-        if (http.Request.ContentLength > options.MaxUploadBytes + MultipartOverheadBytes)
+        if (http.Request.ContentLength > MaxRequestBytes)
         {
             return TooLarge(options);
+        }
+
+        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+        {
+            bodyLimit.MaxRequestBodySize = MaxRequestBytes;
         }
 
         var read = await ReadPartsAsync(http, boundary, options).ConfigureAwait(false);
@@ -75,7 +81,7 @@ internal static class DirectLineUploads
             return read.Error;
         }
 
-        if (read.Files.Count == 0)
+        if (read.Files.Count == 0 && read.Refused.Count == 0)
         {
             return DirectLineEndpoints.BadRequest("An upload needs at least one file.");
         }
@@ -117,8 +123,25 @@ internal static class DirectLineUploads
             }),
         ];
         DirectLineLog.UploadReceived(logger, conversation.Id, stored.Count, read.TotalBytes);
-        return await DirectLineEndpoints.AcceptUserActivityAsync(http, conversation, activity, conversations, adapter, bot, time, lifetime, logger)
+        var notes = read.Refused.Count == 0 ? null : new[] { RefusalNote(read.Refused, conversations.Options, hasCaption: !string.IsNullOrWhiteSpace(activity.Text)) };
+        return await DirectLineEndpoints.AcceptUserActivityAsync(http, conversation, activity, conversations, adapter, bot, time, lifetime, logger, notes)
             .ConfigureAwait(false);
+    }
+
+    /// <summary>What the bot says about files it did not take: which, why, and what it does take.</summary>
+    private static Activity RefusalNote(IReadOnlyList<RefusedFile> refused, DirectLineOptions options, bool hasCaption)
+    {
+        var limit = options.MaxUploadFileBytes / (1024 * 1024);
+        var reasons = refused.Select(r => $"{(r.Name is { } name ? $"\u201c{name}\u201d" : "a file")} ({r.Reason switch
+        {
+            RefusalReason.Kind => "not a photo or a video",
+            RefusalReason.FileSize => $"over {limit} MB",
+            RefusalReason.TotalSize => $"the files together were over {options.MaxUploadBytes / (1024 * 1024)} MB",
+            _ => $"more than {options.MaxUploadFiles} files at once",
+        }})");
+        var text = $"I couldn't take {string.Join(", ", reasons)}. I can take photos and videos (JPEG, PNG, GIF, MP4 and the like), " +
+            $"up to {limit} MB each." + (hasCaption ? " I've read your message without it." : string.Empty);
+        return new Activity { Type = ActivityTypes.Message, Text = text };
     }
 
     /// <summary>
@@ -154,13 +177,28 @@ internal static class DirectLineUploads
     private sealed record UploadedFile(string ContentType, string? Name, FileStream Content, long Length);
 
     /// <summary>What the body held; the files (to be disposed by the caller) even when it failed part-way.</summary>
-    private sealed record Parts(Activity? Activity, List<UploadedFile> Files, long TotalBytes, IResult? Error);
+    private sealed record Parts(Activity? Activity, List<UploadedFile> Files, long TotalBytes, IResult? Error)
+    {
+        public List<RefusedFile> Refused { get; } = [];
+    }
+
+    private enum RefusalReason
+    {
+        Kind,
+        FileSize,
+        TotalSize,
+        Count,
+    }
+
+    /// <summary>A file the bot read past without keeping, and why; its name is only said back to the user.</summary>
+    private sealed record RefusedFile(string? Name, RefusalReason Reason);
 
     private static async Task<Parts> ReadPartsAsync(HttpContext http, string boundary, DirectLineOptions options)
     {
         var reader = new MultipartReader(boundary, http.Request.Body) { HeadersCountLimit = 16, HeadersLengthLimit = 8 * 1024 };
         Activity? activity = null;
         var files = new List<UploadedFile>();
+        var refused = new List<RefusedFile>();
         long total = 0;
         try
         {
@@ -199,25 +237,27 @@ internal static class DirectLineUploads
                 }
 
                 var contentType = MediaTypeHeaderValue.TryParse(section.ContentType, out var type) ? type.MediaType.Value ?? string.Empty : string.Empty;
-                if (!IsPhotoOrVideo(contentType))
+                var fileName = FileName(disposition);
+                if (!IsPhotoOrVideo(contentType) || files.Count == options.MaxUploadFiles)
                 {
-                    return new Parts(null, files, total, Error(StatusCodes.Status415UnsupportedMediaType, "Only photos and videos can be attached (image/* or video/*)."));
-                }
-
-                if (files.Count == options.MaxUploadFiles)
-                {
-                    return new Parts(null, files, total, TooLarge(options));
+                    // Read past, kept nowhere: the user is told in the chat.
+                    await section.Body.CopyToAsync(Stream.Null, http.RequestAborted).ConfigureAwait(false);
+                    refused.Add(new RefusedFile(fileName, IsPhotoOrVideo(contentType) ? RefusalReason.Count : RefusalReason.Kind));
+                    continue;
                 }
 
                 var spool = Spool();
-                var length = await CopyLimitedAsync(section.Body, spool, Math.Min(options.MaxUploadFileBytes, options.MaxUploadBytes - total), http.RequestAborted)
-                    .ConfigureAwait(false);
-                files.Add(new UploadedFile(contentType.ToLowerInvariant(), FileName(disposition), spool, Math.Max(length, 0)));
+                var room = options.MaxUploadBytes - total;
+                var length = await CopyLimitedAsync(section.Body, spool, Math.Min(options.MaxUploadFileBytes, room), http.RequestAborted).ConfigureAwait(false);
                 if (length < 0)
                 {
-                    return new Parts(null, files, total, TooLarge(options));
+                    await spool.DisposeAsync().ConfigureAwait(false);
+                    await section.Body.CopyToAsync(Stream.Null, http.RequestAborted).ConfigureAwait(false);
+                    refused.Add(new RefusedFile(fileName, room < options.MaxUploadFileBytes ? RefusalReason.TotalSize : RefusalReason.FileSize));
+                    continue;
                 }
 
+                files.Add(new UploadedFile(contentType.ToLowerInvariant(), fileName, spool, length));
                 total += length;
             }
         }
@@ -231,7 +271,9 @@ internal static class DirectLineUploads
             return new Parts(null, files, total, DirectLineEndpoints.BadRequest("The multipart body is malformed."));
         }
 
-        return new Parts(activity, files, total, null);
+        var parts = new Parts(activity, files, total, null);
+        parts.Refused.AddRange(refused);
+        return parts;
     }
 
     /// <summary>The whole stream, or null when it is longer than <paramref name="limit"/>.</summary>

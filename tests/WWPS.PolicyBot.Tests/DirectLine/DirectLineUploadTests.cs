@@ -90,43 +90,80 @@ public sealed class DirectLineUploadTests(RunningBotFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task FileOverTheLimitIsTooLarge()
+    public async Task AFileOverTheLimitIsNotKeptAndTheBotSaysWhy()
     {
         var conversation = await _client.StartAsync();
+        var (_, afterGreeting) = await conversation.PollAsync();
 
-        var (status, body) = await UploadAsync(conversation.Id, conversation.Token, Message("sports day!", "c1"),
+        var (status, _) = await UploadAsync(conversation.Id, conversation.Token, Message("sports day!", "c1"),
             ("file", "huge.jpg", "image/jpeg", new byte[(10 * 1024 * 1024) + 1]));
 
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
-        Assert.Contains("10 MB", body.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.Single((await conversation.PollAsync()).Activities);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var (echo, note, _) = await EchoNoteAndAnswerAsync(conversation, afterGreeting);
+        Assert.Equal("sports day!", echo.GetProperty("text").GetString());
+        Assert.Empty(echo.GetProperty("attachments").EnumerateArray());
+        Assert.StartsWith("I couldn't take \u201chuge.jpg\u201d (over 10 MB). I can take photos and videos", note, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task FilesOverTheTotalAreTooLarge()
+    public async Task FilesOverTheTotalKeepThoseThatFit()
     {
         var conversation = await _client.StartAsync();
+        var (_, afterGreeting) = await conversation.PollAsync();
         var nineMb = new byte[9 * 1024 * 1024];
 
         var (status, _) = await UploadAsync(conversation.Id, conversation.Token, Message("sports day!", "c1"),
             ("file", "a.jpg", "image/jpeg", nineMb), ("file", "b.jpg", "image/jpeg", nineMb), ("file", "c.jpg", "image/jpeg", nineMb));
 
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var (echo, note, _) = await EchoNoteAndAnswerAsync(conversation, afterGreeting);
+        Assert.Equal(["a.jpg", "b.jpg"], echo.GetProperty("attachments").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
+        Assert.Contains("\u201cc.jpg\u201d (the files together were over 20 MB)", note, StringComparison.Ordinal);
     }
 
+    /// <summary>The bar: a <c>.txt</c> upload gets a bot message naming what is accepted, and the caption is still checked.</summary>
     [Theory]
+    [InlineData("text/plain", "notes.txt")]
     [InlineData("application/pdf", "minutes.pdf")]
     [InlineData("text/html", "page.html")]
     [InlineData("application/octet-stream", "photo.jpg")]
-    public async Task FileThatIsNotAPhotoOrVideoIsRefused(string contentType, string name)
+    public async Task AFileThatIsNotAPhotoOrVideoIsNotKeptTheBotSaysWhatItTakesAndChecksTheCaption(string contentType, string name)
     {
         var conversation = await _client.StartAsync();
+        var (_, afterGreeting) = await conversation.PollAsync();
 
-        var (status, body) = await UploadAsync(conversation.Id, conversation.Token, Message("see attached", "c1"), ("file", name, contentType, Photo));
+        var (status, _) = await UploadAsync(conversation.Id, conversation.Token, Message("So proud of Oliver Hughes at sports day today, what a star! #proudmum", "c1"), ("file", name, contentType, Photo));
 
-        Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
-        Assert.Contains("photos and videos", body.GetProperty("error").GetProperty("message").GetString(), StringComparison.OrdinalIgnoreCase);
-        Assert.Single((await conversation.PollAsync()).Activities);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var (echo, note, answer) = await EchoNoteAndAnswerAsync(conversation, afterGreeting);
+        Assert.Equal("c1", echo.GetProperty("channelData").GetProperty("clientActivityID").GetString());
+        Assert.Empty(echo.GetProperty("attachments").EnumerateArray());
+        Assert.Equal($"I couldn't take \u201c{name}\u201d (not a photo or a video). I can take photos and videos (JPEG, PNG, GIF, MP4 and the like), up to 10 MB each. I've read your message without it.", note);
+        Assert.Contains("Oliver Hughes", ActivityJson.ReadableText(answer!.Value), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ARefusedFileWithoutACaptionGetsTheNoteAndNothingElse()
+    {
+        var conversation = await _client.StartAsync();
+        var (_, afterGreeting) = await conversation.PollAsync();
+
+        var (status, _) = await UploadAsync(conversation.Id, conversation.Token, Message("", "c1"), ("file", "notes.txt", "text/plain", Photo));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var (echo, note, answer) = await EchoNoteAndAnswerAsync(conversation, afterGreeting);
+        Assert.Equal("c1", echo.GetProperty("channelData").GetProperty("clientActivityID").GetString());
+        Assert.StartsWith("I couldn't take \u201cnotes.txt\u201d", note, StringComparison.Ordinal);
+        Assert.Null(answer);
+    }
+
+    /// <summary>After an upload: the user's echo, the bot's note about refused files, and the bot's answer if any.</summary>
+    private static async Task<(JsonElement Echo, string Note, JsonElement? Answer)> EchoNoteAndAnswerAsync(DirectLineClient.Conversation conversation, string after)
+    {
+        var (activities, _) = await conversation.PollAsync(after);
+        Assert.Equal("user", activities[0].GetProperty("from").GetProperty("role").GetString());
+        Assert.Equal("bot", activities[1].GetProperty("from").GetProperty("role").GetString());
+        return (activities[0], activities[1].GetProperty("text").GetString()!, activities.Count > 2 ? activities[2] : null);
     }
 
     [Theory]
