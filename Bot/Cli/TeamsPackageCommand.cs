@@ -69,7 +69,7 @@ internal static class TeamsPackageCommand
             return 2;
         }
 
-        var manifestDirectory = manifestArg ?? NonEmpty(configuration["Teams:ManifestPath"]) ?? FindManifestDirectory();
+        var manifestDirectory = (manifestArg is null ? null : Path.GetFullPath(manifestArg, InvokingDirectory())) ?? NonEmpty(configuration["Teams:ManifestPath"]) ?? FindManifestDirectory();
         if (manifestDirectory is null || !File.Exists(Path.Combine(manifestDirectory, "manifest.json")))
         {
             await stderr.WriteLineAsync($"{Verb}: no manifest.json found{(manifestDirectory is null ? $" in {ManifestFolder} above the current folder" : $" in {manifestDirectory}")}; pass --manifest DIR or set Teams:ManifestPath.");
@@ -87,11 +87,20 @@ internal static class TeamsPackageCommand
             return 3;
         }
 
-        outPath = Path.GetFullPath(outPath ?? "appPackage.zip");
+        outPath = Path.GetFullPath(outPath ?? "appPackage.zip", InvokingDirectory());
         await File.WriteAllBytesAsync(outPath, result.Zip!, cancellationToken);
         await stdout.WriteLineAsync($"wrote {outPath} for app id {appId:D} from {Path.GetFullPath(manifestDirectory)}");
         return 0;
     }
+
+    /// <summary>
+    /// The folder the user typed the command in. `dotnet run --project Bot` starts the bot in the project's folder, but
+    /// the shell's <c>PWD</c> is inherited unchanged, so a relative <c>--out</c> means what the user meant.
+    /// </summary>
+    internal static string InvokingDirectory() =>
+        Environment.GetEnvironmentVariable("PWD") is { Length: > 0 } pwd && Path.IsPathRooted(pwd) && Directory.Exists(pwd)
+            ? pwd
+            : Directory.GetCurrentDirectory();
 
     public const string Usage = "  WWPS.PolicyBot teams-package [--app-id GUID] [--out appPackage.zip] [--manifest DIR]";
 
