@@ -3,7 +3,7 @@ using WWPS.PolicyBot.Protocol;
 
 namespace WWPS.PolicyBot.Slack;
 
-/// <summary>A suggested prompt: <see cref="Title"/> is what the panel shows, <see cref="Message"/> what a click posts.</summary>
+/// <summary>A suggested prompt: the panel shows <paramref name="Title"/>; a click posts <paramref name="Message"/>.</summary>
 internal sealed record SlackPrompt(string Title, string Message);
 
 /// <summary>
@@ -15,16 +15,19 @@ internal sealed record SlackPrompt(string Title, string Message);
 /// </summary>
 internal sealed class SlackAssistant(SlackWebApi api) : Protocol.IMiddleware
 {
-    /// <summary>Slack puts the app's name in front ("WWPS PolicyBot is checking the policy…"); true of questions and draft checks alike.</summary>
+    /// <summary>
+    /// Slack puts the app's name in front ("WWPS PolicyBot is checking the policy…"); true of questions and draft
+    /// checks alike, and the middleware cannot tell them apart before the turn.
+    /// </summary>
     public const string WorkingStatus = "is checking the policy…";
 
     /// <summary>Heads the prompts; the question the bot asks when it waits for someone to start.</summary>
     public const string PromptsTitle = BotText.StartQuestion;
 
     /// <summary>
-    /// The bot's three things, in its own words: a question it answers from the policy (the welcome's example), the
-    /// draft check and the way to a person, each posting the command its button elsewhere posts. Also in the manifest's
-    /// <c>assistant_view</c>, which Slack shows until this call replaces them; a test keeps the two the same.
+    /// The bot's three things, in its own words: a question it answers from the policy (the welcome's example), then
+    /// the draft check and the way to a person, which post the commands their buttons post elsewhere. Also in the
+    /// manifest's <c>assistant_view</c>, which Slack shows until this call replaces them; a test keeps the two the same.
     /// </summary>
     public static IReadOnlyList<SlackPrompt> Prompts { get; } =
     [
@@ -62,7 +65,8 @@ internal sealed class SlackAssistant(SlackWebApi api) : Protocol.IMiddleware
         await AnswerWithStatusAsync(turnContext, channel, thread, next, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task AnswerWithStatusAsync(ITurnContext turnContext, string channel, string thread, NextDelegate next, CancellationToken cancellationToken)
+    private async Task AnswerWithStatusAsync(
+        ITurnContext turnContext, string channel, string thread, NextDelegate next, CancellationToken cancellationToken)
     {
         // Started, not awaited: the policy is read meanwhile, so the status costs the answer nothing.
         var status = api.SetStatusAsync(channel, thread, WorkingStatus, cancellationToken);

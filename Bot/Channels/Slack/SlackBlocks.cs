@@ -134,9 +134,10 @@ internal static partial class SlackBlocks
     }
 
     /// <param name="feedbackButtons">
-    /// Draw the card's feedback pair as a <c>context_actions</c> block of <c>feedback_buttons</c>: the thumbs Slack
-    /// shows under an AI app's answers. Only in assistant threads, where Slack documents them; elsewhere (channels,
-    /// a direct message outside the panel) the pair stays an actions block, which Slack draws everywhere.
+    /// Draw the card's feedback pair as a <c>context_actions</c> block of <c>feedback_buttons</c>: the feedback control
+    /// Slack made for an AI app's answers. Only in assistant threads, the surface it was made for; elsewhere (channels,
+    /// a direct message outside the panel) the pair stays an actions block, which Slack draws everywhere, so a block
+    /// some surface refuses can never cost an answer.
     /// </param>
     private static void AddElements(JsonArray blocks, JsonElement parent, string property, Buttons buttons, bool feedbackButtons)
     {
