@@ -19,7 +19,10 @@ internal static class BotText
         "the policy doesn't allow. Say \"talk to the Manager or Chair\" for how to raise a concern, and \"cancel\" or " +
         "\"start over\" to stop what we're doing.";
 
-    public const string StartPrompt = "What would you like to do? Ask me a question about the policy, or say \"check my post\".";
+    /// <summary>Also the heading over Slack's suggested prompts when someone opens the assistant panel.</summary>
+    public const string StartQuestion = "What would you like to do?";
+
+    public const string StartPrompt = StartQuestion + " Ask me a question about the policy, or say \"check my post\".";
 
     /// <summary>Concerns go privately to the Manager or the Chair (methods-9), so never in a group chat or channel.</summary>
     public const string ConcernsInPrivate =

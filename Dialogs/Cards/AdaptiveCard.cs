@@ -16,6 +16,9 @@ internal sealed class AdaptiveCard
     public const string Version = "1.5";
     public const string Schema = "http://adaptivecards.io/schemas/adaptive-card.json";
 
+    /// <summary>The <c>id</c> of the ActionSet holding a "was this helpful?" pair (<see cref="Feedback"/>).</summary>
+    public const string FeedbackId = "feedback";
+
     private readonly JsonArray _body = [];
     private readonly JsonArray _actions = [];
 
@@ -49,10 +52,22 @@ internal sealed class AdaptiveCard
         return this;
     }
 
-    /// <summary>Buttons in the body, right under what they answer (the yes/no of "Was this helpful?").</summary>
-    public AdaptiveCard InlineButtons(params IEnumerable<CardButton> buttons)
+    /// <summary>
+    /// The yes/no of "Was this helpful?", in the body right under the question, as an ActionSet whose <c>id</c> is
+    /// <see cref="FeedbackId"/>: positive first, negative second. Cards draw it as two buttons; the id lets a channel
+    /// with a feedback control of its own (Slack's thumbs in an assistant thread) find the pair without knowing the
+    /// words on it.
+    /// </summary>
+    public AdaptiveCard Feedback(CardButton positive, CardButton negative)
     {
-        _body.Add(new JsonObject { ["type"] = "ActionSet", ["actions"] = new JsonArray([.. buttons.Select(b => b.ToJson())]) });
+        ArgumentNullException.ThrowIfNull(positive);
+        ArgumentNullException.ThrowIfNull(negative);
+        _body.Add(new JsonObject
+        {
+            ["type"] = "ActionSet",
+            ["id"] = FeedbackId,
+            ["actions"] = new JsonArray(positive.ToJson(), negative.ToJson()),
+        });
         return this;
     }
 

@@ -55,7 +55,7 @@ internal static class PolicyCards
             }
 
             return card.Text(HelpfulQuestion)
-                .InlineButtons(CardButton.Submit("Yes", helpful), CardButton.Submit("No", notHelpful))
+                .Feedback(CardButton.Submit("Yes", helpful), CardButton.Submit("No", notHelpful))
                 .Buttons(CardButton.Submit(askAnother, askAnother), CardButton.Submit(contact, contact));
         });
     }

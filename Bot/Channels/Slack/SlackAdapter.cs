@@ -13,10 +13,22 @@ internal sealed class SlackDeliveryException(string error) : Exception("Slack: "
 /// The Slack adapter: a turn's messages are posted with <c>chat.postMessage</c> to the conversation's channel, in its
 /// thread when it has one. Proactive messages work the same way: <see cref="BotAdapter.ContinueConversationAsync"/>
 /// with a reference whose channel is <c>slack</c> posts to that reference's channel and thread. Typing indicators
-/// and other non-message activities have no Slack equivalent for bots and are dropped.
+/// and other non-message activities have no Slack equivalent for bots and are dropped; in an assistant thread
+/// <see cref="SlackAssistant"/> shows a status instead.
 /// </summary>
-internal sealed class SlackAdapter(SlackWebApi api, SlackOptions options, ILogger<SlackAdapter> logger) : BotAdapter(logger)
+internal sealed class SlackAdapter : BotAdapter
 {
+    private readonly SlackWebApi _api;
+    private readonly SlackOptions _options;
+
+    public SlackAdapter(SlackWebApi api, SlackOptions options, ILogger<SlackAdapter> logger)
+        : base(logger)
+    {
+        _api = api;
+        _options = options;
+        Use(new SlackAssistant(api));
+    }
+
     public override async Task<ResourceResponse[]> SendActivitiesAsync(ITurnContext turnContext, Activity[] activities, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(turnContext);
@@ -42,7 +54,7 @@ internal sealed class SlackAdapter(SlackWebApi api, SlackOptions options, ILogge
             // if a connector dropped a reply, and the null id says the message has no Slack timestamp. A proactive
             // message (an escalation's notification or relay) throws instead: its sender retries, or tells the
             // person it could not be delivered, and must not record it as sent.
-            var result = await api.PostMessageAsync(message, cancellationToken).ConfigureAwait(false);
+            var result = await _api.PostMessageAsync(message, cancellationToken).ConfigureAwait(false);
             if (result.Error is { } error && IsProactive(turnContext.Activity))
             {
                 throw new SlackDeliveryException(error);
@@ -60,7 +72,7 @@ internal sealed class SlackAdapter(SlackWebApi api, SlackOptions options, ILogge
     /// </summary>
     public async Task<ConversationReference?> OpenDirectAsync(string userId, CancellationToken cancellationToken)
     {
-        var result = await api.OpenDirectMessageAsync(userId, cancellationToken).ConfigureAwait(false);
+        var result = await _api.OpenDirectMessageAsync(userId, cancellationToken).ConfigureAwait(false);
         return result.Ts is not { Length: > 0 } channel
             ? null
             : new ConversationReference(
@@ -69,7 +81,7 @@ internal sealed class SlackAdapter(SlackWebApi api, SlackOptions options, ILogge
                 new ChannelAccount { Role = "bot" },
                 new ConversationAccount { Id = channel, IsGroup = false, ConversationType = "personal" },
                 SlackActivities.ChannelId,
-                options.ApiBaseUrl.AbsoluteUri,
+                _options.ApiBaseUrl.AbsoluteUri,
                 null);
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using WWPS.PolicyBot.Dialogs.Cards;
 using WWPS.PolicyBot.Protocol;
 
 namespace WWPS.PolicyBot.Slack;
@@ -10,7 +11,7 @@ namespace WWPS.PolicyBot.Slack;
 /// Writes an outgoing activity as a <c>chat.postMessage</c> body: Block Kit for what the dialogs drew as an Adaptive
 /// Card (text, quoted clauses, facts, buttons), a section of mrkdwn for plain text, an actions block for suggested
 /// actions, and always the activity's text as <c>text</c>, which Slack shows in notifications and where blocks
-/// cannot be drawn.
+/// cannot be drawn. In an assistant thread the card's "was this helpful?" pair becomes Slack's own feedback buttons.
 /// </summary>
 internal static partial class SlackBlocks
 {
@@ -41,7 +42,7 @@ internal static partial class SlackBlocks
         {
             fallback ??= content.TryGetProperty("fallbackText", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
             var buttons = new Buttons();
-            AddElements(blocks, content, "body", buttons);
+            AddElements(blocks, content, "body", buttons, SlackActivities.AssistantThreadOf(activity.Conversation) is not null);
             if (content.TryGetProperty("actions", out var actions))
             {
                 AddActions(blocks, actions, buttons);
@@ -132,7 +133,13 @@ internal static partial class SlackBlocks
         return result.ToString();
     }
 
-    private static void AddElements(JsonArray blocks, JsonElement parent, string property, Buttons buttons)
+    /// <param name="feedbackButtons">
+    /// Draw the card's feedback pair as a <c>context_actions</c> block of <c>feedback_buttons</c>: the feedback control
+    /// Slack made for an AI app's answers. Only in assistant threads, the surface it was made for; elsewhere (channels,
+    /// a direct message outside the panel) the pair stays an actions block, which Slack draws everywhere, so a block
+    /// some surface refuses can never cost an answer.
+    /// </param>
+    private static void AddElements(JsonArray blocks, JsonElement parent, string property, Buttons buttons, bool feedbackButtons)
     {
         if (!parent.TryGetProperty(property, out var elements) || elements.ValueKind != JsonValueKind.Array)
         {
@@ -151,6 +158,9 @@ internal static partial class SlackBlocks
                     break;
                 case "FactSet":
                     AddFacts(blocks, element);
+                    break;
+                case "ActionSet" when feedbackButtons && Str(element, "id") == AdaptiveCard.FeedbackId && buttons.Feedback(element) is { } feedback:
+                    blocks.Add(new JsonObject { ["type"] = "context_actions", ["elements"] = new JsonArray(feedback) });
                     break;
                 case "ActionSet" when element.TryGetProperty("actions", out var actions):
                     AddActions(blocks, actions, buttons);
@@ -301,12 +311,54 @@ internal static partial class SlackBlocks
         public JsonObject ImBack(string title, string words) => Button(SlackActivities.ImBackActionPrefix, title, "value", Cut(words, ButtonValueLimit));
 
         /// <summary>The submit's data goes back whole as the value, so the click arrives as Web Chat's submit does.</summary>
-        public JsonObject Submit(string title, JsonElement data)
+        public JsonObject Submit(string title, JsonElement data) => Button(SlackActivities.SubmitActionPrefix, title, "value", SubmitValue(data));
+
+        /// <summary>
+        /// A <c>feedback_buttons</c> element for a card's feedback pair (positive first), or null when the set is not
+        /// two submits. Its action id is a submit's and each button's value is its submit's data, so a click arrives
+        /// as the same submit the ordinary buttons send and reaches the same "was this helpful?" handling.
+        /// </summary>
+        public JsonObject? Feedback(JsonElement actionSet)
+        {
+            if (!actionSet.TryGetProperty("actions", out var actions) || actions.ValueKind != JsonValueKind.Array || actions.GetArrayLength() != 2
+                || FeedbackButton(actions[0]) is not { } positive || FeedbackButton(actions[1]) is not { } negative)
+            {
+                return null;
+            }
+
+            return new JsonObject
+            {
+                ["type"] = "feedback_buttons",
+                ["action_id"] = SlackActivities.SubmitActionPrefix + (++_count).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["positive_button"] = positive,
+                ["negative_button"] = negative,
+            };
+        }
+
+        /// <summary>The button's title as its text; the words it stands for ("Yes, that helped") read to screen readers.</summary>
+        private static JsonObject? FeedbackButton(JsonElement action)
+        {
+            if (Type(action) != "Action.Submit" || Str(action, "title") is not { Length: > 0 } title
+                || !action.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            var button = new JsonObject { ["text"] = PlainText(title, ButtonTextLimit), ["value"] = SubmitValue(data) };
+            if (Str(data, CardSubmit.CommandField) is { Length: > 0 } command)
+            {
+                button["accessibility_label"] = Cut(command, ButtonTextLimit);
+            }
+
+            return button;
+        }
+
+        private static string SubmitValue(JsonElement data)
         {
             // Teams' imBack instruction means nothing here and would only use up the 2,000 characters.
             var copy = JsonNode.Parse(data.GetRawText())!.AsObject();
             copy.Remove("msteams");
-            return Button(SlackActivities.SubmitActionPrefix, title, "value", copy.ToJsonString());
+            return copy.ToJsonString();
         }
 
         private JsonObject Button(string prefix, string title, string field, string value) => new()

@@ -24,6 +24,12 @@ internal static partial class SlackActivities
     /// <summary>The thread a conversation's replies go to, kept in the conversation's extension data.</summary>
     public const string ThreadProperty = "threadTs";
 
+    /// <summary>
+    /// The <c>event</c> activity an <c>assistant_thread_started</c> becomes: someone opened the assistant panel, and
+    /// <see cref="SlackAssistant"/> offers them prompts. It never reaches the bot.
+    /// </summary>
+    public const string AssistantThreadStarted = "slack.assistantThreadStarted";
+
     /// <summary>Card buttons carry their data as JSON; suggested actions (imBack) carry the words to post.</summary>
     public const string SubmitActionPrefix = "submit-";
     public const string ImBackActionPrefix = "imback-";
@@ -38,6 +44,15 @@ internal static partial class SlackActivities
 
         var type = Str(e, "type");
         var botUserId = BotUserId(envelope);
+        switch (type)
+        {
+            case "assistant_thread_started":
+                return FromAssistantThreadStarted(envelope, e, botUserId, serviceUrl);
+            case "assistant_thread_context_changed":
+                // Which channel the user is looking at beside the panel. The bot answers from the policy alone, so
+                // the context is not kept (Bolt's default stores it in message metadata for apps that use it).
+                return SlackInbound.Ignore("assistant context");
+        }
 
         // Loops: our own replies come back as message events; other bots' messages are not questions.
         if (Str(e, "bot_id") is not null || Str(e, "subtype") == "bot_message")
@@ -85,6 +100,26 @@ internal static partial class SlackActivities
         activity.Text = Unformat(text);
         activity.TextFormat = TextFormats.Plain;
         activity.Attachments = Files(e);
+        return new SlackInbound(activity, null, Str(envelope, "event_id"), Str(envelope, "team_id"));
+    }
+
+    /// <summary>
+    /// The panel was opened: a thread in the user's direct message channel with the app, where their messages will
+    /// arrive (as <c>message.im</c> with this <c>thread_ts</c>) and the answers go.
+    /// </summary>
+    private static SlackInbound FromAssistantThreadStarted(JsonElement envelope, JsonElement e, string? botUserId, Uri serviceUrl)
+    {
+        if (Obj(e, "assistant_thread") is not { } thread
+            || Str(thread, "user_id") is not { } user || Str(thread, "channel_id") is not { } channel || Str(thread, "thread_ts") is not { } threadTs)
+        {
+            return SlackInbound.Ignore("no assistant thread");
+        }
+
+        var activity = Message(user, channel, "im", threadTs, botUserId, serviceUrl);
+        activity.Type = ActivityTypes.Event;
+        activity.Name = AssistantThreadStarted;
+        activity.Id = Str(e, "event_ts");
+        activity.Timestamp = FromSlackTs(Str(e, "event_ts"));
         return new SlackInbound(activity, null, Str(envelope, "event_id"), Str(envelope, "team_id"));
     }
 
@@ -145,6 +180,14 @@ internal static partial class SlackActivities
     /// <summary>The thread a reply to <paramref name="conversation"/> belongs in, if any.</summary>
     public static string? ThreadOf(ConversationAccount? conversation) =>
         conversation?.Properties is { } p && p.TryGetValue(ThreadProperty, out var ts) && ts.ValueKind == JsonValueKind.String ? ts.GetString() : null;
+
+    /// <summary>
+    /// The assistant thread <paramref name="conversation"/> is in: any thread of a direct message with the app. Bolt's
+    /// Assistant class draws the line in the same place, and it needs no memory of which threads were started in the
+    /// panel (a restart would forget them); in an app with the assistant view, its direct messages are threads.
+    /// </summary>
+    public static string? AssistantThreadOf(ConversationAccount? conversation) =>
+        conversation is { IsGroup: not true, ConversationType: "personal" } ? ThreadOf(conversation) : null;
 
     private static Activity Message(string user, string channel, string? channelType, string? threadTs, string? botUserId, Uri serviceUrl)
     {

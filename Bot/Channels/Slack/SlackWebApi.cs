@@ -9,7 +9,7 @@ namespace WWPS.PolicyBot.Slack;
 
 /// <summary>
 /// What a Web API call came to: the value asked for (<c>chat.postMessage</c>: the message's <c>ts</c>;
-/// <c>conversations.open</c>: the direct message channel's id), or Slack's error code.
+/// <c>conversations.open</c>: the direct message channel's id; the assistant calls: none), or Slack's error code.
 /// </summary>
 internal sealed record SlackPostResult(string? Ts, string? Error)
 {
@@ -17,10 +17,11 @@ internal sealed record SlackPostResult(string? Ts, string? Error)
 }
 
 /// <summary>
-/// Calls <c>chat.postMessage</c> (and <c>conversations.open</c>) with the bot token (protocols.md §6). Slack answers 200 even for errors, with
-/// <c>{"ok":false,"error":"channel_not_found"}</c>, so <c>ok</c> is read; those are logged by code and returned, not
-/// thrown, since retrying cannot fix them. Rate limits (429 + <c>Retry-After</c>), server errors and timeouts are
-/// retried a few times.
+/// Calls the Web API with the bot token (protocols.md §6): <c>chat.postMessage</c>, <c>conversations.open</c>, and the
+/// assistant panel's <c>assistant.threads.setSuggestedPrompts</c> and <c>assistant.threads.setStatus</c>. Slack answers
+/// 200 even for errors, with <c>{"ok":false,"error":"channel_not_found"}</c>, so <c>ok</c> is read; those are logged by
+/// code and returned, not thrown, since retrying cannot fix them. Rate limits (429 + <c>Retry-After</c>), server errors
+/// and timeouts are retried a few times.
 /// </summary>
 internal sealed class SlackWebApi(IHttpClientFactory httpClients, SlackOptions options, TimeProvider time, ILogger<SlackWebApi> logger)
 {
@@ -29,7 +30,7 @@ internal sealed class SlackWebApi(IHttpClientFactory httpClients, SlackOptions o
     public Task<SlackPostResult> PostMessageAsync(JsonObject message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return CallAsync("chat.postMessage", message, message["channel"]?.GetValue<string>() ?? "", root => SlackActivities.Str(root, "ts"), cancellationToken);
+        return CallAsync("chat.postMessage", message, message["channel"]?.GetValue<string>() ?? "", root => SlackActivities.Str(root, "ts"), options.ApiAttempts, cancellationToken);
     }
 
     /// <summary>
@@ -40,15 +41,53 @@ internal sealed class SlackWebApi(IHttpClientFactory httpClients, SlackOptions o
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
         return CallAsync("conversations.open", new JsonObject { ["users"] = userId }, userId,
-            root => root.TryGetProperty("channel", out var channel) ? SlackActivities.Str(channel, "id") : null, cancellationToken);
+            root => root.TryGetProperty("channel", out var channel) ? SlackActivities.Str(channel, "id") : null, options.ApiAttempts, cancellationToken);
+    }
+
+    /// <summary>
+    /// The prompts shown in an assistant thread before anything is typed (scope <c>assistant:write</c>); the
+    /// <paramref name="title"/> heads the list. At most four, and each prompt's <c>message</c> is what clicking it posts.
+    /// </summary>
+    public Task<SlackPostResult> SetSuggestedPromptsAsync(string channelId, string threadTs, string title, IReadOnlyList<SlackPrompt> prompts, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(channelId);
+        ArgumentException.ThrowIfNullOrEmpty(threadTs);
+        ArgumentNullException.ThrowIfNull(prompts);
+        var list = new JsonArray();
+        foreach (var prompt in prompts)
+        {
+            list.Add(new JsonObject { ["title"] = prompt.Title, ["message"] = prompt.Message });
+        }
+
+        // thread_ts belongs to the assistant_view experience this app's manifest asks for (Slack's newer agent_view
+        // wants it left out).
+        var payload = new JsonObject { ["channel_id"] = channelId, ["thread_ts"] = threadTs, ["title"] = title, ["prompts"] = list };
+        return CallAsync("assistant.threads.setSuggestedPrompts", payload, channelId, _ => null, options.ApiAttempts, cancellationToken);
+    }
+
+    /// <summary>
+    /// The app's name and <paramref name="status"/> under an assistant thread while a turn works; an empty status clears it.
+    /// Slack clears it itself when the bot replies in the thread, and after two minutes. Tried once: a status that
+    /// arrives after its answer is worse than none, and the answer waits for this call.
+    /// </summary>
+    public Task<SlackPostResult> SetStatusAsync(string channelId, string threadTs, string status, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(channelId);
+        ArgumentException.ThrowIfNullOrEmpty(threadTs);
+        ArgumentNullException.ThrowIfNull(status);
+        var payload = new JsonObject { ["channel_id"] = channelId, ["thread_ts"] = threadTs, ["status"] = status };
+        return CallAsync("assistant.threads.setStatus", payload, channelId, _ => null, attempts: 1, cancellationToken);
     }
 
     /// <param name="target">The channel or user the call is about, for the log.</param>
     /// <param name="read">The value wanted from Slack's <c>ok:true</c> answer.</param>
-    private async Task<SlackPostResult> CallAsync(string method, JsonObject payload, string target, Func<JsonElement, string?> read, CancellationToken cancellationToken)
+    /// <param name="attempts">Tries, counting the first (<see cref="SlackOptions.ApiAttempts"/> for most calls).</param>
+    private async Task<SlackPostResult> CallAsync(
+        string method, JsonObject payload, string target, Func<JsonElement, string?> read, int attempts, CancellationToken cancellationToken)
     {
         var channel = target;
         var body = payload.ToJsonString();
+        var tries = Math.Max(1, attempts);
         for (var attempt = 1; ; attempt++)
         {
             var (status, retryAfter, result) = await TryPostAsync(method, body, read, cancellationToken).ConfigureAwait(false);
@@ -64,7 +103,7 @@ internal sealed class SlackWebApi(IHttpClientFactory httpClients, SlackOptions o
             }
 
             var failure = status is { } s ? ((int)s).ToString(CultureInfo.InvariantCulture) : "no response";
-            if (attempt >= options.ApiAttempts || cancellationToken.IsCancellationRequested)
+            if (attempt >= tries || cancellationToken.IsCancellationRequested)
             {
                 SlackLog.ApiFailed(logger, method, channel, failure, attempt);
                 return new SlackPostResult(null, status == HttpStatusCode.TooManyRequests ? "ratelimited" : "unavailable");

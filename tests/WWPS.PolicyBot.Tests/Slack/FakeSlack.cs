@@ -12,8 +12,8 @@ using WWPS.PolicyBot.Tests.BotFramework;
 
 namespace WWPS.PolicyBot.Tests.Slack;
 
-/// <summary>What the bot sent to <c>chat.postMessage</c>.</summary>
-internal sealed record SlackPost(string? Authorization, JsonElement Body)
+/// <summary>What the bot sent to <c>chat.postMessage</c>; <paramref name="Seq"/> orders it among all the calls the fake took.</summary>
+internal sealed record SlackPost(string? Authorization, JsonElement Body, long Seq = 0)
 {
     public string Channel => Body.GetProperty("channel").GetString()!;
 
@@ -29,19 +29,49 @@ internal sealed record SlackPost(string? Authorization, JsonElement Body)
         : [];
 
     public JsonElement Button(string title) => Buttons.First(b => b.GetProperty("text").GetProperty("text").GetString() == title);
+
+    /// <summary>The <c>feedback_buttons</c> of the message's <c>context_actions</c> blocks.</summary>
+    public IReadOnlyList<JsonElement> FeedbackButtons => Body.TryGetProperty("blocks", out var blocks)
+        ? [.. blocks.EnumerateArray().Where(b => b.GetProperty("type").GetString() == "context_actions")
+            .SelectMany(b => b.GetProperty("elements").EnumerateArray()).Where(e => e.GetProperty("type").GetString() == "feedback_buttons")]
+        : [];
+}
+
+/// <summary>What the bot sent to an <c>assistant.threads.*</c> method, in the order the fake took it among all calls.</summary>
+internal sealed record SlackAssistantCall(string Method, string? Authorization, JsonElement Body, long Seq)
+{
+    public string ChannelId => Body.GetProperty("channel_id").GetString()!;
+
+    public string? ThreadTs => Body.TryGetProperty("thread_ts", out var ts) ? ts.GetString() : null;
+
+    public string? Status => Body.TryGetProperty("status", out var status) ? status.GetString() : null;
+
+    public string? Title => Body.TryGetProperty("title", out var title) ? title.GetString() : null;
+
+    /// <summary>The suggested prompts, as (title, message).</summary>
+    public IReadOnlyList<(string Title, string Message)> Prompts => Body.TryGetProperty("prompts", out var prompts)
+        ? [.. prompts.EnumerateArray().Select(p => (p.GetProperty("title").GetString()!, p.GetProperty("message").GetString()!))]
+        : [];
 }
 
 /// <summary>
 /// Plays the Slack Web API under <c>/api/</c>: records each <c>chat.postMessage</c> and answers <c>ok:true</c>, or
 /// what a test queued first (a 429 with <c>Retry-After</c>, <c>ok:false</c>). <c>conversations.open</c> answers with
 /// the user's DM channel (<c>D</c> + the user id, or what <see cref="DirectMessageChannels"/> says) and is recorded too.
+/// The assistant panel's <c>assistant.threads.setSuggestedPrompts</c> and <c>assistant.threads.setStatus</c> are
+/// recorded and answered <c>ok:true</c>, or what a test queued for them.
 /// </summary>
 internal sealed class FakeSlackApi : LoopbackServer
 {
+    private static readonly string[] AssistantMethods = ["assistant.threads.setSuggestedPrompts", "assistant.threads.setStatus"];
+
     private readonly Channel<SlackPost> _posts = Channel.CreateUnbounded<SlackPost>();
+    private readonly Channel<SlackAssistantCall> _assistantCalls = Channel.CreateUnbounded<SlackAssistantCall>();
     private readonly ConcurrentQueue<Func<HttpContext, Task>> _answers = new();
+    private readonly ConcurrentQueue<Func<HttpContext, Task>> _assistantAnswers = new();
     private readonly ConcurrentQueue<(string? Authorization, string Users)> _opened = new();
     private int _count;
+    private long _seq;
     private TaskCompletionSource _gate = Open();
 
     public Uri ApiBaseUrl => new(BaseAddress, "api/");
@@ -66,6 +96,23 @@ internal sealed class FakeSlackApi : LoopbackServer
                 await context.Response.WriteAsJsonAsync(new { ok = true, channel = new { id = channel } });
             });
             MapPostMessage(app, api);
+            foreach (var method in AssistantMethods)
+            {
+                app.MapPost("/api/" + method, async (HttpContext context) =>
+                {
+                    using var body = await JsonDocument.ParseAsync(context.Request.Body);
+                    var call = new SlackAssistantCall(method, context.Request.Headers.Authorization.ToString(), body.RootElement.Clone(), Interlocked.Increment(ref api._seq));
+                    await api._assistantCalls.Writer.WriteAsync(call);
+                    await api._gate.Task.WaitAsync(context.RequestAborted);
+                    if (api._assistantAnswers.TryDequeue(out var answer))
+                    {
+                        await answer(context);
+                        return;
+                    }
+
+                    await context.Response.WriteAsJsonAsync(new { ok = true });
+                });
+            }
         });
         return api;
     }
@@ -82,7 +129,7 @@ internal sealed class FakeSlackApi : LoopbackServer
         app.MapPost("/api/chat.postMessage", async (HttpContext context) =>
         {
             using var body = await JsonDocument.ParseAsync(context.Request.Body);
-            await api._posts.Writer.WriteAsync(new SlackPost(context.Request.Headers.Authorization.ToString(), body.RootElement.Clone()));
+            await api._posts.Writer.WriteAsync(new SlackPost(context.Request.Headers.Authorization.ToString(), body.RootElement.Clone(), Interlocked.Increment(ref api._seq)));
             await api._gate.Task.WaitAsync(context.RequestAborted);
             if (api._answers.TryDequeue(out var answer))
             {
@@ -94,7 +141,7 @@ internal sealed class FakeSlackApi : LoopbackServer
             await context.Response.WriteAsJsonAsync(new { ok = true, channel = body.RootElement.GetProperty("channel").GetString(), ts });
         });
 
-    /// <summary>Posts are recorded but not answered until <see cref="Release"/>: a Slack that has gone slow.</summary>
+    /// <summary>Calls are recorded but not answered until <see cref="Release"/>: a Slack that has gone slow.</summary>
     public void Hold() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void Release() => _gate.TrySetResult();
@@ -106,7 +153,13 @@ internal sealed class FakeSlackApi : LoopbackServer
         return open;
     }
 
-    public void AnswerNext(int status, string json, string? retryAfter = null) => _answers.Enqueue(async context =>
+    /// <summary>How the next <c>chat.postMessage</c> is answered.</summary>
+    public void AnswerNext(int status, string json, string? retryAfter = null) => _answers.Enqueue(Answer(status, json, retryAfter));
+
+    /// <summary>How the next <c>assistant.threads.*</c> call is answered.</summary>
+    public void AnswerNextAssistantCall(int status, string json, string? retryAfter = null) => _assistantAnswers.Enqueue(Answer(status, json, retryAfter));
+
+    private static Func<HttpContext, Task> Answer(int status, string json, string? retryAfter) => async context =>
     {
         context.Response.StatusCode = status;
         if (retryAfter is not null)
@@ -116,7 +169,16 @@ internal sealed class FakeSlackApi : LoopbackServer
 
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(json);
-    });
+    };
+
+    /// <summary>The next <c>assistant.threads.*</c> call, or a failed test after a generous wait.</summary>
+    public async Task<SlackAssistantCall> NextAssistantCallAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        return await _assistantCalls.Reader.ReadAsync(timeout.Token);
+    }
+
+    public int AssistantCallsSoFar => _assistantCalls.Reader.Count;
 
     /// <summary>The next post, or a failed test after a generous wait (turns run in the background).</summary>
     public async Task<SlackPost> NextPostAsync()
@@ -199,8 +261,58 @@ internal static class SlackRequests
         ["thread_ts"] = threadTs,
     };
 
+    /// <summary>Someone opened the assistant panel: Slack's <c>assistant_thread_started</c> (or <c>_context_changed</c>).</summary>
+    public static Dictionary<string, object?> AssistantThread(string channel, string threadTs, string user = "U0001", string contextChannel = "C0042", string type = "assistant_thread_started") => new()
+    {
+        ["type"] = type,
+        ["assistant_thread"] = new Dictionary<string, object?>
+        {
+            ["user_id"] = user,
+            ["context"] = new { channel_id = contextChannel, team_id = "T0001", enterprise_id = (string?)null },
+            ["channel_id"] = channel,
+            ["thread_ts"] = threadTs,
+        },
+        ["event_ts"] = "1700000000.900000",
+    };
+
+    /// <summary>A message typed in an assistant thread: a direct message with the thread's <c>thread_ts</c>.</summary>
+    public static Dictionary<string, object?> InAssistantThread(string text, string ts, string threadTs, string channel = "D0001", string user = "U0001")
+    {
+        var message = DirectMessage(text, ts, channel, user);
+        message["thread_ts"] = threadTs;
+        return message;
+    }
+
     /// <summary>A block_actions payload for a click on <paramref name="button"/> of a message the bot posted.</summary>
-    public static string BlockAction(JsonElement button, SlackPost message, string user = "U0001") => JsonSerializer.Serialize(new Dictionary<string, object?>
+    public static string BlockAction(JsonElement button, SlackPost message, string user = "U0001") => Interaction(new
+    {
+        type = "button",
+        action_id = button.GetProperty("action_id").GetString(),
+        block_id = "b1",
+        text = new { type = "plain_text", text = button.GetProperty("text").GetProperty("text").GetString() },
+        value = button.GetProperty("value").GetString(),
+        action_ts = ActionTs(),
+    }, message, user);
+
+    /// <summary>
+    /// A click on the thumbs of a <c>feedback_buttons</c> element: Slack sends the element's action id and the value
+    /// of the one button clicked.
+    /// </summary>
+    public static string FeedbackClick(JsonElement feedbackButtons, bool positive, SlackPost message, string user = "U0001")
+    {
+        var button = feedbackButtons.GetProperty(positive ? "positive_button" : "negative_button");
+        return Interaction(new
+        {
+            type = "feedback_buttons",
+            action_id = feedbackButtons.GetProperty("action_id").GetString(),
+            block_id = "b2",
+            text = new { type = "plain_text", text = button.GetProperty("text").GetProperty("text").GetString() },
+            value = button.GetProperty("value").GetString(),
+            action_ts = ActionTs(),
+        }, message, user);
+    }
+
+    private static string Interaction(object action, SlackPost message, string user) => JsonSerializer.Serialize(new Dictionary<string, object?>
     {
         ["type"] = "block_actions",
         ["user"] = new { id = user, username = "staff", team_id = "T0001" },
@@ -211,17 +323,8 @@ internal static class SlackRequests
         ["message"] = new Dictionary<string, object?> { ["type"] = "message", ["user"] = BotUserId, ["ts"] = "1700000000.000001", ["thread_ts"] = message.ThreadTs, ["text"] = message.Text },
         ["trigger_id"] = "1.2.3",
         ["response_url"] = "https://hooks.slack.invalid/actions/1",
-        ["actions"] = new[]
-        {
-            new
-            {
-                type = "button",
-                action_id = button.GetProperty("action_id").GetString(),
-                block_id = "b1",
-                text = new { type = "plain_text", text = button.GetProperty("text").GetProperty("text").GetString() },
-                value = button.GetProperty("value").GetString(),
-                action_ts = "1700000100.000" + Random.Shared.Next(100, 999).ToString(CultureInfo.InvariantCulture),
-            },
-        },
+        ["actions"] = new[] { action },
     });
+
+    private static string ActionTs() => "1700000100.000" + Random.Shared.Next(100, 999).ToString(CultureInfo.InvariantCulture);
 }

@@ -67,6 +67,62 @@ public sealed class SlackFormatTests
         Assert.Equal([("imback-1", "Ask a question"), ("imback-2", "Help")], buttons);
     }
 
+    /// <summary>
+    /// The answer card's "was this helpful?" pair: Slack's own thumbs (a <c>context_actions</c> block of
+    /// <c>feedback_buttons</c>) in an assistant thread, where Slack documents them; ordinary buttons everywhere else.
+    /// </summary>
+    [Theory]
+    [InlineData("personal", "1729999327.187299", true)]
+    [InlineData("personal", null, false)]
+    [InlineData("channel", "1729999327.187299", false)]
+    public void FeedbackPairIsSlacksFeedbackButtonsOnlyInAnAssistantThread(string conversationType, string? thread, bool feedbackButtons)
+    {
+        var card = new AdaptiveCard().Text("Was this helpful?")
+            .Feedback(CardButton.Submit("Yes", "Yes, that helped"), CardButton.Submit("No", "No, that didn't help"))
+            .Buttons(CardButton.Submit("Ask another", "Ask another"));
+        var activity = new Activity
+        {
+            Type = ActivityTypes.Message,
+            Text = "Was this helpful?",
+            Attachments = [card.ToAttachment("Was this helpful?")],
+            Conversation = new ConversationAccount
+            {
+                Id = "D0001",
+                ConversationType = conversationType,
+                IsGroup = conversationType != "personal",
+                Properties = thread is null ? null : new() { [SlackActivities.ThreadProperty] = JsonSerializer.SerializeToElement(thread) },
+            },
+        };
+
+        using var message = JsonDocument.Parse(SlackBlocks.Render(activity)!.ToJsonString());
+
+        var blocks = message.RootElement.GetProperty("blocks").EnumerateArray().ToList();
+        var titles = blocks.Where(b => b.GetProperty("type").GetString() == "actions")
+            .SelectMany(b => b.GetProperty("elements").EnumerateArray()).Select(b => b.GetProperty("text").GetProperty("text").GetString()).ToList();
+        var feedback = blocks.Where(b => b.GetProperty("type").GetString() == "context_actions").SelectMany(b => b.GetProperty("elements").EnumerateArray()).ToList();
+        if (feedbackButtons)
+        {
+            Assert.Equal(["Ask another"], titles);
+            var pair = Assert.Single(feedback);
+            Assert.Equal("feedback_buttons", pair.GetProperty("type").GetString());
+            Assert.StartsWith(SlackActivities.SubmitActionPrefix, pair.GetProperty("action_id").GetString(), StringComparison.Ordinal);
+            Assert.Equal("Yes, that helped", Command(pair.GetProperty("positive_button")));
+            Assert.Equal("No, that didn't help", Command(pair.GetProperty("negative_button")));
+        }
+        else
+        {
+            Assert.Equal(["Yes", "No", "Ask another"], titles);
+            Assert.Empty(feedback);
+        }
+    }
+
+    /// <summary>The command a button's value (a submit's data, as JSON) stands for.</summary>
+    private static string? Command(JsonElement button)
+    {
+        using var data = JsonDocument.Parse(button.GetProperty("value").GetString()!);
+        return data.RootElement.GetProperty("command").GetString();
+    }
+
     [Fact]
     public void EmptyMessagePostsNothing() =>
         Assert.Null(SlackBlocks.Render(new Activity { Type = ActivityTypes.Message }));

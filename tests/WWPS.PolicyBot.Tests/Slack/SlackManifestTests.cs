@@ -15,8 +15,33 @@ public sealed class SlackManifestTests
     [InlineData("im:write")]
     [InlineData("message.im")]
     [InlineData("app_mention")]
+    [InlineData("assistant:write")]
+    [InlineData("assistant_thread_started")]
+    [InlineData("assistant_thread_context_changed")]
     public void AsksForWhatTheChannelUses(string item) =>
         Assert.Contains(Lines, l => l.Trim() == "- " + item);
+
+    /// <summary>
+    /// Slack shows the manifest's prompts in a new assistant thread until the bot sets its own; a user must not see
+    /// one set flick to another.
+    /// </summary>
+    [Fact]
+    public void AssistantViewOffersThePromptsTheBotSets()
+    {
+        var view = Lines.SkipWhile(l => l != "  assistant_view:").Skip(1).TakeWhile(l => l.StartsWith("    ", StringComparison.Ordinal)).Select(l => l.Trim()).ToList();
+        var prompts = view.SkipWhile(l => l != "suggested_prompts:").Skip(1).Chunk(2)
+            .Select(p => new SlackPrompt(Value(p[0], "- title:"), Value(p[1], "message:")))
+            .ToList();
+
+        Assert.StartsWith("Answers questions on the preschool's Social Networking Policy", Value(view[0], "assistant_description:"), StringComparison.Ordinal);
+        Assert.Equal(SlackAssistant.Prompts, prompts);
+    }
+
+    private static string Value(string line, string key)
+    {
+        Assert.StartsWith(key, line, StringComparison.Ordinal);
+        return line[key.Length..].Trim();
+    }
 
     [Fact]
     public void RequestUrlsAreTheBotsEndpoints()
