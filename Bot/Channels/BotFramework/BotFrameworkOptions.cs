@@ -27,7 +27,11 @@ internal sealed record BotFrameworkOptions
     public string? AppId { get; init; }
 
     public string? AppPassword { get; init; }
-    public BotAppType AppType { get; init; } = BotAppType.MultiTenant;
+    /// <summary>
+    /// SingleTenant unless configured: Azure has not allowed new multi-tenant bot registrations since July 2025, so a
+    /// new Azure Bot resource is single-tenant (or a managed identity). MultiTenant still works when set.
+    /// </summary>
+    public BotAppType AppType { get; init; } = BotAppType.SingleTenant;
     public string? TenantId { get; init; }
 
     /// <summary>Where channel tokens' signing keys (and their endorsements) are published.</summary>
@@ -56,7 +60,7 @@ internal sealed record BotFrameworkOptions
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection("BotFramework");
         var typeText = configuration["MicrosoftAppType"];
-        var appType = BotAppType.MultiTenant;
+        var appType = BotAppType.SingleTenant;
         if (!string.IsNullOrWhiteSpace(typeText) && !Enum.TryParse(typeText, ignoreCase: true, out appType))
         {
             throw new InvalidOperationException($"MicrosoftAppType must be MultiTenant, SingleTenant or UserAssignedMSI, not '{typeText}'.");
@@ -102,7 +106,9 @@ internal sealed record BotFrameworkOptions
                 throw new InvalidOperationException("MicrosoftAppPassword is required when MicrosoftAppId is set (MultiTenant/SingleTenant).");
             case BotAppType.SingleTenant when TenantId is null:
             case BotAppType.UserAssignedMSI when TenantId is null:
-                throw new InvalidOperationException($"MicrosoftAppTenantId is required for MicrosoftAppType {AppType}.");
+                throw new InvalidOperationException(
+                    $"MicrosoftAppTenantId is required for MicrosoftAppType {AppType} (SingleTenant is the default: set the tenant id from the " +
+                    "Azure Bot resource, or MicrosoftAppType=MultiTenant for a bot registered as multi-tenant before July 2025).");
         }
     }
 

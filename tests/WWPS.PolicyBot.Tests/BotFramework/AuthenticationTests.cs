@@ -18,6 +18,7 @@ public sealed class AuthenticatedBotFixture : IAsyncLifetime
         Identity = await FakeBotFrameworkIdentity.StartAsync();
         Bot = await RunningBot.StartAsync(
             ("MicrosoftAppId", AppId),
+            ("MicrosoftAppType", "MultiTenant"),
             ("MicrosoftAppPassword", "not-used-by-these-tests"),
             ("BotFramework:OpenIdMetadataUrl", Identity.MetadataUrl.AbsoluteUri));
     }

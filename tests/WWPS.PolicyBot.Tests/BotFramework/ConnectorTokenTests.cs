@@ -31,6 +31,7 @@ public sealed class ConnectorTokenTests
             services => services.AddSingleton<IConnectorTokenProvider>(new FixedToken("connector-token-1")),
             ("Storage:Provider", "memory"),
             ("MicrosoftAppId", AppId),
+            ("MicrosoftAppType", "MultiTenant"),
             ("MicrosoftAppPassword", "secret"),
             ("BotFramework:OpenIdMetadataUrl", identity.MetadataUrl.AbsoluteUri));
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("api/messages", UriKind.Relative))
@@ -46,6 +47,23 @@ public sealed class ConnectorTokenTests
         Assert.Equal("/v3/conversations/a%3A1%3Bconv%40thread/activities/m1", call.Path);
         Assert.Equal("Bearer connector-token-1", call.Authorization);
         Assert.Contains("Friendships with parents", ActivityJson.ReadableText(call.Activity), StringComparison.Ordinal);
+    }
+
+    /// <summary>New Azure Bot registrations are single-tenant (multi-tenant ones stopped in July 2025): that is the default, and it needs the tenant.</summary>
+    [Fact]
+    public void AnAppIdWithoutATypeIsSingleTenantAndNeedsItsTenant()
+    {
+        static IConfiguration Settings(string? tenant) => new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["MicrosoftAppId"] = AppId,
+            ["MicrosoftAppPassword"] = "s3cret",
+            ["MicrosoftAppTenantId"] = tenant,
+        }).Build();
+
+        Assert.Equal(BotAppType.SingleTenant, BotFrameworkOptions.From(Settings("0b9ad5c5-5d6e-4a2f-9e1f-3c0e2a6b7d11")).AppType);
+        var missing = Assert.Throws<InvalidOperationException>(() => BotFrameworkOptions.From(Settings(null)));
+        Assert.Contains("MicrosoftAppTenantId", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("MicrosoftAppType=MultiTenant", missing.Message, StringComparison.Ordinal);
     }
 
     [Theory]

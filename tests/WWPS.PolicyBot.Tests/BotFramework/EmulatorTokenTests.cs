@@ -24,6 +24,7 @@ public sealed class EmulatorTokenTests
         await using var identity = await FakeBotFrameworkIdentity.StartAsync();
         await using var bot = await RunningBot.StartAsync(
             ("MicrosoftAppId", AppId),
+            ("MicrosoftAppType", "MultiTenant"),
             ("MicrosoftAppPassword", "unused"),
             ("BotFramework:OpenIdMetadataUrl", "http://127.0.0.1:9/unused"),
             ("BotFramework:EmulatorOpenIdMetadataUrl", identity.MetadataUrl.AbsoluteUri));
