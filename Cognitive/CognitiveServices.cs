@@ -34,7 +34,7 @@ public sealed record CognitiveSettings(
 /// The services the dialogs and the command line share, built once: the policy, the answerer and the draft reviewer
 /// over the local analysers, or over Azure AI Language (falling back to local) when an endpoint and key are configured.
 /// </summary>
-public sealed class CognitiveServices
+public sealed partial class CognitiveServices
 {
     private CognitiveServices(PolicyDocument policy, PolicyAnswerer answerer, DraftReviewer reviewer, string backend, SentenceEmbedder embedder)
     {
@@ -90,8 +90,11 @@ public sealed class CognitiveServices
             settings.AskSemantic
                 ? new PolicyAnswerer(policy, time, settings.AskSemanticThreshold, new SemanticClauseRetriever(policy, lexical, embedder), settings.AskLearned ? QuestionModel.For(policy, embedder, lexical) : null)
                 : new PolicyAnswerer(policy, time, settings.AskThreshold),
-            new DraftReviewer(policy, analyzer, DraftReviewer.AllowListFor(policy), settings.AskLearned ? DraftModel.For(policy, embedder) : null),
+            new DraftReviewer(policy, analyzer, DraftReviewer.AllowListFor(policy, phone => SkippedContact(logging.CreateLogger<CognitiveServices>(), phone)), settings.AskLearned ? DraftModel.For(policy, embedder) : null),
             backend,
             embedder);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The policy's published phone number {Phone} is not a valid UK number, so posts giving it are not treated as giving the preschool's own contact. Check the policy's contact line.")]
+    private static partial void SkippedContact(ILogger logger, string phone);
 }

@@ -60,7 +60,9 @@ internal static class CommandLine
                 AskLearned = options.Learned ?? settings.AskLearned,
                 LoadSemanticNow = args[0] is "ask",
             };
-            services = CognitiveServices.Create(settings, TimeProvider.System);
+            // Warnings (a policy contact that does not validate, Azure falling back) go to stderr, one line each; stdout
+            // carries only answers, so `ask --jsonl` stays machine-readable.
+            services = CognitiveServices.Create(settings, TimeProvider.System, logging: new StderrLoggerFactory(stderr));
         }
         catch (PolicyFormatException ex)
         {

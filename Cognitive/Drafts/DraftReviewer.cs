@@ -44,10 +44,14 @@ public sealed class DraftReviewer
         _model = model;
     }
 
-    /// <summary>A contact allow-list from what the policy publishes (its email and phone number).</summary>
-    public static ContactAllowList AllowListFor(PolicyDocument policy) => new(
+    /// <summary>
+    /// A contact allow-list from what the policy publishes (its email and phone number); a phone number that does not
+    /// validate is left out and passed to <paramref name="skipped"/>.
+    /// </summary>
+    public static ContactAllowList AllowListFor(PolicyDocument policy, Action<string>? skipped = null) => ContactAllowList.FromPublished(
         policy.Metadata.ContactEmail is { } email ? [email] : [],
-        policy.Metadata.ContactPhone is { } phone ? [phone] : []);
+        policy.Metadata.ContactPhone is { } phone ? [phone] : [],
+        skipped);
 
     /// <summary>Null when the text can be checked, else a message for the person who sent it.</summary>
     public static string? Validate(string? text)

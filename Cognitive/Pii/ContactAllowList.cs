@@ -27,6 +27,30 @@ public sealed class ContactAllowList
             .ToFrozenSet(StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// The allow-list for contacts a policy publishes. A phone number that is not a valid UK number (a typo, or a
+    /// fictional 01632 number) is left out and reported through <paramref name="skipped"/>, never fatal: the bot then
+    /// treats that number like anyone else's.
+    /// </summary>
+    public static ContactAllowList FromPublished(IEnumerable<string> emails, IEnumerable<string> phoneNumbers, Action<string>? skipped = null)
+    {
+        ArgumentNullException.ThrowIfNull(phoneNumbers);
+        var valid = new List<string>();
+        foreach (var phone in phoneNumbers)
+        {
+            if (ToE164(phone) is null)
+            {
+                skipped?.Invoke(phone);
+            }
+            else
+            {
+                valid.Add(phone);
+            }
+        }
+
+        return new ContactAllowList(emails, valid);
+    }
+
     public bool IsAllowed(PiiEntity entity)
     {
         ArgumentNullException.ThrowIfNull(entity);

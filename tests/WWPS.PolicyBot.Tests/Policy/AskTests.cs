@@ -142,4 +142,24 @@ public sealed class AskTests
         Assert.Equal(3, exit);
         Assert.Contains("/nonexistent/policy.md", errors.ToString(), StringComparison.Ordinal);
     }
+
+    /// <summary>A policy whose published phone number does not validate still answers; the number is named in a warning.</summary>
+    [Fact]
+    public async Task APolicyContactThatDoesNotValidateIsSkippedWithAWarning()
+    {
+        using var folder = new Testing.TempFolder();
+        var path = Path.Combine(folder.Path, "policy.md");
+        var bundled = await File.ReadAllTextAsync(Path.Combine(Support.RepoPaths.Root, "Cognitive", "Policy", "Documents", "social-networking-policy.md"));
+        Assert.Contains("01494 438996", bundled, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(path, bundled.Replace("01494 438996", "01632 960111", StringComparison.Ordinal));
+        var output = new StringWriter();
+        var errors = new StringWriter();
+
+        var exit = await CommandLine.RunAsync(["ask", "--policy", path, "can I friend a parent?"], new StringReader(""), output, errors, CancellationToken.None);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("[methods-5]", output.ToString(), StringComparison.Ordinal);
+        var warning = Assert.Single(errors.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("warning: The policy's published phone number 01632 960111 is not a valid UK number", warning, StringComparison.Ordinal);
+    }
 }
