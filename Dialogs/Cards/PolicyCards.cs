@@ -139,6 +139,21 @@ internal static class PolicyCards
         return WithCard(text.ToString(), card);
     }
 
+    /// <summary>The draft's tone as the command line reports it, with a short reason a person can act on.</summary>
+    internal static string Tone(Cognitive.Analysis.SentimentResult sentiment)
+    {
+        ArgumentNullException.ThrowIfNull(sentiment);
+        var score = sentiment.Compound.ToString("+0.00;-0.00;0.00", System.Globalization.CultureInfo.InvariantCulture);
+        var reason = sentiment.Label switch
+        {
+            "positive" => "it reads as warm and upbeat",
+            "negative" => "it reads as unhappy or critical, which readers may take as being about the preschool or its people",
+            "mixed" => "it mixes praise and complaint",
+            _ => "it reads as matter-of-fact",
+        };
+        return $"Tone: {sentiment.Label} ({score}): {reason}.";
+    }
+
     /// <summary>
     /// A draft's check: the verdict, each problem under the clause it breaks (quoted once per clause), the redacted
     /// version when anything was taken out, and what to change.
@@ -157,6 +172,10 @@ internal static class PolicyCards
             card.Text(progress, subtle: true);
             text.Append("\n\n").Append(progress);
         }
+
+        var tone = Tone(review.Sentiment);
+        card.Text(tone, subtle: true);
+        text.Append("\n\n").Append(tone);
 
         if (review.Findings.Count == 0)
         {
