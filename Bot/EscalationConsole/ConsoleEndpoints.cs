@@ -47,7 +47,7 @@ internal static class ConsoleEndpoints
             cookie.Cookie.Path = "/console";
             cookie.Cookie.HttpOnly = true;
             cookie.Cookie.SameSite = SameSiteMode.Strict;
-            cookie.Cookie.SecurePolicy = options.CookieSecurePolicy;
+            cookie.Cookie.SecurePolicy = options.EffectiveCookiePolicy;
             cookie.ExpireTimeSpan = options.Session;
             cookie.SlidingExpiration = true;
             cookie.LoginPath = "/console/login";
@@ -96,7 +96,7 @@ internal static class ConsoleEndpoints
             antiforgery.Cookie.Name = "policybot.console.af";
             antiforgery.Cookie.Path = "/console";
             antiforgery.Cookie.SameSite = SameSiteMode.Strict;
-            antiforgery.Cookie.SecurePolicy = options.CookieSecurePolicy;
+            antiforgery.Cookie.SecurePolicy = options.EffectiveCookiePolicy;
             antiforgery.SuppressXFrameOptionsHeader = true;
         });
         return services;
@@ -328,8 +328,10 @@ internal static class ConsoleEndpoints
     }
 
     /// <summary>
-    /// No caching, no framing, no scripts, forms only to this site, no referrer. With Secure cookies (the default) the
-    /// console is only served over HTTPS: on plain HTTP its cookies could not work, so it says so instead.
+    /// No caching, no framing, no scripts, forms only to this site, no referrer. By default the console is served over
+    /// HTTPS only, except to a browser on the bot's own machine (the connection's own address is loopback, whatever a
+    /// header says), so `dotnet run` and http://localhost work without settings; elsewhere plain HTTP gets a page saying
+    /// it needs HTTPS.
     /// </summary>
     private static ValueTask<object?> SecurityHeadersAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -341,6 +343,7 @@ internal static class ConsoleEndpoints
         headers["Referrer-Policy"] = "no-referrer";
         headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
         return http.RequestServices.GetRequiredService<ConsoleOptions>().CookieSecurePolicy == CookieSecurePolicy.Always && !http.Request.IsHttps
+                && !(http.Connection.RemoteIpAddress is { } remote && System.Net.IPAddress.IsLoopback(remote))
             ? ValueTask.FromResult<object?>(Html(ConsolePages.NeedsHttps(), StatusCodes.Status400BadRequest))
             : next(context);
     }

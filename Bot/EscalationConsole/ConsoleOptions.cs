@@ -21,8 +21,18 @@ internal sealed record ConsoleOptions
 
     public TimeSpan Lockout { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Always (the default): cookies are only ever sent over HTTPS. <c>SameAsRequest</c> for plain-HTTP tests.</summary>
+    /// <summary>
+    /// Always (the default): the console is served over HTTPS, with Secure cookies, and over plain HTTP only to a browser
+    /// on the bot's own machine (loopback), whose cookies cannot be Secure. <c>SameAsRequest</c> serves plain HTTP to
+    /// anyone (behind a proxy that terminates TLS without forwarded headers, say).
+    /// </summary>
     public CookieSecurePolicy CookieSecurePolicy { get; init; } = CookieSecurePolicy.Always;
+
+    /// <summary>
+    /// What the cookies are given: Secure on every HTTPS response; with the default policy plain HTTP is refused
+    /// except on loopback, so a cookie without Secure only ever goes to a browser on this machine.
+    /// </summary>
+    public CookieSecurePolicy EffectiveCookiePolicy => CookieSecurePolicy == CookieSecurePolicy.Always ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy;
 
     /// <summary>The configured, well-formed hash for a role that escalation knows; null when that role cannot sign in.</summary>
     public string? HashFor(EscalationRole role) => role == EscalationRole.Manager ? ManagerHash : ChairHash;

@@ -33,8 +33,6 @@ internal sealed partial class ConsoleBrowser : IDisposable
         [
             ("Escalation:Manager:ConsolePasswordHash", PolicyBot.EscalationConsole.ConsolePassword.Hash(ManagerPassword, 1000)),
             ("Escalation:Chair:ConsolePasswordHash", PolicyBot.EscalationConsole.ConsolePassword.Hash(ChairPassword, 1000)),
-            // The tests talk plain HTTP on loopback, where a Secure cookie would never be sent back.
-            ("Console:CookieSecurePolicy", "SameAsRequest"),
             .. more,
         ]);
 

@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection;
 using WWPS.PolicyBot.Cli;
@@ -265,14 +267,18 @@ public sealed class ConsoleTests
     [Fact]
     public async Task CookiesAreSecureHttpOnlyAndStrictAndTheSessionSlides()
     {
-        // By default both cookies are Secure, so over plain HTTP the console only says it needs HTTPS.
-        await using (var secure = await RunningBot.StartAsync(ConsoleBrowser.Settings(("Console:CookieSecurePolicy", null))))
+        // By default the console needs HTTPS, except for a browser on this machine: a caller from elsewhere over plain
+        // HTTP (the connection's own address, faked here below the app) only hears that it needs HTTPS.
+        await using (var remote = await RunningBot.StartAsync(
+            services => services.AddSingleton<IStartupFilter>(new RemoteAddressFilter(System.Net.IPAddress.Parse("192.0.2.50"))),
+            ConsoleBrowser.Settings()))
         {
-            var session = secure.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get("Console");
-            var antiforgery = secure.Services.GetRequiredService<IOptions<AntiforgeryOptions>>().Value;
+            var session = remote.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get("Console");
+            var antiforgery = remote.Services.GetRequiredService<IOptions<AntiforgeryOptions>>().Value;
             foreach (var cookie in new[] { session.Cookie, antiforgery.Cookie })
             {
-                Assert.Equal(CookieSecurePolicy.Always, cookie.SecurePolicy);
+                // Secure on every HTTPS response; plain HTTP is only ever answered on loopback.
+                Assert.Equal(CookieSecurePolicy.SameAsRequest, cookie.SecurePolicy);
                 Assert.Equal(SameSiteMode.Strict, cookie.SameSite);
                 Assert.True(cookie.HttpOnly);
                 Assert.Equal("/console", cookie.Path);
@@ -281,7 +287,7 @@ public sealed class ConsoleTests
             Assert.True(session.SlidingExpiration);
             Assert.Equal(TimeSpan.FromMinutes(30), session.ExpireTimeSpan);
 
-            using var browser = new ConsoleBrowser(secure.BaseAddress);
+            using var browser = new ConsoleBrowser(remote.BaseAddress);
             var page = await browser.GetAsync("/console/login");
             Assert.Equal(HttpStatusCode.BadRequest, page.Status);
             Assert.Contains("only served over HTTPS", page.Body, StringComparison.Ordinal);
@@ -412,5 +418,19 @@ public sealed class ConsoleTests
         await parent.SayAndReadAsync("The Manager");
         Assert.StartsWith("Sent to the Manager (Jane Smith) (#1)", Assert.Single(await parent.SayAndReadAsync("Send")), StringComparison.Ordinal);
         return parent;
+    }
+
+    /// <summary>Makes every request look as if it came from <paramref name="address"/>, as a connection from another machine would.</summary>
+    private sealed class RemoteAddressFilter(System.Net.IPAddress address) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                context.Connection.RemoteIpAddress = address;
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 }
