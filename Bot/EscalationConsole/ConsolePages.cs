@@ -102,7 +102,7 @@ internal static class ConsolePages
             {
                 sb.Append(CultureInfo.InvariantCulture,
                     $"<tr><td><a href=\"/console/escalations/{e.Id}\">#{e.Id}</a></td><td class=\"status-{EscalationText.Name(e.Status)}\">{EscalationText.Name(e.Status)}</td>" +
-                    $"<td><time datetime=\"{Iso(e.Created)}\">{Local(e.Created, zone)}</time></td><td>{E(EscalationService.Words.UserName(e))}</td><td>{E(Source(e.Source))}</td></tr>\n");
+                    $"<td><time datetime=\"{Iso(e.Created)}\">{Local(e.Created, zone)}</time></td><td>{E(EscalationService.Words.UserName(e))}</td><td>{E(StartOf(e.Summary))}</td></tr>\n");
             }
 
             sb.Append("</tbody>\n</table>\n");
@@ -124,7 +124,7 @@ internal static class ConsolePages
         sb.Append("<dl class=\"facts\">\n");
         Fact(sb, "Status", EscalationText.Name(e.Status));
         Fact(sb, "From", EscalationService.Words.UserName(e));
-        Fact(sb, "About", Source(e.Source));
+        Fact(sb, "Raised from", Source(e.Source));
         sb.Append(CultureInfo.InvariantCulture, $"<dt>Raised</dt><dd><time datetime=\"{Iso(e.Created)}\">{Local(e.Created, zone)}</time></dd>\n");
         if (e.Status == EscalationStatus.Waiting)
         {
@@ -210,6 +210,19 @@ internal static class ConsolePages
 
     private static void Fact(StringBuilder sb, string term, string value) =>
         sb.Append(CultureInfo.InvariantCulture, $"<dt>{term}</dt><dd>{E(value)}</dd>\n");
+
+    /// <summary>The start of a summary for a list row: its first line, at most 80 characters, cut at a word.</summary>
+    internal static string StartOf(string summary)
+    {
+        var line = summary.Split('\n', 2)[0].Trim();
+        if (line.Length <= 80)
+        {
+            return line;
+        }
+
+        var cut = line.LastIndexOf(' ', 79);
+        return string.Concat(line.AsSpan(0, cut > 40 ? cut : 79), "\u2026");
+    }
 
     private static string Source(string source) => EscalationService.Words.Capital(EscalationService.Words.Source(source));
 

@@ -18,6 +18,7 @@ internal sealed partial class EscalationDialog : ComponentDialog
     public const string DialogId = "escalation";
 
     internal const string Send = "Send";
+    internal const string SendAnonymously = "Send without my name";
     internal const string Edit = "Edit";
     internal const string DontSend = "Don't send";
     internal const string KeepDetails = "keep details";
@@ -31,6 +32,11 @@ internal sealed partial class EscalationDialog : ComponentDialog
     private const string ChoicePromptId = "escalation-choice";
 
     private static readonly HashSet<string> SendWords = new(StringComparer.OrdinalIgnoreCase) { Send, "send it", "yes", "yes send it", "ok", "confirm", "go ahead" };
+    private static readonly HashSet<string> AnonymousWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        SendAnonymously, "send anonymously", "anonymously", "anonymous", "send without my name", "without my name",
+    };
+
     private static readonly HashSet<string> EditWords = new(StringComparer.OrdinalIgnoreCase) { Edit, "edit it", "change it", "change" };
     private static readonly HashSet<string> DontSendWords = new(StringComparer.OrdinalIgnoreCase) { DontSend, "dont send", "do not send", "no", "don't send it" };
     private static readonly HashSet<string> KeepWords = new(StringComparer.OrdinalIgnoreCase) { KeepDetails, "keep the details", "keep", "keep personal details" };
@@ -159,8 +165,8 @@ internal sealed partial class EscalationDialog : ComponentDialog
         var trimmed = !string.Equals(shown, summary, StringComparison.Ordinal);
         var text = $"Here's what I'll send to {person.Title}:\n\n> {shown.Replace("\n", "\n> ", StringComparison.Ordinal)}\n\n" +
             (trimmed ? $"I've hidden personal details in it. Say \"{KeepDetails}\" to send it as you wrote it.\n\n" : string.Empty) +
-            "Shall I send it?";
-        await step.Context.SendActivityAsync(MessageFactory.SuggestedActions([Send, Edit, DontSend], text), cancellationToken).ConfigureAwait(false);
+            $"Shall I send it? \u201c{SendAnonymously}\u201d keeps your name from them: they reply through me without knowing who you are.";
+        await step.Context.SendActivityAsync(MessageFactory.SuggestedActions([Send, SendAnonymously, Edit, DontSend], text), cancellationToken).ConfigureAwait(false);
         return DialogTurnResult.Waiting;
     }
 
@@ -184,18 +190,19 @@ internal sealed partial class EscalationDialog : ComponentDialog
             return await step.EndDialogAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        if (!SendWords.Contains(answer))
+        var anonymous = AnonymousWords.Contains(answer);
+        if (!SendWords.Contains(answer) && !anonymous)
         {
-            await step.Context.SendActivityAsync($"Nothing has been sent yet. Say \"{Send}\", \"{Edit}\" or \"{DontSend}\".", cancellationToken: cancellationToken)
+            await step.Context.SendActivityAsync($"Nothing has been sent yet. Say \"{Send}\", \"{SendAnonymously}\", \"{Edit}\" or \"{DontSend}\".", cancellationToken: cancellationToken)
                 .ConfigureAwait(false);
             return await step.ReplaceDialogAsync(StepsId, step.Values, cancellationToken).ConfigureAwait(false);
         }
 
-        await RaiseAsync(step.Context, step.Values, cancellationToken).ConfigureAwait(false);
+        await RaiseAsync(step.Context, step.Values, anonymous, cancellationToken).ConfigureAwait(false);
         return await step.EndDialogAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task RaiseAsync(ITurnContext turnContext, EscalationValues values, CancellationToken cancellationToken)
+    private async Task RaiseAsync(ITurnContext turnContext, EscalationValues values, bool anonymous, CancellationToken cancellationToken)
     {
         var activity = turnContext.Activity;
         var summary = values.KeepDetails ? values.Summary! : await _services.Reviewer.RedactAsync(values.Summary!, cancellationToken).ConfigureAwait(false);
@@ -206,7 +213,7 @@ internal sealed partial class EscalationDialog : ComponentDialog
             values.Source,
             summary,
             PartyId.From(activity)!,
-            activity.From?.Name,
+            anonymous ? Escalation.AnonymousName : activity.From?.Name,
             EscalationRoutes.ProactiveReference(activity),
             _escalations.DeadlineFor(now));
         var result = await _escalations.RaiseAsync(request, cancellationToken).ConfigureAwait(false);

@@ -85,6 +85,15 @@ public sealed record Escalation(
 
     /// <summary>The concern was sent to the other person because it is about the one the user asked for.</summary>
     public bool Rerouted => RequestedRole != Role;
+
+    /// <summary>
+    /// The user chose not to be named: the Manager or Chair sees no name and replies through the bot. Stored as an
+    /// empty name (unknown is null), so every store keeps it without a schema change.
+    /// </summary>
+    public bool IsAnonymous => UserName is { Length: 0 };
+
+    /// <summary>The name kept for a user who asked to stay anonymous.</summary>
+    public const string AnonymousName = "";
 }
 
 /// <summary>One message relayed while the escalation was accepted.</summary>

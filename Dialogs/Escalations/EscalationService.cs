@@ -335,7 +335,8 @@ public sealed partial class EscalationService(
     {
         public static string Number(Escalation e) => "#" + e.Id.ToString(CultureInfo.InvariantCulture);
 
-        public static string UserName(Escalation e) => string.IsNullOrWhiteSpace(e.UserName) ? "the person who raised it" : e.UserName;
+        public static string UserName(Escalation e) =>
+            e.IsAnonymous ? "someone who asked not to be named" : string.IsNullOrWhiteSpace(e.UserName) ? "the person who raised it" : e.UserName;
 
         public static string NewForStaff(Escalation e, TimeProvider time) =>
             $"New concern {Number(e)} from {UserName(e)} ({Source(e.Source)}):\n\n> {e.Summary.Replace("\n", "\n> ", StringComparison.Ordinal)}\n\n" +
