@@ -119,6 +119,7 @@ internal static class ConsoleEndpoints
         var escalations = console.MapGroup("/escalations").RequireAuthorization(Policy);
         escalations.MapGet("/", ListAsync);
         escalations.MapGet("/{id:long}", DetailAsync);
+        escalations.MapGet("/{id:long}/stamp", StampAsync);
         var actions = escalations.MapGroup("/{id:long}").AddEndpointFilter(RequireTokenAsync);
         actions.MapPost("/accept", (HttpContext http, long id, EscalationService service, ConsoleLog log, CancellationToken ct) =>
             ActAsync(http, id, service, log, AuditActions.Accepted, async (e, actor) =>
@@ -226,16 +227,21 @@ internal static class ConsoleEndpoints
     internal static string? DirectLineIdentity(EscalationPerson person) =>
         person.Chat is { } chat && string.Equals(chat.ChannelId, Channels.DirectLine, StringComparison.OrdinalIgnoreCase) ? chat.UserId : null;
 
-    private static async Task<IResult> ListAsync(HttpContext http, string? status, EscalationService service, IAntiforgery antiforgery, CancellationToken ct)
+    private static async Task<IResult> ListAsync(HttpContext http, string? status, string? auto, EscalationService service, IAntiforgery antiforgery, CancellationToken ct)
     {
         var role = RoleOf(http.User)!.Value;
         var (name, statuses) = ConsoleFilters.Parse(status);
-        await service.Store.AuditAsync(null, EscalationAccess.StaffActor(role), AuditActions.Listed, ct).ConfigureAwait(false);
+        if (auto != "1")
+        {
+            await service.Store.AuditAsync(null, EscalationAccess.StaffActor(role), AuditActions.Listed, ct).ConfigureAwait(false);
+        }
+
         var list = await service.Store.ListAsync(new EscalationFilter(role, Statuses: statuses), ct).ConfigureAwait(false);
         return Html(ConsolePages.List(Viewer(http, role, service, antiforgery), list, name, service.Options.Hours.TimeZone));
     }
 
-    private static async Task<IResult> DetailAsync(HttpContext http, long id, string? done, EscalationService service, IAntiforgery antiforgery, CancellationToken ct)
+    private static async Task<IResult> DetailAsync(
+        HttpContext http, long id, string? done, string? auto, EscalationService service, IAntiforgery antiforgery, CancellationToken ct)
     {
         var role = RoleOf(http.User)!.Value;
         var viewer = Viewer(http, role, service, antiforgery);
@@ -244,10 +250,30 @@ internal static class ConsoleEndpoints
             return Html(ConsolePages.NotFound(viewer), StatusCodes.Status404NotFound);
         }
 
-        await service.Store.AuditAsync(id, EscalationAccess.StaffActor(role), AuditActions.Viewed, ct).ConfigureAwait(false);
+        if (auto != "1")
+        {
+            await service.Store.AuditAsync(id, EscalationAccess.StaffActor(role), AuditActions.Viewed, ct).ConfigureAwait(false);
+        }
+
         var messages = await service.Store.GetMessagesAsync(id, ct).ConfigureAwait(false);
         var notice = done is not null && Notices.TryGetValue(done, out var text) ? text : null;
         return Html(ConsolePages.Detail(viewer, escalation, messages, notice, service.Options.Hours.TimeZone));
+    }
+
+    /// <summary>
+    /// What the open escalation's page polls (console-live.js): its current stamp as plain text, so the page can tell
+    /// whether anything changed since it was drawn. Not audited: it shows nothing, and it is asked every few seconds.
+    /// </summary>
+    private static async Task<IResult> StampAsync(HttpContext http, long id, EscalationService service, CancellationToken ct)
+    {
+        var role = RoleOf(http.User)!.Value;
+        if (await FindAsync(service, role, id, ct).ConfigureAwait(false) is not { } escalation)
+        {
+            return Results.NotFound();
+        }
+
+        var messages = await service.Store.GetMessagesAsync(id, ct).ConfigureAwait(false);
+        return Results.Text(ConsolePages.Stamp(escalation, messages), "text/plain");
     }
 
     /// <summary>
@@ -341,7 +367,8 @@ internal static class ConsoleEndpoints
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
-        headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        headers.ContentSecurityPolicy =
+            "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
         return http.RequestServices.GetRequiredService<ConsoleOptions>().CookieSecurePolicy == CookieSecurePolicy.Always && !http.Request.IsHttps
                 && !(http.Connection.RemoteIpAddress is { } remote && System.Net.IPAddress.IsLoopback(remote))
             ? ValueTask.FromResult<object?>(Html(ConsolePages.NeedsHttps(), StatusCodes.Status400BadRequest))

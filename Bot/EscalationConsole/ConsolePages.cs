@@ -108,7 +108,8 @@ internal static class ConsolePages
             sb.Append("</tbody>\n</table>\n");
         }
 
-        return Layout("Escalations – console", viewer, sb.ToString());
+        return Layout("Escalations – console", viewer, sb.ToString(), live: "refresh",
+            refreshUrl: filter == "open" ? "/console/escalations?auto=1" : $"/console/escalations?status={filter}&auto=1");
     }
 
     public static string Detail(Viewer viewer, Escalation e, IReadOnlyList<EscalationMessage> messages, string? notice, TimeZoneInfo zone)
@@ -181,16 +182,45 @@ internal static class ConsolePages
             sb.Append("<p>It is over: nothing more can be done here.</p>\n");
         }
 
-        return Layout($"#{e.Id.ToString(CultureInfo.InvariantCulture)} – console", viewer, sb.ToString());
+        sb.Append("<p id=\"live\" class=\"notice\" role=\"status\" hidden></p>\n");
+        return Layout(
+            $"#{e.Id.ToString(CultureInfo.InvariantCulture)} – console",
+            viewer,
+            sb.ToString(),
+            live: e.Status == EscalationStatus.Accepted ? "script" : e.IsOpen ? "refresh" : null,
+            stampUrl: $"/console/escalations/{e.Id.ToString(CultureInfo.InvariantCulture)}/stamp?since={Uri.EscapeDataString(Stamp(e, messages))}",
+            refreshUrl: $"/console/escalations/{e.Id.ToString(CultureInfo.InvariantCulture)}?auto=1");
     }
+
+    /// <summary>What changes when anything the page shows changes: the status and the number of messages.</summary>
+    internal static string Stamp(Escalation e, IReadOnlyList<EscalationMessage> messages) =>
+        string.Create(CultureInfo.InvariantCulture, $"{EscalationText.Name(e.Status)}-{messages.Count}");
+
 
     public static string NotFound(Viewer viewer) =>
         Layout("Not found – console", viewer, "<h1>Not found</h1>\n<p>There is no such escalation for you. <a href=\"/console/escalations\">All escalations</a></p>\n");
 
-    private static string Layout(string title, Viewer? viewer, string main)
+    /// <summary>How often a page with nothing being typed on it reloads itself, so new concerns and messages appear.</summary>
+    internal const int RefreshSeconds = 20;
+
+    /// <param name="live">
+    /// <c>refresh</c>: the page reloads itself (no scripts needed). <c>script</c>: a page with a reply box asks every few
+    /// seconds whether anything changed and reloads only while the box is empty, else says new messages are waiting.
+    /// </param>
+    private static string Layout(string title, Viewer? viewer, string main, string? live = null, string? stampUrl = null, string? refreshUrl = null)
     {
         var sb = new StringBuilder();
         sb.Append("<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        if (live == "refresh")
+        {
+            // Reloaded as "auto": a page redrawn by itself is not a new look at it, so it is not audited again.
+            sb.Append(CultureInfo.InvariantCulture, $"<meta http-equiv=\"refresh\" content=\"{RefreshSeconds};url={E(refreshUrl ?? string.Empty)}\">\n");
+        }
+        else if (live == "script" && stampUrl is not null)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"<meta name=\"policybot-stamp\" content=\"{E(stampUrl)}\">\n<script src=\"/js/console-live.js\" defer></script>\n");
+        }
+
         sb.Append(CultureInfo.InvariantCulture, $"<title>{E(title)}</title>\n<link rel=\"stylesheet\" href=\"/css/console.css\">\n</head>\n<body>\n");
         sb.Append("<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header>\n<p class=\"brand\">PolicyBot escalation console</p>\n");
         if (viewer is not null)

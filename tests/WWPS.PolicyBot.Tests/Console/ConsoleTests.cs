@@ -406,6 +406,45 @@ public sealed class ConsoleTests
     }
 
     /// <summary>A parent raises a concern with the Manager over Direct Line, with the Manager's own chat open (so she is told there).</summary>
+    /// <summary>
+    /// Pages update themselves: the list and a waiting escalation reload on their own (not audited again), and an
+    /// accepted one's stamp, which its page polls, changes when the user writes.
+    /// </summary>
+    [Fact]
+    public async Task PagesUpdateThemselvesWithoutAuditingEachRedraw()
+    {
+        await using var bot = await RunningBot.StartAsync(ConsoleBrowser.Settings());
+        var parent = await RaiseAsync(bot, "A parent posted photos of the nativity.");
+        using var browser = new ConsoleBrowser(bot.BaseAddress);
+        await browser.SignInAsManagerAsync();
+        var store = bot.Services.GetRequiredService<IEscalationStore>();
+
+        var list = await browser.GetAsync("/console/escalations");
+        Assert.Contains("<meta http-equiv=\"refresh\" content=\"20;url=/console/escalations?auto=1\">", list.Body, StringComparison.Ordinal);
+        Assert.Contains("<td>A parent posted photos of the nativity.</td>", list.Body, StringComparison.Ordinal);
+        var waiting = await browser.GetAsync("/console/escalations/1");
+        Assert.Contains("content=\"20;url=/console/escalations/1?auto=1\"", waiting.Body, StringComparison.Ordinal);
+
+        var audited = (await store.GetAuditAsync(null, default)).Count + (await store.GetAuditAsync(1, default)).Count;
+        await browser.GetAsync("/console/escalations?auto=1");
+        await browser.GetAsync("/console/escalations/1?auto=1");
+        Assert.Equal(audited, (await store.GetAuditAsync(null, default)).Count + (await store.GetAuditAsync(1, default)).Count);
+
+        await browser.PostAsync("/console/escalations/1/accept");
+        var accepted = await browser.GetAsync("/console/escalations/1");
+        Assert.DoesNotContain("http-equiv=\"refresh\"", accepted.Body, StringComparison.Ordinal);
+        Assert.Contains("<script src=\"/js/console-live.js\" defer></script>", accepted.Body, StringComparison.Ordinal);
+        Assert.Contains("/console/escalations/1/stamp?since=accepted-0", accepted.Body, StringComparison.Ordinal);
+        Assert.Equal("accepted-0", (await browser.GetAsync("/console/escalations/1/stamp")).Body);
+
+        await parent.SayAndReadAsync("It was posted yesterday.");
+        Assert.Equal("accepted-1", (await browser.GetAsync("/console/escalations/1/stamp")).Body);
+
+        using var stranger = new HttpClient { BaseAddress = bot.BaseAddress };
+        using var anonymous = await stranger.GetAsync(new Uri("console/escalations/1/stamp", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+
     private static async Task<DirectLineClient.Conversation> RaiseAsync(RunningBot bot, string concern, string userName = "Pat")
     {
         var client = new DirectLineClient(bot.Client);

@@ -1,0 +1,42 @@
+// The open escalation's page in the console: every few seconds, asks whether anything changed (a message, the status).
+// If so, and nothing is being typed in the reply box, the page reloads; otherwise it says new messages are waiting, so
+// a half-written reply is never lost. The console works without this script; it only saves pressing reload.
+(function () {
+  'use strict';
+
+  const meta = document.querySelector('meta[name="policybot-stamp"]');
+  if (!meta) {
+    return;
+  }
+
+  const url = new URL(meta.content, window.location.href);
+  const since = url.searchParams.get('since');
+  const notice = document.getElementById('live');
+  const reply = document.getElementById('reply');
+
+  async function check() {
+    try {
+      const response = await fetch(url.pathname, { credentials: 'same-origin', headers: { Accept: 'text/plain' } });
+      if (!response.ok) {
+        return;
+      }
+      const stamp = (await response.text()).trim();
+      if (stamp === since) {
+        return;
+      }
+      if (!reply || reply.value.trim() === '') {
+        // Redrawn as "auto", which the console does not audit as a new look.
+        window.location.replace(window.location.pathname + '?auto=1');
+        return;
+      }
+      if (notice) {
+        notice.textContent = 'There is something new in this conversation. Send your reply, or reload the page to see it.';
+        notice.hidden = false;
+      }
+    } catch (e) {
+      // Offline or restarting: the next check tries again.
+    }
+  }
+
+  window.setInterval(check, 5000);
+}());
