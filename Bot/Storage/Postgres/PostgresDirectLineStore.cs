@@ -437,7 +437,7 @@ internal sealed class PostgresDirectLineStore : IDirectLineStore
         // rows an append has trimmed meanwhile are simply not found, and only what was deleted is subtracted.
         string[] ids = [.. conversations];
         await using var trim = Batch(connection, transaction,
-            BatchCommand("SELECT 1 FROM directline_conversations WHERE id = ANY($1) ORDER BY id FOR UPDATE", ids),
+            BatchCommand("SELECT 1 FROM directline_conversations WHERE id = ANY($1) ORDER BY id FOR UPDATE", (object)ids),
             BatchCommand("""
             WITH dropped AS (
                 DELETE FROM directline_activities a USING unnest($1::text[], $2::bigint[]) AS d(conversation_id, sequence)
@@ -523,16 +523,24 @@ internal sealed class PostgresDirectLineStore : IDirectLineStore
     /// <summary>Waits for a transaction-level advisory lock: held until commit or rollback, in whichever instance.</summary>
     private static NpgsqlBatchCommand Lock(long key) => BatchCommand("SELECT pg_advisory_xact_lock($1)", key);
 
-    /// <summary>Runs the batch and returns the first value of its last statement's first row (a count or an id).</summary>
+    /// <summary>
+    /// Runs the batch and returns the last number a statement of it returned (a count or an id): a lock's result is
+    /// empty, and a statement that returns no rows has no result to step over.
+    /// </summary>
     private static async Task<long> LastScalarAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
     {
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        for (var i = 1; i < batch.BatchCommands.Count; i++)
+        long? last = null;
+        do
         {
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            if (reader.FieldCount > 0 && await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetValue(0) is long value)
+            {
+                last = value;
+            }
         }
+        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
 
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetInt64(0) : 0;
+        return last ?? throw new InvalidOperationException("The statement returned no number.");
     }
 
     private static NpgsqlBatchCommand BatchCommand(string sql, params object?[] values)
