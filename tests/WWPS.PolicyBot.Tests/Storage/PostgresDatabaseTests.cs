@@ -117,6 +117,23 @@ public sealed class PostgresDatabaseTests
     }
 
     [Fact]
+    public async Task TheHealthCheckSaysStorageIsUnavailableWhenTheDatabaseGoesAway()
+    {
+        await using var database = await PostgresServer.CreateDatabaseAsync();
+        await using var bot = await RunningBot.StartAsync(("Storage:Provider", "postgres"), ("ConnectionStrings:PolicyBot", database.ConnectionString));
+        using (var healthy = await bot.Client.GetAsync(new Uri("healthz", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
+        }
+
+        await PostgresServer.ExecuteAsync(await PostgresServer.AdminConnectionStringAsync(), $"DROP DATABASE {database.Name} WITH (FORCE)");
+
+        using var lost = await bot.Client.GetAsync(new Uri("healthz", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, lost.StatusCode);
+        Assert.Contains("storage unavailable", await lost.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnUnknownProviderStopsTheStartRatherThanFallingBackToAFile()
     {
         var failure = await Assert.ThrowsAsync<StorageUnavailableException>(() => RunningBot.StartAsync(("Storage:Provider", "postgresql")));
