@@ -60,12 +60,6 @@ public sealed class PostgresDatabase : IDisposable, IAsyncDisposable
             throw new StorageUnavailableException($"{Setting} names no Host.");
         }
 
-        // Every statement the stores send is one of a few fixed texts: let the server keep their plans per connection.
-        if (settings.MaxAutoPrepare == 0)
-        {
-            settings.MaxAutoPrepare = 32;
-        }
-
         settings.ApplicationName ??= "WWPS.PolicyBot";
         var source = builder.Build();
         var database = new PostgresDatabase(source, where);
