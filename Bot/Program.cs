@@ -1,5 +1,6 @@
 using WWPS.PolicyBot.Cli;
 using WWPS.PolicyBot.Hosting;
+using WWPS.PolicyBot.Protocol;
 
 if (args.Length > 0 && CommandLine.IsVerb(args[0]))
 {
@@ -7,7 +8,18 @@ if (args.Length > 0 && CommandLine.IsVerb(args[0]))
     return await CommandLine.RunAsync(args, Console.In, Console.Out, Console.Error, CancellationToken.None);
 }
 
-var app = await BotHost.BuildAsync(args);
+WebApplication app;
+try
+{
+    app = await BotHost.BuildAsync(args);
+}
+catch (StorageUnavailableException ex)
+{
+    // A missing or wrong storage setting, or a database that cannot be reached: its one line (never a password), no stack trace.
+    await Console.Error.WriteLineAsync($"PolicyBot cannot start: {ex.Message}");
+    return 1;
+}
+
 if (ListenAddresses.FirstBusy(app.Configuration["urls"]) is { } busy)
 {
     await Console.Error.WriteLineAsync(

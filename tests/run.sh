@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of WWPS PolicyBot. Installs what the tests need first, so it works on a fresh machine:
 # the node reference tools (tests/node, pinned by its lock file) used to check the sentiment port, the Microsoft 365
-# Agents Playground (tests/playground, pinned) for the Teams-like conformance test, and Chromium for the Web Chat
-# end-to-end tests.
+# Agents Playground (tests/playground, pinned) for the Teams-like conformance test, Chromium for the Web Chat
+# end-to-end tests, and PostgreSQL's server for the storage tests on PostgreSQL (a throwaway cluster, started here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,8 +22,23 @@ if [ ! -x /usr/bin/chromium ]; then
   apt-get install -y -qq chromium >/dev/null
 fi
 
+# The PostgreSQL tests run against a throwaway server in a temporary folder (tests/postgres.sh), started once for the
+# whole run and removed on exit; its superuser's connection string reaches the tests as POLICYBOT_TEST_POSTGRES. A
+# server given in that variable already is used as it is. Debian's package, as root and without questions, as CI runs.
+pgdir=
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+trap 'rm -f "$log"; if [ -n "$pgdir" ]; then bash tests/postgres.sh stop "$pgdir"; fi' EXIT
+if [ -z "${POLICYBOT_TEST_POSTGRES:-}" ]; then
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq postgresql >/dev/null
+  fi
+
+  pgdir=$(mktemp -d "${TMPDIR:-/tmp}/policybot-pg.XXXXXX")
+  POLICYBOT_TEST_POSTGRES=$(bash tests/postgres.sh start "$pgdir")
+  export POLICYBOT_TEST_POSTGRES
+fi
 status=0
 dotnet test WWPS.PolicyBot.sln --nologo 2>&1 | tee "$log" || status=$?
 

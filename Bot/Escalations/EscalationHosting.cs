@@ -6,6 +6,7 @@ using WWPS.PolicyBot.DirectLine;
 using WWPS.PolicyBot.Protocol;
 using WWPS.PolicyBot.Slack;
 using WWPS.PolicyBot.Storage;
+using WWPS.PolicyBot.Storage.Postgres;
 
 namespace WWPS.PolicyBot.Escalations;
 
@@ -17,9 +18,12 @@ internal static class EscalationHosting
         CancellationToken cancellationToken)
     {
         var options = OptionsFrom(configuration);
-        IEscalationStore store = storage is SqliteStorage sqlite
-            ? await SqliteEscalationStore.OpenAsync(sqlite.DatabasePath, time, cancellationToken).ConfigureAwait(false)
-            : new MemoryEscalationStore(time);
+        IEscalationStore store = storage switch
+        {
+            SqliteStorage sqlite => await SqliteEscalationStore.OpenAsync(sqlite.DatabasePath, time, cancellationToken).ConfigureAwait(false),
+            PostgresStorage postgres => await PostgresEscalationStore.OpenAsync(postgres.Database, time, cancellationToken).ConfigureAwait(false),
+            _ => new MemoryEscalationStore(time),
+        };
         services.AddSingleton(options);
         services.AddSingleton<IDirectLineIdentityPolicy>(new StaffDirectLineIds(options));
         services.AddSingleton(store);

@@ -9,6 +9,7 @@ using WWPS.PolicyBot.Escalations;
 using WWPS.PolicyBot.Protocol;
 using WWPS.PolicyBot.Slack;
 using WWPS.PolicyBot.Storage;
+using WWPS.PolicyBot.Storage.Postgres;
 
 namespace WWPS.PolicyBot.Hosting;
 
@@ -47,9 +48,9 @@ internal static class BotHost
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(cognitive);
         builder.Services.AddSingleton(storage);
-        if (storage is SqliteStorage sqlite)
+        if (storage is IStateRetention retention)
         {
-            builder.Services.AddSingleton(sqlite).AddHostedService<StatePurgeService>();
+            builder.Services.AddSingleton(retention).AddHostedService<StatePurgeService>();
         }
 
         builder.Services.AddSingleton(conversationState);
@@ -57,10 +58,13 @@ internal static class BotHost
         await builder.Services.AddEscalationsAsync(configuration, storage, cognitive, time, cancellationToken).ConfigureAwait(false);
         builder.Services.AddSingleton<IBot>(sp => PolicyBotApplication.Create(cognitive, conversationState, userState, sp.GetRequiredService<EscalationService>()));
         builder.Services.AddBotFrameworkChannel(configuration);
-        var directLineStore = storage is SqliteStorage file
-            ? await SqliteDirectLineStore.OpenAsync(file.DatabasePath, cancellationToken).ConfigureAwait(false)
-            : await SqliteDirectLineStore.OpenInMemoryAsync(cancellationToken).ConfigureAwait(false);
-        builder.Services.AddSingleton<IDirectLineStore>(directLineStore);
+        IDirectLineStore directLineStore = storage switch
+        {
+            SqliteStorage file => await SqliteDirectLineStore.OpenAsync(file.DatabasePath, cancellationToken).ConfigureAwait(false),
+            PostgresStorage postgres => await PostgresDirectLineStore.OpenAsync(postgres.Database, cancellationToken).ConfigureAwait(false),
+            _ => await SqliteDirectLineStore.OpenInMemoryAsync(cancellationToken).ConfigureAwait(false),
+        };
+        builder.Services.AddSingleton(directLineStore);
         builder.Services.AddDirectLine(configuration);
         builder.Services.AddSlack(configuration);
         builder.Services.AddEscalationConsole(configuration);
@@ -73,7 +77,16 @@ internal static class BotHost
             app.Lifetime.ApplicationStopped.Register(disposable.Dispose);
         }
 
-        app.Lifetime.ApplicationStopped.Register(directLineStore.Dispose);
+        if (directLineStore is IDisposable directLineDisposable)
+        {
+            app.Lifetime.ApplicationStopped.Register(directLineDisposable.Dispose);
+        }
+
+        // The pool the three PostgreSQL stores share goes last, after everything that writes through it has stopped.
+        if (storage is PostgresStorage shared)
+        {
+            app.Lifetime.ApplicationStopped.Register(shared.Database.Dispose);
+        }
 
         HostLog.Started(app.Logger, cognitive.Policy.Metadata.Title, cognitive.Policy.Clauses.Count, cognitive.Backend, storage.GetType().Name);
         HostLog.Escalation(app.Logger, app.Services.GetRequiredService<EscalationOptions>().IsEnabled ? "on" : "off (set Escalation:Manager and Escalation:Chair)");
@@ -104,12 +117,38 @@ internal static class BotHost
         return app;
     }
 
+    /// <summary>
+    /// The state store <c>Storage:Provider</c> names: <c>sqlite</c> (the default, a file in <c>Storage:DataFolder</c>),
+    /// <c>postgres</c> (the database <c>ConnectionStrings:PolicyBot</c> names, for several instances sharing state) or
+    /// <c>memory</c>. The escalation and Direct Line stores follow it into the same database.
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">The provider is unknown, or its database cannot be opened.</exception>
     private static async Task<IStorage> OpenStorageAsync(IConfiguration configuration, IWebHostEnvironment environment, TimeProvider time, CancellationToken cancellationToken)
     {
-        var provider = configuration.GetValue("Storage:Provider", "sqlite");
+        var provider = configuration.GetValue("Storage:Provider", "sqlite")?.Trim();
         if (string.Equals(provider, "memory", StringComparison.OrdinalIgnoreCase))
         {
             return new MemoryStorage();
+        }
+
+        if (string.Equals(provider, "postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            var database = await PostgresDatabase.OpenAsync(configuration.GetConnectionString("PolicyBot"), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await PostgresStorage.OpenAsync(database, time, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await database.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        // A typo must not quietly start the bot on a local file while the other instances share a database.
+        if (!string.IsNullOrEmpty(provider) && !string.Equals(provider, "sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new StorageUnavailableException($"Storage:Provider '{provider}' is not one of sqlite (the default), postgres or memory.");
         }
 
         var folder = configuration.GetValue("Storage:DataFolder", "data")!;

@@ -19,7 +19,7 @@ namespace WWPS.PolicyBot.Storage;
 /// choice with WAL: a commit no longer waits for an fsync (the WAL is synced at checkpoints), so the file is never
 /// corrupted, and a committed turn can be lost only to a power cut or an OS crash, not to the bot crashing.
 /// </remarks>
-public sealed class SqliteStorage : IStorage, IDisposable
+public sealed class SqliteStorage : IStorage, IStateRetention, IDisposable
 {
     public const string DefaultFileName = "policybot.db";
 

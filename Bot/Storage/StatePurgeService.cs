@@ -5,7 +5,7 @@ namespace WWPS.PolicyBot.Storage;
 /// hour. Idle conversations already read as empty after <c>State:IdleMinutes</c>; this removes the rows, so the
 /// database holds only what live conversations need.
 /// </summary>
-internal sealed partial class StatePurgeService(SqliteStorage storage, IConfiguration configuration, TimeProvider time, ILogger<StatePurgeService> logger)
+internal sealed partial class StatePurgeService(IStateRetention storage, IConfiguration configuration, TimeProvider time, ILogger<StatePurgeService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -1,41 +1,27 @@
 using System.Text.Json;
 using WWPS.PolicyBot.DirectLine;
 using WWPS.PolicyBot.Protocol;
+using WWPS.PolicyBot.Storage.Postgres;
+using WWPS.PolicyBot.Tests.Support;
 using WWPS.PolicyBot.Tests.Testing;
 
 namespace WWPS.PolicyBot.Tests.DirectLine;
 
 /// <summary>
-/// Token lifetime, idle expiry, the bounds on what is kept, and surviving a restart, on a clock the test moves and
-/// the real SQLite store (a file, so a second "process" can open it).
+/// Token lifetime, idle expiry, the bounds on what is kept, surviving a restart, and two processes at once, on a clock
+/// the test moves and a real database (SQLite in a file, or PostgreSQL), which a second "process" can open too.
 /// </summary>
-public sealed class DirectLineConversationsTests : IDisposable
+public abstract class DirectLineConversationsTests
 {
     private static readonly ChannelAccount Parent = new() { Id = "dl_parent", Name = "Sam", Role = RoleTypes.User };
 
     private readonly ManualTimeProvider _time = new();
-    private readonly TempFolder _folder = new();
-    private readonly List<SqliteDirectLineStore> _stores = [];
 
-    private string DatabasePath => Path.Combine(_folder.Path, "policybot.db");
+    /// <summary>A fresh view of the database, with connections of its own, as a process that has just started would have.</summary>
+    private protected abstract Task<IDirectLineStore> OpenStoreAsync();
 
-    public void Dispose()
-    {
-        foreach (var store in _stores)
-        {
-            store.Dispose();
-        }
-
-        _folder.Dispose();
-    }
-
-    /// <summary>A fresh view of the database, as a process that has just started would have.</summary>
-    private async Task<DirectLineConversations> StoreAsync(DirectLineOptions? options = null)
-    {
-        var store = await SqliteDirectLineStore.OpenAsync(DatabasePath);
-        _stores.Add(store);
-        return new(options ?? new DirectLineOptions(), store, _time);
-    }
+    private async Task<DirectLineConversations> StoreAsync(DirectLineOptions? options = null) =>
+        new(options ?? new DirectLineOptions(), await OpenStoreAsync(), _time);
 
     [Fact]
     public async Task TokenStopsWorkingWhenItExpires()
@@ -266,6 +252,67 @@ public sealed class DirectLineConversationsTests : IDisposable
         Assert.True(await KeepAsync(store, second, "b", 10));
     }
 
+    [Fact]
+    public async Task TwoProcessesAppendingToOneConversationNumberEveryActivityOnce()
+    {
+        // The user's message lands on one instance while a notification for them is sent from another.
+        var one = await StoreAsync();
+        var two = await StoreAsync();
+        var conversation = (await one.CreateAsync(Parent, locale: null))!;
+
+        var ids = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() =>
+            (i % 2 == 0 ? one : two).AppendAsync(conversation, new Activity { Type = ActivityTypes.Message, Text = $"m{i}" }))));
+
+        Assert.Equal(Enumerable.Range(1, 40).Select(n => DirectLineConversations.ActivityId(conversation.Id, n)), ids.Order(StringComparer.Ordinal));
+        var all = await ReadAsync(two, conversation, 0);
+        Assert.Equal("40", all.Watermark);
+        Assert.Equal(40, all.Activities.Select(a => a.Text).Distinct().Count());
+        Assert.Equal(ids.Order(StringComparer.Ordinal), all.Activities.Select(a => a.Id));
+        Assert.All(all.Activities.Zip(all.Activities.Skip(1)), pair => Assert.True(pair.First.Timestamp < pair.Second.Timestamp));
+    }
+
+    [Fact]
+    public async Task OnlyOneOfTwoProcessesTellsTheBotAConversationStarted()
+    {
+        var one = await StoreAsync();
+        var two = await StoreAsync();
+        var conversation = (await one.CreateAsync(Parent, locale: null))!;
+
+        var started = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => (i % 2 == 0 ? one : two).TryMarkStartedAsync(conversation))));
+
+        Assert.Single(started, s => s);
+    }
+
+    [Fact]
+    public async Task TwoProcessesTogetherOpenNoMoreConversationsThanTheCap()
+    {
+        var options = new DirectLineOptions { MaxConversations = 5 };
+        var one = await StoreAsync(options);
+        var two = await StoreAsync(options);
+
+        var created = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() => (i % 2 == 0 ? one : two).CreateAsync(Parent, locale: null))));
+
+        Assert.Equal(5, created.Count(c => c is not null));
+        Assert.Equal(5, await two.CountAsync());
+    }
+
+    [Fact]
+    public async Task AnUploadLargerThanOneChunkComesBackByteForByte()
+    {
+        // Half a megabyte and a bit: more than one piece in any store that keeps uploads in pieces.
+        var store = await StoreAsync();
+        var conversation = (await store.CreateAsync(Parent, locale: null))!;
+        var bytes = new byte[(512 * 1024) + 1234];
+        new Random(7).NextBytes(bytes);
+
+        Assert.True(await store.TryKeepUploadAsync(conversation, "video", "video/mp4", new MemoryStream(bytes), bytes.Length, default));
+
+        Assert.Equal(("video/mp4", (long)bytes.Length), await store.Store.FindUploadAsync(conversation.Id, "video", default));
+        using var copy = new MemoryStream();
+        await (await StoreAsync()).Store.CopyUploadAsync(conversation.Id, "video", copy, default);
+        Assert.Equal(bytes, copy.ToArray());
+    }
+
     private static Task<bool> KeepAsync(DirectLineConversations store, DirectLineConversation conversation, string id, int bytes)
     {
         var content = new MemoryStream([.. Enumerable.Range(0, bytes).Select(i => (byte)(id[0] + i))]);
@@ -280,4 +327,37 @@ public sealed class DirectLineConversationsTests : IDisposable
             .ToList();
         return (activities, json.RootElement.GetProperty("watermark").GetString()!);
     }
+}
+
+public sealed class SqliteDirectLineConversationsTests : DirectLineConversationsTests, IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly List<SqliteDirectLineStore> _stores = [];
+
+    public void Dispose()
+    {
+        foreach (var store in _stores)
+        {
+            store.Dispose();
+        }
+
+        _folder.Dispose();
+    }
+
+    private protected override async Task<IDirectLineStore> OpenStoreAsync()
+    {
+        var store = await SqliteDirectLineStore.OpenAsync(Path.Combine(_folder.Path, "policybot.db"));
+        _stores.Add(store);
+        return store;
+    }
+}
+
+public sealed class PostgresDirectLineConversationsTests(PostgresClassFixture fixture)
+    : DirectLineConversationsTests, IClassFixture<PostgresClassFixture>, IAsyncLifetime
+{
+    public Task InitializeAsync() => fixture.Database.ResetAsync();
+
+    public Task DisposeAsync() => fixture.Database.CloseAllAsync();
+
+    private protected override async Task<IDirectLineStore> OpenStoreAsync() => await PostgresDirectLineStore.OpenAsync(await fixture.Database.OpenAsync());
 }

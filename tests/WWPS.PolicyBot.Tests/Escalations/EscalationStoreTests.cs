@@ -1,6 +1,8 @@
 using WWPS.PolicyBot.Dialogs.Escalations;
 using WWPS.PolicyBot.Escalations;
 using WWPS.PolicyBot.Protocol;
+using WWPS.PolicyBot.Storage.Postgres;
+using WWPS.PolicyBot.Tests.Support;
 using WWPS.PolicyBot.Tests.Testing;
 
 namespace WWPS.PolicyBot.Tests.Escalations;
@@ -11,6 +13,12 @@ public abstract class EscalationStoreContractTests
     private protected ManualTimeProvider Time { get; } = new();
 
     private protected abstract Task<IEscalationStore> CreateAsync();
+
+    /// <summary>
+    /// Another view of the same escalations, as a second instance of the bot would have (its own connections); a store
+    /// that lives only in this process is its own second view.
+    /// </summary>
+    private protected virtual Task<IEscalationStore> ReopenAsync(IEscalationStore first) => Task.FromResult(first);
 
     internal static readonly PartyId Parent = new("directline", "parent-1");
 
@@ -150,6 +158,49 @@ public abstract class EscalationStoreContractTests
     }
 
     [Fact]
+    public async Task OfTwoInstancesAcceptingTheSameEscalationExactlyOneWins()
+    {
+        // The Manager presses Accept in the console on one instance while her "accept 3" reaches another.
+        var one = await CreateAsync();
+        var two = await ReopenAsync(one);
+        var escalations = new List<Escalation>();
+        for (var i = 0; i < 10; i++)
+        {
+            escalations.Add(await one.CreateAsync(New(Time.GetUtcNow().AddHours(1)), default));
+        }
+
+        var accepted = await Task.WhenAll(escalations.SelectMany(e => new[] { one, two, one, two }.Select(store => Task.Run(() => store.AcceptAsync(e.Id, "manager", default)))));
+        var closed = await Task.WhenAll(escalations.SelectMany(e => new[] { two, one }.Select(store => Task.Run(() => store.CloseAsync(e.Id, "manager", default)))));
+
+        Assert.Equal(escalations.Select(e => e.Id).Order(), accepted.OfType<Escalation>().Select(e => e.Id).Order());
+        Assert.Equal(escalations.Select(e => e.Id).Order(), closed.OfType<Escalation>().Select(e => e.Id).Order());
+        foreach (var escalation in escalations)
+        {
+            Assert.Equal(["created", "accepted", "closed"], (await two.GetAuditAsync(escalation.Id, default)).Select(a => a.Action));
+        }
+    }
+
+    [Fact]
+    public async Task TwoInstancesTimingOutAtOnceTimeEachEscalationOutOnce()
+    {
+        var one = await CreateAsync();
+        var two = await ReopenAsync(one);
+        var due = new List<long>();
+        for (var i = 0; i < 20; i++)
+        {
+            due.Add((await one.CreateAsync(New(Time.GetUtcNow().AddMinutes(i)), default)).Id);
+        }
+
+        var later = Time.GetUtcNow().AddHours(1);
+        var results = await Task.WhenAll(new[] { one, two, one, two }.Select(store => Task.Run(() => store.TimeOutAsync(later, default))));
+
+        var timedOut = results.SelectMany(r => r).Select(e => e.Id).ToList();
+        Assert.Equal(due, timedOut.Order());
+        Assert.All(results.SelectMany(r => r), e => Assert.Equal(EscalationStatus.TimedOut, e.Status));
+        Assert.Equal(20, (await one.GetAuditAsync(null, default)).Count(a => a.Action == AuditActions.TimedOut));
+    }
+
+    [Fact]
     public async Task PurgesEscalationsOlderThanRetentionWithTheirMessagesAndAudit()
     {
         var store = await CreateAsync();
@@ -182,6 +233,8 @@ public sealed class SqliteEscalationStoreTests : EscalationStoreContractTests, I
     private protected override async Task<IEscalationStore> CreateAsync() =>
         await SqliteEscalationStore.OpenAsync(Path.Combine(_folder.Path, "policybot.db"), Time);
 
+    private protected override Task<IEscalationStore> ReopenAsync(IEscalationStore first) => CreateAsync();
+
     [Fact]
     public async Task SharesTheFileWithTheStateTable()
     {
@@ -196,4 +249,33 @@ public sealed class SqliteEscalationStoreTests : EscalationStoreContractTests, I
     }
 
     public void Dispose() => _folder.Dispose();
+}
+
+public sealed class PostgresEscalationStoreTests(PostgresClassFixture fixture)
+    : EscalationStoreContractTests, IClassFixture<PostgresClassFixture>, IAsyncLifetime
+{
+    public Task InitializeAsync() => fixture.Database.ResetAsync();
+
+    public Task DisposeAsync() => fixture.Database.CloseAllAsync();
+
+    /// <summary>A store on its own connection pool, as one instance of the bot has.</summary>
+    private protected override async Task<IEscalationStore> CreateAsync() => await PostgresEscalationStore.OpenAsync(await fixture.Database.OpenAsync(), Time);
+
+    private protected override Task<IEscalationStore> ReopenAsync(IEscalationStore first) => CreateAsync();
+
+    [Fact]
+    public async Task TimesComeBackAsTheyWereGivenToTheMicrosecond()
+    {
+        // timestamptz keeps microseconds; the store's own clock is rounded to them, so what it returns is what it reads.
+        Time.Advance(TimeSpan.FromTicks(1_234_567));
+        var store = await CreateAsync();
+
+        var created = await store.CreateAsync(New(Time.GetUtcNow().AddHours(1)), default);
+        var message = await store.AddMessageAsync(created.Id, MessageSender.User, "user", "hello", default);
+
+        Assert.Equal(created, await store.GetAsync(created.Id, default));
+        Assert.Equal(message, Assert.Single(await store.GetMessagesAsync(created.Id, default)));
+        Assert.Equal(TimeSpan.Zero, created.Created.Offset);
+        Assert.Equal(Time.GetUtcNow().UtcTicks / 10, created.Created.UtcTicks / 10);
+    }
 }

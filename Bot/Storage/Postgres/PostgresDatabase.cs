@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Net.Sockets;
+using Npgsql;
+using WWPS.PolicyBot.Protocol;
+
+namespace WWPS.PolicyBot.Storage.Postgres;
+
+/// <summary>
+/// The PostgreSQL database the bot keeps everything in when <c>Storage:Provider = postgres</c>: one pool of connections
+/// (<see cref="NpgsqlDataSource"/>) shared by the state, escalation and Direct Line stores, and the versioned schema
+/// each of them migrates on start. Several instances of the bot may share the database; each store is written so
+/// that two processes cannot both win a race (conditional updates, row locks), as with SQLite.
+/// </summary>
+public sealed class PostgresDatabase : IDisposable, IAsyncDisposable
+{
+    /// <summary>The setting that holds the connection string; named in every error, never its value.</summary>
+    public const string Setting = "ConnectionStrings:PolicyBot";
+
+    // pg_advisory_xact_lock key taken around every migration, so instances starting together migrate one at a time.
+    // Any constant will do as long as nothing else in the database uses it; this one is "PolicyBt" in ASCII.
+    private const long MigrationLock = 0x506F6C6963794274;
+
+    private readonly NpgsqlDataSource _source;
+
+    private PostgresDatabase(NpgsqlDataSource source, string where)
+    {
+        _source = source;
+        Where = where;
+    }
+
+    /// <summary>Host, port and database, for messages and logs; never the user's password.</summary>
+    public string Where { get; }
+
+    /// <summary>Checks the connection string, connects once, and keeps the pool.</summary>
+    /// <exception cref="StorageUnavailableException">The string is missing or invalid, or the server cannot be reached or refuses the login.</exception>
+    public static async Task<PostgresDatabase> OpenAsync(string? connectionString, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new StorageUnavailableException(
+                $"Storage:Provider is postgres but {Setting} is not set; set it to an Npgsql connection string, e.g. Host=db;Database=policybot;Username=policybot;Password=….");
+        }
+
+        NpgsqlDataSourceBuilder builder;
+        try
+        {
+            builder = new NpgsqlDataSourceBuilder(connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            // The parser's message can quote the value it choked on, which may be the password: name only the keyword.
+            throw new StorageUnavailableException(
+                $"{Setting} is not a valid Npgsql connection string (keyword '{ex.ParamName ?? "?"}').");
+        }
+
+        var settings = builder.ConnectionStringBuilder;
+        var where = string.Create(CultureInfo.InvariantCulture, $"{settings.Host ?? "localhost"}:{settings.Port}/{settings.Database ?? settings.Username ?? "(default)"}");
+        if (string.IsNullOrWhiteSpace(settings.Host))
+        {
+            throw new StorageUnavailableException($"{Setting} names no Host.");
+        }
+
+        settings.ApplicationName ??= "WWPS.PolicyBot";
+        var source = builder.Build();
+        var database = new PostgresDatabase(source, where);
+        try
+        {
+            await using var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            return database;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException)
+        {
+            await database.DisposeAsync().ConfigureAwait(false);
+            throw new StorageUnavailableException(
+                $"The PostgreSQL database {where} ({Setting}) could not be opened: {Describe(ex)}.", ex);
+        }
+    }
+
+    /// <summary>
+    /// Brings <paramref name="component"/>'s tables to the newest version: <paramref name="steps"/>[n] takes the
+    /// schema from version n to n + 1. Versions are recorded in <c>schema_versions</c>; the whole migration runs in one
+    /// transaction under an advisory lock, so two instances starting at once neither race nor half-apply a step.
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">The database holds a newer version than this build knows, or a step failed.</exception>
+    public async Task MigrateAsync(string component, IReadOnlyList<string> steps, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(component);
+        ArgumentNullException.ThrowIfNull(steps);
+        try
+        {
+            await using var connection = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand(string.Empty, connection, transaction);
+
+            // The lock first, each statement after it on its own: a statement's snapshot is taken when it starts, and
+            // the version must be read after the instance that held the lock has committed.
+            command.CommandText = "SELECT pg_advisory_xact_lock(@key)";
+            command.Parameters.AddWithValue("key", MigrationLock);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            command.Parameters.Clear();
+            command.CommandText = "CREATE TABLE IF NOT EXISTS schema_versions (component text PRIMARY KEY, version integer NOT NULL)";
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            command.CommandText = "SELECT version FROM schema_versions WHERE component = @component";
+            command.Parameters.AddWithValue("component", component);
+            var found = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            var version = found is int stored ? stored : 0;
+            if (version > steps.Count)
+            {
+                throw new StorageUnavailableException(string.Create(CultureInfo.InvariantCulture,
+                    $"The PostgreSQL database {Where} holds {component} schema version {version}, newer than this build knows ({steps.Count}). Run the newer build."));
+            }
+
+            if (version < steps.Count)
+            {
+                for (var step = version; step < steps.Count; step++)
+                {
+                    command.Parameters.Clear();
+                    command.CommandText = steps[step];
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                command.CommandText = """
+                    INSERT INTO schema_versions (component, version) VALUES (@component, @version)
+                    ON CONFLICT (component) DO UPDATE SET version = excluded.version
+                    """;
+                command.Parameters.AddWithValue("component", component);
+                command.Parameters.AddWithValue("version", steps.Count);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException)
+        {
+            throw new StorageUnavailableException($"The PostgreSQL database {Where} ({Setting}): the {component} tables could not be created or migrated: {Describe(ex)}.", ex);
+        }
+    }
+
+    /// <summary>A connection from the pool; the caller disposes it, which returns it.</summary>
+    internal async ValueTask<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException)
+        {
+            throw Unavailable("connect", ex);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a pooled connection. Database and network failures come out as
+    /// <see cref="StorageUnavailableException"/> (the health check and the turn-error handler know that one); the
+    /// store's own exceptions and cancellation pass through.
+    /// </summary>
+    internal async Task<T> RunAsync<T>(string what, Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await work(connection).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            throw Unavailable(what, ex);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction (read committed) and commits it; any failure rolls it back.
+    /// </summary>
+    internal Task<T> RunInTransactionAsync<T>(string what, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        RunAsync(what, async connection =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var result = await work(connection, transaction).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return result;
+        }, cancellationToken);
+
+    public void Dispose() => _source.Dispose();
+
+    public ValueTask DisposeAsync() => _source.DisposeAsync();
+
+    private StorageUnavailableException Unavailable(string what, Exception ex) =>
+        new($"The PostgreSQL database {Where} could not {what} ({Describe(ex)}).", ex);
+
+    /// <summary>
+    /// One line on what went wrong, from the server's SQLSTATE and message or the network error: neither carries the
+    /// password, and a server message names at most a user, a database or a table.
+    /// </summary>
+    internal static string Describe(Exception ex) => ex switch
+    {
+        PostgresException pg => $"SQLSTATE {pg.SqlState}: {pg.MessageText}",
+        NpgsqlException { InnerException: SocketException socket } => $"network error {socket.SocketErrorCode}",
+        NpgsqlException { InnerException: TimeoutException } or TimeoutException => "timed out",
+        SocketException socket => $"network error {socket.SocketErrorCode}",
+        NpgsqlException { InnerException: { } inner } => inner.GetType().Name,
+        _ => ex.GetType().Name,
+    };
+}

@@ -1,0 +1,560 @@
+using System.Buffers;
+using System.Data;
+using System.Globalization;
+using System.Text.Json;
+using Npgsql;
+using WWPS.PolicyBot.DirectLine;
+using WWPS.PolicyBot.Protocol;
+
+namespace WWPS.PolicyBot.Storage.Postgres;
+
+/// <summary>
+/// <see cref="IDirectLineStore"/> in the PostgreSQL database, beside the bot's state: the same tables and limits as
+/// <see cref="SqliteDirectLineStore"/>, for several instances serving the same web chats. Times are whole milliseconds
+/// since the Unix epoch, as there.
+/// </summary>
+/// <remarks>
+/// SQLite lets one writer in at a time; here writers run side by side, so each method says what keeps it right
+/// against another instance doing the same at the same moment:
+/// <list type="bullet">
+/// <item>Numbering an activity updates its conversation's row first (<c>UPDATE … RETURNING</c> takes the row lock that
+/// <c>SELECT … FOR UPDATE</c> would, in one round trip less), so appends to one conversation queue on it.</item>
+/// <item>Admission checks that count across conversations (the conversation cap, the uploads' total) run under an
+/// advisory transaction lock, as SQLite's single writer would have run them.</item>
+/// <item>Transactions that touch several tables lock the conversation row before its activities or uploads, the
+/// same order everywhere, so two of them cannot deadlock.</item>
+/// </list>
+/// Uploads are kept in chunks of <see cref="ChunkBytes"/> in their own table, written as they are read from the
+/// request's spooled copy and streamed back a row at a time: a 40 MB video never sits whole in memory, and no single
+/// value grows large enough to strain the server.
+/// </remarks>
+internal sealed class PostgresDirectLineStore : IDirectLineStore
+{
+    private const int ChunkBytes = 256 * 1024;
+
+    // pg_advisory_xact_lock keys (see PostgresDatabase for the migration's); any constants no one else uses.
+    private const long CreateLock = 0x504244_4C_0001;
+    private const long UploadLock = 0x504244_4C_0002;
+    private const long SweepLock = 0x504244_4C_0003;
+
+    private static readonly string[] Schema =
+    [
+        """
+        CREATE TABLE directline_conversations (
+            id text PRIMARY KEY,
+            user_json text NOT NULL,
+            locale text,
+            last_active bigint NOT NULL,
+            started boolean NOT NULL DEFAULT false,
+            last_sequence bigint NOT NULL DEFAULT 0,
+            last_timestamp bigint NOT NULL DEFAULT 0,
+            activity_bytes bigint NOT NULL DEFAULT 0,
+            upload_bytes bigint NOT NULL DEFAULT 0
+        ) WITH (fillfactor = 80);
+        CREATE INDEX directline_conversations_active ON directline_conversations (last_active);
+        CREATE TABLE directline_tokens (
+            hash text PRIMARY KEY,
+            conversation_id text NOT NULL,
+            expires bigint NOT NULL,
+            issued bigint GENERATED ALWAYS AS IDENTITY
+        );
+        CREATE INDEX directline_tokens_conversation ON directline_tokens (conversation_id, issued);
+        CREATE TABLE directline_activities (
+            conversation_id text NOT NULL,
+            sequence bigint NOT NULL,
+            json text NOT NULL,
+            bytes bigint NOT NULL,
+            PRIMARY KEY (conversation_id, sequence)
+        );
+        CREATE TABLE directline_uploads (
+            id bigserial PRIMARY KEY,
+            conversation_id text NOT NULL,
+            upload_id text NOT NULL,
+            content_type text NOT NULL,
+            length bigint NOT NULL,
+            created bigint NOT NULL,
+            UNIQUE (conversation_id, upload_id)
+        );
+        CREATE TABLE directline_upload_chunks (
+            upload bigint NOT NULL REFERENCES directline_uploads (id) ON DELETE CASCADE,
+            chunk integer NOT NULL,
+            data bytea NOT NULL,
+            PRIMARY KEY (upload, chunk)
+        );
+        -- Photos and videos are compressed already: kept out of line as they are, without trying to compress them again.
+        ALTER TABLE directline_upload_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+        """,
+    ];
+
+    private readonly PostgresDatabase _database;
+
+    private PostgresDirectLineStore(PostgresDatabase database) => _database = database;
+
+    /// <summary>Makes sure the Direct Line tables exist (migrating them if needed) in <paramref name="database"/>.</summary>
+    /// <exception cref="StorageUnavailableException">The tables cannot be created or the schema is newer than this build.</exception>
+    public static async Task<PostgresDirectLineStore> OpenAsync(PostgresDatabase database, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        await database.MigrateAsync("directline", Schema, cancellationToken).ConfigureAwait(false);
+        return new PostgresDirectLineStore(database);
+    }
+
+    public Task<bool> TryCreateAsync(DirectLineConversation conversation, DateTimeOffset now, int max, DateTimeOffset activeSince, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        return _database.RunInTransactionAsync("start a Direct Line conversation", async (connection, transaction) =>
+        {
+            // Counted and added under one lock, so two instances at the cap cannot both add one. The count is a statement
+            // of its own after the lock's, so that it reads what was committed while this one waited.
+            await using (var batch = Batch(connection, transaction, Lock(CreateLock),
+                BatchCommand("SELECT COUNT(*) FROM directline_conversations WHERE last_active > $1", Ms(activeSince))))
+            {
+                if (await LastScalarAsync(batch, cancellationToken).ConfigureAwait(false) >= max)
+                {
+                    return false;
+                }
+            }
+
+            await using var insert = Command(connection, transaction,
+                "INSERT INTO directline_conversations (id, user_json, locale, last_active) VALUES ($1, $2, $3, $4)",
+                conversation.Id, JsonSerializer.Serialize(conversation.User, ProtocolJsonContext.Default.ChannelAccount), conversation.Locale, Ms(now));
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task AddTokenAsync(string conversationId, string tokenHash, DateTimeOffset expiresAt, int keep, CancellationToken cancellationToken) =>
+        _database.RunAsync("keep a Direct Line token", async connection =>
+        {
+            // One statement: the DELETE does not see the row this statement adds, so it keeps keep - 1 older ones besides.
+            await using var command = Command(connection, null, """
+                WITH added AS (
+                    INSERT INTO directline_tokens (hash, conversation_id, expires) VALUES ($1, $2, $3) RETURNING hash
+                )
+                DELETE FROM directline_tokens WHERE conversation_id = $2 AND hash NOT IN
+                    (SELECT hash FROM directline_tokens WHERE conversation_id = $2 ORDER BY issued DESC LIMIT GREATEST($4 - 1, 0))
+                """, tokenHash, conversationId, Ms(expiresAt), keep);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    public Task<(string ConversationId, DateTimeOffset ExpiresAt)?> FindTokenAsync(string tokenHash, CancellationToken cancellationToken) =>
+        _database.RunAsync<(string, DateTimeOffset)?>("read a Direct Line token", async connection =>
+        {
+            await using var command = Command(connection, null, "SELECT conversation_id, expires FROM directline_tokens WHERE hash = $1", tokenHash);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetString(0), FromMs(reader.GetInt64(1))) : null;
+        }, cancellationToken);
+
+    public Task<DirectLineConversation?> FindAsync(
+        string conversationId, DateTimeOffset activeSince, DateTimeOffset? touch, TimeSpan touchAfter, CancellationToken cancellationToken) =>
+        _database.RunAsync("read a Direct Line conversation", async connection =>
+        {
+            DirectLineConversation found;
+            long lastActive;
+            await using (var command = Command(connection, null,
+                "SELECT user_json, locale, last_active FROM directline_conversations WHERE id = $1 AND last_active > $2", conversationId, Ms(activeSince)))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return null;
+                }
+
+                var user = JsonSerializer.Deserialize(reader.GetString(0), ProtocolJsonContext.Default.ChannelAccount)!;
+                found = new DirectLineConversation(conversationId, user, reader.IsDBNull(1) ? null : reader.GetString(1));
+                lastActive = reader.GetInt64(2);
+            }
+
+            // A page polls twice a second; the idle clock needs only a coarse mark, so most polls write nothing.
+            if (touch is { } now && Ms(now) - lastActive >= (long)touchAfter.TotalMilliseconds)
+            {
+                await using var update = Command(connection, null,
+                    "UPDATE directline_conversations SET last_active = GREATEST(last_active, $2) WHERE id = $1", conversationId, Ms(now));
+                await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return found;
+        }, cancellationToken);
+
+    public Task<bool> TryMarkStartedAsync(string conversationId, CancellationToken cancellationToken) =>
+        _database.RunAsync("mark a Direct Line conversation started", async connection =>
+        {
+            await using var command = Command(connection, null, "UPDATE directline_conversations SET started = true WHERE id = $1 AND NOT started", conversationId);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        }, cancellationToken);
+
+    public Task<string?> AppendAsync(string conversationId, Activity activity, DateTimeOffset now, ActivityLimits limits, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+        return _database.RunInTransactionAsync("add a Direct Line activity", async (connection, transaction) =>
+        {
+            // Takes the next number and a timestamp after the last one, holding the conversation's row until commit: an
+            // append to the same conversation from another instance waits here and numbers after this one.
+            long sequence, timestamp;
+            await using (var command = Command(connection, transaction, """
+                UPDATE directline_conversations
+                SET last_sequence = last_sequence + 1, last_timestamp = GREATEST(last_timestamp + 1, $2), last_active = GREATEST(last_active, $2)
+                WHERE id = $1
+                RETURNING last_sequence, last_timestamp
+                """, conversationId, Ms(now)))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return null;
+                }
+
+                (sequence, timestamp) = (reader.GetInt64(0), reader.GetInt64(1));
+            }
+
+            activity.Id = DirectLineConversations.ActivityId(conversationId, sequence);
+            activity.Timestamp = FromMs(timestamp);
+            var json = JsonSerializer.Serialize(activity, ProtocolJsonContext.Default.Activity);
+            var bytes = (long)json.Length * sizeof(char);
+
+            // Stored, then the oldest past the limits dropped (the newest always kept), in one round trip. Read newest
+            // first, an activity is kept while it is among the newest MaxCount and the running total fits MaxBytes.
+            await using var batch = new NpgsqlBatch(connection, transaction)
+            {
+                BatchCommands =
+                {
+                    BatchCommand("INSERT INTO directline_activities (conversation_id, sequence, json, bytes) VALUES ($1, $2, $3, $4)",
+                        conversationId, sequence, json, bytes),
+                    BatchCommand("""
+                        WITH ranked AS (
+                            SELECT sequence, row_number() OVER newest AS n, sum(bytes) OVER newest AS running
+                            FROM directline_activities WHERE conversation_id = $1
+                            WINDOW newest AS (ORDER BY sequence DESC)
+                        ), dropped AS (
+                            DELETE FROM directline_activities a USING ranked r
+                            WHERE a.conversation_id = $1 AND a.sequence = r.sequence AND r.n > 1 AND (r.n > $2 OR r.running > $3)
+                            RETURNING a.bytes
+                        )
+                        UPDATE directline_conversations SET activity_bytes = activity_bytes + $4 - (SELECT COALESCE(SUM(bytes), 0) FROM dropped)
+                        WHERE id = $1
+                        """, conversationId, (long)limits.MaxCount, limits.MaxBytes, bytes),
+                },
+            };
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return activity.Id;
+        }, cancellationToken);
+    }
+
+    public Task<(IReadOnlyList<string> Activities, long Watermark)> ReadAfterAsync(string conversationId, long watermark, CancellationToken cancellationToken) =>
+        _database.RunAsync<(IReadOnlyList<string>, long)>("read Direct Line activities", async connection =>
+        {
+            // One statement, so one snapshot: the watermark never runs ahead of the activities returned.
+            await using var command = Command(connection, null, """
+                SELECT c.last_sequence, a.json FROM directline_conversations c
+                LEFT JOIN directline_activities a ON a.conversation_id = c.id AND a.sequence > $2
+                WHERE c.id = $1
+                ORDER BY a.sequence
+                """, conversationId, watermark);
+            var activities = new List<string>();
+            var last = watermark;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                last = reader.GetInt64(0);
+                if (!reader.IsDBNull(1))
+                {
+                    activities.Add(reader.GetString(1));
+                }
+            }
+
+            return (activities, last);
+        }, cancellationToken);
+
+    public Task<bool> TryKeepUploadAsync(
+        string conversationId, string uploadId, string contentType, Stream content, long length, DateTimeOffset now, long perConversation, long total,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        return _database.RunInTransactionAsync("keep a Direct Line upload", async (connection, transaction) =>
+        {
+            // The allowance is shared by all conversations: admit one upload at a time, as SQLite's one writer does.
+            // The conversation's row is locked before its uploads, the order every transaction here keeps.
+            await using (var locks = Batch(connection, transaction, Lock(UploadLock),
+                BatchCommand("SELECT 1 FROM directline_conversations WHERE id = $1 FOR UPDATE", conversationId)))
+            {
+                await locks.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            // The conversation's oldest uploads that must go for this one to fit, then whether all together still fit.
+            var held = new List<(long Id, long Length)>();
+            await using (var command = Command(connection, transaction,
+                "SELECT id, length FROM directline_uploads WHERE conversation_id = $1 ORDER BY created, id", conversationId))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    held.Add((reader.GetInt64(0), reader.GetInt64(1)));
+                }
+            }
+
+            var kept = held.Sum(h => h.Length);
+            var evict = new List<long>();
+            var freed = 0L;
+            foreach (var (id, size) in held)
+            {
+                if (kept + length <= perConversation)
+                {
+                    break;
+                }
+
+                evict.Add(id);
+                kept -= size;
+                freed += size;
+            }
+
+            await using (var command = Command(connection, transaction, "SELECT COALESCE(SUM(length), 0)::bigint FROM directline_uploads"))
+            {
+                var all = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+                if (all - freed + length > total)
+                {
+                    return false;
+                }
+            }
+
+            long row;
+            await using (var batch = Batch(connection, transaction,
+                BatchCommand("DELETE FROM directline_uploads WHERE id = ANY($1)", evict.ToArray()),
+                BatchCommand("INSERT INTO directline_uploads (conversation_id, upload_id, content_type, length, created) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                    conversationId, uploadId, contentType, length, Ms(now))))
+            {
+                row = await LastScalarAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
+
+            await WriteChunksAsync(connection, transaction, row, content, length, cancellationToken).ConfigureAwait(false);
+
+            await using (var command = Command(connection, transaction,
+                "UPDATE directline_conversations SET upload_bytes = (SELECT COALESCE(SUM(length), 0) FROM directline_uploads WHERE conversation_id = $1) WHERE id = $1",
+                conversationId))
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task<(string ContentType, long Length)?> FindUploadAsync(string conversationId, string uploadId, CancellationToken cancellationToken) =>
+        _database.RunAsync<(string, long)?>("read a Direct Line upload", async connection =>
+        {
+            await using var command = Command(connection, null,
+                "SELECT content_type, length FROM directline_uploads WHERE conversation_id = $1 AND upload_id = $2", conversationId, uploadId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetString(0), reader.GetInt64(1)) : null;
+        }, cancellationToken);
+
+    public Task CopyUploadAsync(string conversationId, string uploadId, Stream destination, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        return _database.RunAsync("read a Direct Line upload", async connection =>
+        {
+            // Sequential access: each chunk is streamed from the connection to the destination, not buffered as a whole row.
+            await using var command = Command(connection, null, """
+                SELECT c.data FROM directline_upload_chunks c JOIN directline_uploads u ON u.id = c.upload
+                WHERE u.conversation_id = $1 AND u.upload_id = $2
+                ORDER BY c.chunk
+                """, conversationId, uploadId);
+            await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await using var chunk = await reader.GetStreamAsync(0, cancellationToken).ConfigureAwait(false);
+                await chunk.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
+            }
+
+            return 0;
+        }, cancellationToken);
+    }
+
+    public Task<int> SweepAsync(DateTimeOffset activeSince, DateTimeOffset now, long maxActivityBytes, CancellationToken cancellationToken) =>
+        _database.RunInTransactionAsync("sweep Direct Line conversations", async (connection, transaction) =>
+        {
+            // One sweep at a time across instances (their results would be the same); conversations are deleted first,
+            // row by row, so one that an append or a poll has just marked active is seen as such and kept.
+            int deleted;
+            await using (var batch = Batch(connection, transaction, Lock(SweepLock), BatchCommand("""
+                WITH gone AS (
+                    DELETE FROM directline_conversations WHERE last_active <= $2 RETURNING id
+                ), tokens AS (
+                    DELETE FROM directline_tokens WHERE expires <= $1 OR conversation_id IN (SELECT id FROM gone)
+                ), activities AS (
+                    DELETE FROM directline_activities WHERE conversation_id IN (SELECT id FROM gone)
+                ), uploads AS (
+                    DELETE FROM directline_uploads WHERE conversation_id IN (SELECT id FROM gone)
+                )
+                SELECT COUNT(*) FROM gone
+                """, Ms(now), Ms(activeSince))))
+            {
+                deleted = checked((int)await LastScalarAsync(batch, cancellationToken).ConfigureAwait(false));
+            }
+
+            // All conversations together past their byte allowance: the oldest activities go first, whoever they belong to.
+            long held;
+            await using (var command = Command(connection, transaction, "SELECT COALESCE(SUM(activity_bytes), 0)::bigint FROM directline_conversations"))
+            {
+                held = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            }
+
+            if (held > maxActivityBytes)
+            {
+                await TrimAllAsync(connection, transaction, held, maxActivityBytes, cancellationToken).ConfigureAwait(false);
+            }
+
+            return deleted;
+        }, cancellationToken);
+
+    public Task<int> CountAsync(DateTimeOffset activeSince, CancellationToken cancellationToken) =>
+        _database.RunAsync("count Direct Line conversations", async connection =>
+        {
+            await using var command = Command(connection, null, "SELECT COUNT(*) FROM directline_conversations WHERE last_active > $1", Ms(activeSince));
+            return checked((int)(long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
+        }, cancellationToken);
+
+    /// <summary>Drops the oldest activities of the least recently active conversations until all hold at most <paramref name="max"/> bytes.</summary>
+    private static async Task TrimAllAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long held, long max, CancellationToken cancellationToken)
+    {
+        var conversations = new List<string>();
+        var sequences = new List<long>();
+        await using (var command = Command(connection, transaction, """
+            SELECT a.conversation_id, a.sequence, a.bytes FROM directline_activities a
+            JOIN directline_conversations c ON c.id = a.conversation_id
+            ORDER BY c.last_active, a.conversation_id, a.sequence
+            """))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (held > max && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                conversations.Add(reader.GetString(0));
+                sequences.Add(reader.GetInt64(1));
+                held -= reader.GetInt64(2);
+            }
+        }
+
+        // Their conversations' rows first, in one order, as an append locks its conversation before its activities;
+        // rows an append has trimmed meanwhile are simply not found, and only what was deleted is subtracted.
+        string[] ids = [.. conversations];
+        await using var trim = Batch(connection, transaction,
+            BatchCommand("SELECT 1 FROM directline_conversations WHERE id = ANY($1) ORDER BY id FOR UPDATE", (object)ids),
+            BatchCommand("""
+            WITH dropped AS (
+                DELETE FROM directline_activities a USING unnest($1::text[], $2::bigint[]) AS d(conversation_id, sequence)
+                WHERE a.conversation_id = d.conversation_id AND a.sequence = d.sequence
+                RETURNING a.conversation_id, a.bytes
+            )
+            UPDATE directline_conversations c SET activity_bytes = c.activity_bytes - g.bytes
+            FROM (SELECT conversation_id, SUM(bytes) AS bytes FROM dropped GROUP BY conversation_id) g
+            WHERE c.id = g.conversation_id
+            """, ids, sequences.ToArray()));
+        await trim.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Copies <paramref name="length"/> bytes from <paramref name="content"/> into chunk rows, one buffer's worth at a time.</summary>
+    private static async Task WriteChunksAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long upload, Stream content, long length, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        try
+        {
+            await using var insert = Command(connection, transaction, "INSERT INTO directline_upload_chunks (upload, chunk, data) VALUES ($1, $2, $3)");
+            var uploadParameter = new NpgsqlParameter<long> { TypedValue = upload };
+            var chunkParameter = new NpgsqlParameter<int>();
+            var dataParameter = new NpgsqlParameter<ReadOnlyMemory<byte>> { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea };
+            insert.Parameters.Add(uploadParameter);
+            insert.Parameters.Add(chunkParameter);
+            insert.Parameters.Add(dataParameter);
+
+            var written = 0L;
+            for (var chunk = 0; written < length; chunk++)
+            {
+                var filled = 0;
+                var want = (int)Math.Min(ChunkBytes, length - written);
+                while (filled < want)
+                {
+                    var read = await content.ReadAsync(buffer.AsMemory(filled, want - filled), cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        throw new InvalidDataException("The upload ended before the length it was given.");
+                    }
+
+                    filled += read;
+                }
+
+                chunkParameter.TypedValue = chunk;
+                dataParameter.TypedValue = buffer.AsMemory(0, filled);
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                written += filled;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params object?[] values)
+    {
+        var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+
+        return command;
+    }
+
+    /// <summary>
+    /// Statements sent together, each with its own snapshot (read committed): one that follows a lock reads what was
+    /// committed while the lock was waited for. (A command with positional parameters holds one statement only.)
+    /// </summary>
+    private static NpgsqlBatch Batch(NpgsqlConnection connection, NpgsqlTransaction? transaction, params NpgsqlBatchCommand[] commands)
+    {
+        var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var command in commands)
+        {
+            batch.BatchCommands.Add(command);
+        }
+
+        return batch;
+    }
+
+    /// <summary>Waits for a transaction-level advisory lock: held until commit or rollback, in whichever instance.</summary>
+    private static NpgsqlBatchCommand Lock(long key) => BatchCommand("SELECT pg_advisory_xact_lock($1)", key);
+
+    /// <summary>
+    /// Runs the batch and returns the last number a statement of it returned (a count or an id): a lock's result is
+    /// empty, and a statement that returns no rows has no result to step over.
+    /// </summary>
+    private static async Task<long> LastScalarAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
+    {
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        long? last = null;
+        do
+        {
+            if (reader.FieldCount > 0 && await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetValue(0) is long value)
+            {
+                last = value;
+            }
+        }
+        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+
+        return last ?? throw new InvalidOperationException("The statement returned no number.");
+    }
+
+    private static NpgsqlBatchCommand BatchCommand(string sql, params object?[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+
+        return command;
+    }
+
+    private static long Ms(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
+
+    private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+}
