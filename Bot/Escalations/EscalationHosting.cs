@@ -34,7 +34,7 @@ internal static class EscalationHosting
             store, options, sp.GetRequiredService<IProactiveMessenger>(), sp.GetRequiredService<IEscalationMailer>(), cognitive.Policy.Metadata, time,
             sp.GetRequiredService<ILogger<EscalationService>>()));
         services.AddHostedService(sp => new EscalationMonitorService(
-            sp.GetRequiredService<EscalationService>(), TimeSpan.FromSeconds(configuration.GetValue("Escalation:CheckSeconds", 30.0)), time,
+            sp.GetRequiredService<EscalationService>(), sp.GetRequiredService<IInstanceCoordinator>(), TimeSpan.FromSeconds(configuration.GetValue("Escalation:CheckSeconds", 30.0)), time,
             sp.GetRequiredService<ILogger<EscalationMonitorService>>()));
         services.AddHostedService<EscalationPurgeService>();
         return services;
@@ -138,7 +138,8 @@ internal static class EscalationHosting
 }
 
 /// <summary>Times out waiting escalations and retries notifications, every <c>Escalation:CheckSeconds</c>.</summary>
-internal sealed partial class EscalationMonitorService(EscalationService service, TimeSpan interval, TimeProvider time, ILogger<EscalationMonitorService> logger)
+internal sealed partial class EscalationMonitorService(
+    EscalationService service, IInstanceCoordinator coordinator, TimeSpan interval, TimeProvider time, ILogger<EscalationMonitorService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -153,7 +154,8 @@ internal sealed partial class EscalationMonitorService(EscalationService service
         {
             try
             {
-                await service.ProcessDueAsync(stoppingToken).ConfigureAwait(false);
+                // Timeouts and notification retries: by one instance at a time, so nobody is told twice.
+                await coordinator.RunExclusiveAsync("escalation-due", service.ProcessDueAsync, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -168,7 +170,8 @@ internal sealed partial class EscalationMonitorService(EscalationService service
 }
 
 /// <summary>Deletes escalations older than <c>Escalation:RetentionDays</c> (default 90), once an hour.</summary>
-internal sealed partial class EscalationPurgeService(IEscalationStore store, EscalationOptions options, TimeProvider time, ILogger<EscalationPurgeService> logger)
+internal sealed partial class EscalationPurgeService(
+    IEscalationStore store, IInstanceCoordinator coordinator, EscalationOptions options, TimeProvider time, ILogger<EscalationPurgeService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -178,13 +181,16 @@ internal sealed partial class EscalationPurgeService(IEscalationStore store, Esc
         {
             try
             {
-                var removed = await store.PurgeAsync(time.GetUtcNow() - options.Retention, stoppingToken).ConfigureAwait(false);
-                if (removed > 0)
+                await coordinator.RunExclusiveAsync("escalation-purge", async ct =>
                 {
-                    await store.AuditAsync(null, "bot", AuditActions.Purged, stoppingToken).ConfigureAwait(false);
-                }
+                    var removed = await store.PurgeAsync(time.GetUtcNow() - options.Retention, ct).ConfigureAwait(false);
+                    if (removed > 0)
+                    {
+                        await store.AuditAsync(null, "bot", AuditActions.Purged, ct).ConfigureAwait(false);
+                    }
 
-                Purged(logger, removed);
+                    Purged(logger, removed);
+                }, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -48,6 +48,17 @@ internal static class BotHost
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(cognitive);
         builder.Services.AddSingleton(storage);
+        if (storage is PostgresStorage keyed)
+        {
+            // The console's cookies must read the same on every instance: one set of Data Protection keys, in the database.
+            var keys = await PostgresKeyRepository.OpenAsync(keyed.Database, cancellationToken).ConfigureAwait(false);
+            Microsoft.AspNetCore.DataProtection.DataProtectionBuilderExtensions.SetApplicationName(builder.Services.AddDataProtection(), "WWPS.PolicyBot");
+            builder.Services.Configure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o => o.XmlRepository = keys);
+        }
+
+        builder.Services.AddSingleton<IInstanceCoordinator>(storage is PostgresStorage coordinated
+            ? new PostgresInstanceCoordinator(coordinated.Database)
+            : new LocalInstanceCoordinator());
         if (storage is IStateRetention retention)
         {
             builder.Services.AddSingleton(retention).AddHostedService<StatePurgeService>();

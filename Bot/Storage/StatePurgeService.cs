@@ -5,7 +5,8 @@ namespace WWPS.PolicyBot.Storage;
 /// hour. Idle conversations already read as empty after <c>State:IdleMinutes</c>; this removes the rows, so the
 /// database holds only what live conversations need.
 /// </summary>
-internal sealed partial class StatePurgeService(IStateRetention storage, IConfiguration configuration, TimeProvider time, ILogger<StatePurgeService> logger)
+internal sealed partial class StatePurgeService(
+    IStateRetention storage, IInstanceCoordinator coordinator, IConfiguration configuration, TimeProvider time, ILogger<StatePurgeService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -16,8 +17,12 @@ internal sealed partial class StatePurgeService(IStateRetention storage, IConfig
         {
             try
             {
-                var removed = await storage.PurgeOlderThanAsync(time.GetUtcNow() - retention, stoppingToken).ConfigureAwait(false);
-                Purged(logger, removed);
+                // One instance purges; the others skip this hour.
+                await coordinator.RunExclusiveAsync("state-purge", async ct =>
+                {
+                    var removed = await storage.PurgeOlderThanAsync(time.GetUtcNow() - retention, ct).ConfigureAwait(false);
+                    Purged(logger, removed);
+                }, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

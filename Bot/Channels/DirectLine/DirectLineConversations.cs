@@ -37,7 +37,8 @@ internal sealed record DirectLineConversation(string Id, ChannelAccount User, st
 /// used and is dropped, with its activities and uploads, after <see cref="DirectLineOptions.IdleTimeout"/>. Tokens are
 /// stored only as hashes.
 /// </summary>
-internal sealed class DirectLineConversations(DirectLineOptions options, IDirectLineStore store, TimeProvider time)
+internal sealed class DirectLineConversations(
+    DirectLineOptions options, IDirectLineStore store, TimeProvider time, Storage.IInstanceCoordinator? coordinator = null)
 {
     // A token lives 30 minutes; directlinejs refreshes its own every 15 and the page the one it keeps for a reload
     // every 10, so five can be live at once; one more lets a page that refreshed in a hurry keep its in-flight polls.
@@ -202,9 +203,30 @@ internal sealed class DirectLineConversations(DirectLineOptions options, IDirect
     }
 
     /// <summary>
-    /// One turn at a time per conversation in this process, so its state and the order of its replies stay consistent.
+    /// One turn at a time per conversation, in this process and (through the coordinator) across instances on one
+    /// database, so its state and the order of its replies stay consistent whichever instance a request reaches.
     /// </summary>
-    public async Task<IDisposable> LockTurnAsync(DirectLineConversation conversation, CancellationToken cancellationToken)
+    public async Task<IAsyncDisposable> LockTurnAsync(DirectLineConversation conversation, CancellationToken cancellationToken)
+    {
+        var local = await LockLocallyAsync(conversation, cancellationToken).ConfigureAwait(false);
+        if (coordinator is null)
+        {
+            return local;
+        }
+
+        try
+        {
+            var shared = await coordinator.LockConversationAsync("directline:" + conversation.Id, cancellationToken).ConfigureAwait(false);
+            return new BothLeases(shared, local);
+        }
+        catch
+        {
+            await local.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<TurnLease> LockLocallyAsync(DirectLineConversation conversation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(conversation);
         while (true)
@@ -283,16 +305,34 @@ internal sealed class DirectLineConversations(DirectLineOptions options, IDirect
         public bool Retired { get; set; }
     }
 
-    private sealed class TurnLease(DirectLineConversations owner, string conversationId, TurnGate gate) : IDisposable
+    private sealed class TurnLease(DirectLineConversations owner, string conversationId, TurnGate gate) : IAsyncDisposable
     {
         private int _disposed;
 
-        public void Dispose()
+        public ValueTask DisposeAsync()
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
                 gate.Semaphore.Release();
                 owner.Leave(conversationId, gate);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>The instances' lock, released before this process's own.</summary>
+    private sealed class BothLeases(IAsyncDisposable shared, IAsyncDisposable local) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await shared.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                await local.DisposeAsync().ConfigureAwait(false);
             }
         }
     }

@@ -155,7 +155,7 @@ internal static class DirectLineEndpoints
             };
 
             // Not added to the conversation's activities: the hosted service never shows clients conversationUpdate.
-            using (await conversations.LockTurnAsync(conversation, lifetime.ApplicationStopping).ConfigureAwait(false))
+            await using (await conversations.LockTurnAsync(conversation, lifetime.ApplicationStopping).ConfigureAwait(false))
             {
                 await RunTurnAsync(conversation, update, adapter, bot, logger, lifetime.ApplicationStopping).ConfigureAwait(false);
             }
@@ -257,7 +257,7 @@ internal static class DirectLineEndpoints
         // One turn at a time per conversation, echo included, so a transcript reads question, answer, question.
         // The turn is not tied to the request: a parent closing the tab must not leave state half written.
         var stopping = lifetime.ApplicationStopping;
-        using (await conversations.LockTurnAsync(conversation, stopping).ConfigureAwait(false))
+        await using (await conversations.LockTurnAsync(conversation, stopping).ConfigureAwait(false))
         {
             if (await conversations.AppendAsync(conversation, activity, stopping).ConfigureAwait(false) is not { } id)
             {

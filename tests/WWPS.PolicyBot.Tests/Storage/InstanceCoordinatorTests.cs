@@ -1,0 +1,65 @@
+using WWPS.PolicyBot.Storage;
+using WWPS.PolicyBot.Tests.Support;
+
+namespace WWPS.PolicyBot.Tests.Storage;
+
+/// <summary>Two instances on one PostgreSQL database: a job runs on one at a time, and one conversation's turns queue.</summary>
+public sealed class InstanceCoordinatorTests
+{
+    [Fact]
+    public async Task AJobHeldByOneInstanceIsSkippedByTheOtherAndFreeAfterwards()
+    {
+        await using var database = await PostgresServer.CreateDatabaseAsync();
+        using var first = await database.OpenAsync();
+        using var second = await database.OpenAsync();
+        var one = new PostgresInstanceCoordinator(first);
+        var two = new PostgresInstanceCoordinator(second);
+        var release = new TaskCompletionSource();
+        var started = new TaskCompletionSource();
+
+        var running = one.RunExclusiveAsync("escalation-due", async _ => { started.SetResult(); await release.Task; }, default);
+        await started.Task;
+        var ranMeanwhile = false;
+        Assert.False(await two.RunExclusiveAsync("escalation-due", _ => { ranMeanwhile = true; return Task.CompletedTask; }, default));
+        Assert.True(await two.RunExclusiveAsync("state-purge", _ => Task.CompletedTask, default));
+        release.SetResult();
+        Assert.True(await running);
+
+        Assert.False(ranMeanwhile);
+        Assert.True(await two.RunExclusiveAsync("escalation-due", _ => Task.CompletedTask, default));
+    }
+
+    [Fact]
+    public async Task OneConversationsTurnsWaitForEachOtherAcrossInstances()
+    {
+        await using var database = await PostgresServer.CreateDatabaseAsync();
+        using var first = await database.OpenAsync();
+        using var second = await database.OpenAsync();
+        var one = new PostgresInstanceCoordinator(first);
+        var two = new PostgresInstanceCoordinator(second);
+
+        var held = await one.LockConversationAsync("directline:abc", default);
+        var waiting = two.LockConversationAsync("directline:abc", default);
+        var other = await two.LockConversationAsync("directline:xyz", default);
+        // The second instance is queued on the server (an advisory lock not granted), not through.
+        await WaitForAsync(database.ConnectionString, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+        Assert.False(waiting.IsCompleted);
+
+        await held.DisposeAsync();
+        await (await waiting.WaitAsync(TimeSpan.FromSeconds(10))).DisposeAsync();
+        await other.DisposeAsync();
+    }
+
+    private static async Task WaitForAsync(string connectionString, string countSql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(countSql, connection);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((long)(await command.ExecuteScalarAsync())! == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The second lock request never reached the server.");
+            await Task.Delay(20);
+        }
+    }
+}
