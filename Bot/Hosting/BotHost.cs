@@ -54,6 +54,9 @@ internal static class BotHost
             var keys = await PostgresKeyRepository.OpenAsync(keyed.Database, cancellationToken).ConfigureAwait(false);
             Microsoft.AspNetCore.DataProtection.DataProtectionBuilderExtensions.SetApplicationName(builder.Services.AddDataProtection(), "WWPS.PolicyBot");
             builder.Services.Configure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o => o.XmlRepository = keys);
+
+            // Teams' and Slack's retries recognised by every instance, not only the one that took the first delivery.
+            builder.Services.AddSingleton<IProcessedIds>(await PostgresProcessedIds.OpenAsync(keyed.Database, cancellationToken).ConfigureAwait(false));
         }
 
         builder.Services.AddSingleton<IInstanceCoordinator>(storage is PostgresStorage coordinated

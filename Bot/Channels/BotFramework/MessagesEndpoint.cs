@@ -77,7 +77,7 @@ internal sealed class MessagesEndpoint(
         }
 
         var conversationId = activity.Conversation!.Id!;
-        if (!string.IsNullOrEmpty(activity.Id) && !deduplicator.TryAccept(activity.ChannelId, conversationId, activity.Id))
+        if (!string.IsNullOrEmpty(activity.Id) && !await deduplicator.TryAcceptAsync(activity.ChannelId, conversationId, activity.Id, aborted).ConfigureAwait(false))
         {
             BotFrameworkLog.Redelivered(logger, activity.ChannelId, conversationId, activity.Id);
             if (activity.DeliveryMode == DeliveryModes.ExpectReplies)

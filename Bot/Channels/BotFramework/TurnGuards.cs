@@ -5,8 +5,42 @@ namespace WWPS.PolicyBot.BotFramework;
 /// retry of ours it never saw answered) is not answered twice. Bounded in size and age: a redelivery comes within
 /// seconds or minutes, never hours.
 /// </summary>
-internal sealed class ActivityDeduplicator(TimeProvider time)
+internal sealed class ActivityDeduplicator(TimeProvider time, Storage.IProcessedIds? shared = null)
 {
+    /// <summary>
+    /// True the first time a (channel, conversation, activity id) is seen by this instance and, with several instances
+    /// on one database, by any of them: a retry that reaches another instance is recognised too.
+    /// </summary>
+    public async Task<bool> TryAcceptAsync(string? channelId, string conversationId, string activityId, CancellationToken cancellationToken)
+    {
+        if (!TryAccept(channelId, conversationId, activityId))
+        {
+            return false;
+        }
+
+        if (shared is null || await shared.TryAddAsync(Key(channelId, conversationId, activityId), time.GetUtcNow(), Retention, cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        // Another instance took it. Not remembered here: if that instance lets it go (it could not queue it), the
+        // channel's next retry must be taken wherever it lands.
+        Forget(channelId, conversationId, activityId);
+        return false;
+    }
+
+    /// <summary><see cref="Forget"/>, here and in the shared record.</summary>
+    public async Task ForgetAsync(string? channelId, string conversationId, string activityId, CancellationToken cancellationToken)
+    {
+        Forget(channelId, conversationId, activityId);
+        if (shared is not null)
+        {
+            await shared.RemoveAsync(Key(channelId, conversationId, activityId), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static string Key(string? channelId, string conversationId, string activityId) => $"{channelId}\n{conversationId}\n{activityId}";
+
     private const int Capacity = 10_000;
     private static readonly TimeSpan Retention = TimeSpan.FromMinutes(15);
 

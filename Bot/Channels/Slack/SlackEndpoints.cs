@@ -41,7 +41,7 @@ internal sealed class SlackEndpoints(SlackOptions options, SlackInbox inbox, Act
                 await context.Response.WriteAsJsonAsync(new Dictionary<string, string?> { ["challenge"] = SlackActivities.Str(envelope, "challenge") }, context.RequestAborted).ConfigureAwait(false);
                 return;
             case "event_callback":
-                Accept(context, SlackActivities.FromEventCallback(envelope, options.ApiBaseUrl), context.Request.Headers[RetryNumHeader].ToString());
+                await AcceptAsync(context, SlackActivities.FromEventCallback(envelope, options.ApiBaseUrl), context.Request.Headers[RetryNumHeader].ToString()).ConfigureAwait(false);
                 return;
             default:
                 // app_rate_limited and whatever Slack adds later: acknowledged, nothing to do.
@@ -70,10 +70,10 @@ internal sealed class SlackEndpoints(SlackOptions options, SlackInbox inbox, Act
             return;
         }
 
-        Accept(context, SlackActivities.FromBlockActions(payload, options.ApiBaseUrl), retryNum: "");
+        await AcceptAsync(context, SlackActivities.FromBlockActions(payload, options.ApiBaseUrl), retryNum: "").ConfigureAwait(false);
     }
 
-    private void Accept(HttpContext context, SlackInbound inbound, string retryNum)
+    private async Task AcceptAsync(HttpContext context, SlackInbound inbound, string retryNum)
     {
         context.Response.StatusCode = StatusCodes.Status200OK;
         if (inbound.Activity is not { } activity)
@@ -85,7 +85,7 @@ internal sealed class SlackEndpoints(SlackOptions options, SlackInbox inbox, Act
         // Slack's event id is unique per workspace; a retry or a duplicate delivery carries the same one.
         var eventId = inbound.EventId;
         var team = inbound.TeamId ?? "";
-        if (eventId is not null && !deduplicator.TryAccept(SlackActivities.ChannelId, team, eventId))
+        if (eventId is not null && !await deduplicator.TryAcceptAsync(SlackActivities.ChannelId, team, eventId, context.RequestAborted).ConfigureAwait(false))
         {
             if (retryNum.Length > 0)
             {
@@ -104,7 +104,7 @@ internal sealed class SlackEndpoints(SlackOptions options, SlackInbox inbox, Act
             SlackLog.QueueFull(logger, eventId, activity.Conversation?.Id);
             if (eventId is not null)
             {
-                deduplicator.Forget(SlackActivities.ChannelId, team, eventId);
+                await deduplicator.ForgetAsync(SlackActivities.ChannelId, team, eventId, context.RequestAborted).ConfigureAwait(false);
             }
 
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;

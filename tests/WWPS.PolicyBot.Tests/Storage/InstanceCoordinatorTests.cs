@@ -63,3 +63,31 @@ public sealed class InstanceCoordinatorTests
         }
     }
 }
+
+/// <summary>A channel's retry that reaches the other instance is recognised, and a forgotten one taken again.</summary>
+public sealed class SharedDeduplicationTests
+{
+    [Fact]
+    public async Task ARetryReachingTheOtherInstanceIsRecognised()
+    {
+        await using var database = await PostgresServer.CreateDatabaseAsync();
+        using var first = await database.OpenAsync();
+        using var second = await database.OpenAsync();
+        var time = new Testing.ManualTimeProvider();
+        var one = new PolicyBot.BotFramework.ActivityDeduplicator(time, await PostgresProcessedIds.OpenAsync(first, default));
+        var two = new PolicyBot.BotFramework.ActivityDeduplicator(time, await PostgresProcessedIds.OpenAsync(second, default));
+
+        Assert.True(await one.TryAcceptAsync("slack", "T1", "Ev1", default));
+        Assert.False(await two.TryAcceptAsync("slack", "T1", "Ev1", default));
+        Assert.True(await two.TryAcceptAsync("slack", "T1", "Ev2", default));
+
+        // Taken in but not queued: forgotten everywhere, so Slack's next retry is taken.
+        await one.ForgetAsync("slack", "T1", "Ev1", default);
+        Assert.True(await two.TryAcceptAsync("slack", "T1", "Ev1", default));
+
+        // Long after, the same id is new again (the window is minutes, not forever).
+        time.Advance(TimeSpan.FromHours(1));
+        var three = new PolicyBot.BotFramework.ActivityDeduplicator(time, await PostgresProcessedIds.OpenAsync(first, default));
+        Assert.True(await three.TryAcceptAsync("slack", "T1", "Ev2", default));
+    }
+}
