@@ -120,6 +120,7 @@ internal static class ConsoleEndpoints
         escalations.MapGet("/", ListAsync);
         escalations.MapGet("/{id:long}", DetailAsync);
         escalations.MapGet("/{id:long}/stamp", StampAsync);
+        escalations.MapGet("/stamp", ListStampAsync);
         var actions = escalations.MapGroup("/{id:long}").AddEndpointFilter(RequireTokenAsync);
         actions.MapPost("/accept", (HttpContext http, long id, EscalationService service, ConsoleLog log, CancellationToken ct) =>
             ActAsync(http, id, service, log, AuditActions.Accepted, async (e, actor) =>
@@ -260,6 +261,15 @@ internal static class ConsoleEndpoints
         return Html(ConsolePages.Detail(viewer, escalation, messages, notice, service.Options.Hours.TimeZone));
     }
 
+    /// <summary>The list's stamp, for its page to poll (console-live.js); not audited, like the escalation's.</summary>
+    private static async Task<IResult> ListStampAsync(HttpContext http, string? status, EscalationService service, CancellationToken ct)
+    {
+        var role = RoleOf(http.User)!.Value;
+        var (_, statuses) = ConsoleFilters.Parse(status);
+        var list = await service.Store.ListAsync(new EscalationFilter(role, Statuses: statuses), ct).ConfigureAwait(false);
+        return Results.Text(ConsolePages.ListStamp(list), "text/plain");
+    }
+
     /// <summary>
     /// What the open escalation's page polls (console-live.js): its current stamp as plain text, so the page can tell
     /// whether anything changed since it was drawn. Not audited: it shows nothing, and it is asked every few seconds.
@@ -368,7 +378,7 @@ internal static class ConsoleEndpoints
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
         headers.ContentSecurityPolicy =
-            "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+            "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
         return http.RequestServices.GetRequiredService<ConsoleOptions>().CookieSecurePolicy == CookieSecurePolicy.Always && !http.Request.IsHttps
                 && !(http.Connection.RemoteIpAddress is { } remote && System.Net.IPAddress.IsLoopback(remote))
             ? ValueTask.FromResult<object?>(Html(ConsolePages.NeedsHttps(), StatusCodes.Status400BadRequest))

@@ -108,8 +108,10 @@ internal static class ConsolePages
             sb.Append("</tbody>\n</table>\n");
         }
 
-        return Layout("Escalations – console", viewer, sb.ToString(), live: "refresh",
-            refreshUrl: filter == "open" ? "/console/escalations?auto=1" : $"/console/escalations?status={filter}&auto=1");
+        sb.Append("<p id=\"live\" class=\"notice\" role=\"status\" hidden></p>\n");
+        return Layout("Escalations – console", viewer, sb.ToString(),
+            stampUrl: $"/console/escalations/stamp?status={filter}&since={Uri.EscapeDataString(ListStamp(escalations))}",
+            refreshUrl: $"/console/escalations?status={filter}&auto=1");
     }
 
     public static string Detail(Viewer viewer, Escalation e, IReadOnlyList<EscalationMessage> messages, string? notice, TimeZoneInfo zone)
@@ -187,10 +189,13 @@ internal static class ConsolePages
             $"#{e.Id.ToString(CultureInfo.InvariantCulture)} – console",
             viewer,
             sb.ToString(),
-            live: e.Status == EscalationStatus.Accepted ? "script" : e.IsOpen ? "refresh" : null,
             stampUrl: $"/console/escalations/{e.Id.ToString(CultureInfo.InvariantCulture)}/stamp?since={Uri.EscapeDataString(Stamp(e, messages))}",
             refreshUrl: $"/console/escalations/{e.Id.ToString(CultureInfo.InvariantCulture)}?auto=1");
     }
+
+    /// <summary>What changes when the list changes: each escalation's number and status.</summary>
+    internal static string ListStamp(IReadOnlyList<Escalation> escalations) =>
+        string.Join(',', escalations.Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Id}{EscalationText.Name(e.Status)[0]}")));
 
     /// <summary>What changes when anything the page shows changes: the status and the number of messages.</summary>
     internal static string Stamp(Escalation e, IReadOnlyList<EscalationMessage> messages) =>
@@ -200,28 +205,25 @@ internal static class ConsolePages
     public static string NotFound(Viewer viewer) =>
         Layout("Not found – console", viewer, "<h1>Not found</h1>\n<p>There is no such escalation for you. <a href=\"/console/escalations\">All escalations</a></p>\n");
 
-    /// <summary>How often a page with nothing being typed on it reloads itself, so new concerns and messages appear.</summary>
-    internal const int RefreshSeconds = 20;
-
-    /// <param name="live">
-    /// <c>refresh</c>: the page reloads itself (no scripts needed). <c>script</c>: a page with a reply box asks every few
-    /// seconds whether anything changed and reloads only while the box is empty, else says new messages are waiting.
+    /// <param name="stampUrl">
+    /// When set, the page keeps itself up to date (console-live.js): every few seconds it asks this address whether
+    /// anything it shows has changed, and then reloads itself from <paramref name="refreshUrl"/>, unless a reply is being
+    /// typed, when it says so instead. Not a timed refresh (WCAG 2.2.1): nothing moves while nothing changes, and a
+    /// half-written reply is never lost. Without scripts the page works as before and is reloaded by hand.
     /// </param>
-    private static string Layout(string title, Viewer? viewer, string main, string? live = null, string? stampUrl = null, string? refreshUrl = null)
+    private static string Layout(string title, Viewer? viewer, string main, string? stampUrl = null, string? refreshUrl = null)
     {
         var sb = new StringBuilder();
         sb.Append("<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-        if (live == "refresh")
+        if (stampUrl is not null)
         {
             // Reloaded as "auto": a page redrawn by itself is not a new look at it, so it is not audited again.
-            sb.Append(CultureInfo.InvariantCulture, $"<meta http-equiv=\"refresh\" content=\"{RefreshSeconds};url={E(refreshUrl ?? string.Empty)}\">\n");
-        }
-        else if (live == "script" && stampUrl is not null)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"<meta name=\"policybot-stamp\" content=\"{E(stampUrl)}\">\n<script src=\"/js/console-live.js\" defer></script>\n");
+            sb.Append(CultureInfo.InvariantCulture, $"<meta name=\"policybot-stamp\" content=\"{E(stampUrl)}\">\n");
+            sb.Append(CultureInfo.InvariantCulture, $"<meta name=\"policybot-reload\" content=\"{E(refreshUrl ?? string.Empty)}\">\n");
+            sb.Append("<script src=\"/js/console-live.js\" defer></script>\n");
         }
 
-        sb.Append(CultureInfo.InvariantCulture, $"<title>{E(title)}</title>\n<link rel=\"stylesheet\" href=\"/css/console.css\">\n</head>\n<body>\n");
+        sb.Append(CultureInfo.InvariantCulture, $"<title>{E(title)}</title>\n<link rel=\"stylesheet\" href=\"/css/console.css\">\n<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\n</head>\n<body>\n");
         sb.Append("<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header>\n<p class=\"brand\">PolicyBot escalation console</p>\n");
         if (viewer is not null)
         {

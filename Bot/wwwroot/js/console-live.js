@@ -1,4 +1,4 @@
-// The open escalation's page in the console: every few seconds, asks whether anything changed (a message, the status).
+// The console's list and escalation pages: every few seconds, asks whether anything changed (a concern, a message, a status).
 // If so, and nothing is being typed in the reply box, the page reloads; otherwise it says new messages are waiting, so
 // a half-written reply is never lost. The console works without this script; it only saves pressing reload.
 (function () {
@@ -11,12 +11,14 @@
 
   const url = new URL(meta.content, window.location.href);
   const since = url.searchParams.get('since');
+  url.searchParams.delete('since');
+  const reload = document.querySelector('meta[name="policybot-reload"]');
   const notice = document.getElementById('live');
   const reply = document.getElementById('reply');
 
   async function check() {
     try {
-      const response = await fetch(url.pathname, { credentials: 'same-origin', headers: { Accept: 'text/plain' } });
+      const response = await fetch(url.pathname + url.search, { credentials: 'same-origin', headers: { Accept: 'text/plain' } });
       if (!response.ok) {
         return;
       }
@@ -26,7 +28,7 @@
       }
       if (!reply || reply.value.trim() === '') {
         // Redrawn as "auto", which the console does not audit as a new look.
-        window.location.replace(window.location.pathname + '?auto=1');
+        window.location.replace(reload && reload.content ? reload.content : window.location.pathname);
         return;
       }
       if (notice) {

@@ -21,7 +21,7 @@ public sealed class ConsolePageTests
                 // A CSP violation or a failed load is reported here as an error (Chromium's DOM advice is only verbose).
                 if (message.Type is "error" or "warning")
                 {
-                    problems.Add(message.Text);
+                    problems.Add($"{message.Text} ({message.Location})");
                 }
             };
 
@@ -43,7 +43,7 @@ public sealed class ConsolePageTests
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in to the escalation console" })).ToBeVisibleAsync();
-            Assert.Empty(problems);
+            Assert.True(problems.Count == 0, string.Join(" | ", problems));
         });
     }
 }

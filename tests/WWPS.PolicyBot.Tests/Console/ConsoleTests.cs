@@ -259,7 +259,7 @@ public sealed class ConsoleTests
         Assert.Contains("&lt;img src=x onerror=alert(1)&gt;", list.Body, StringComparison.Ordinal);
 
         var detail = await browser.GetAsync("/console/escalations/1");
-        Assert.DoesNotContain("<script", detail.Body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<script>alert", detail.Body, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("<b>", detail.Body, StringComparison.Ordinal);
         Assert.Contains("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;", detail.Body, StringComparison.Ordinal);
     }
@@ -420,10 +420,13 @@ public sealed class ConsoleTests
         var store = bot.Services.GetRequiredService<IEscalationStore>();
 
         var list = await browser.GetAsync("/console/escalations");
-        Assert.Contains("<meta http-equiv=\"refresh\" content=\"20;url=/console/escalations?auto=1\">", list.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("http-equiv=\"refresh\"", list.Body, StringComparison.Ordinal);
+        Assert.Contains("<meta name=\"policybot-stamp\" content=\"/console/escalations/stamp?status=open&amp;since=1w\">", list.Body, StringComparison.Ordinal);
+        Assert.Contains("<meta name=\"policybot-reload\" content=\"/console/escalations?status=open&amp;auto=1\">", list.Body, StringComparison.Ordinal);
         Assert.Contains("<td>A parent posted photos of the nativity.</td>", list.Body, StringComparison.Ordinal);
+        Assert.Equal("1w", (await browser.GetAsync("/console/escalations/stamp?status=open")).Body);
         var waiting = await browser.GetAsync("/console/escalations/1");
-        Assert.Contains("content=\"20;url=/console/escalations/1?auto=1\"", waiting.Body, StringComparison.Ordinal);
+        Assert.Contains("<meta name=\"policybot-reload\" content=\"/console/escalations/1?auto=1\">", waiting.Body, StringComparison.Ordinal);
 
         var audited = (await store.GetAuditAsync(null, default)).Count + (await store.GetAuditAsync(1, default)).Count;
         await browser.GetAsync("/console/escalations?auto=1");
@@ -431,8 +434,8 @@ public sealed class ConsoleTests
         Assert.Equal(audited, (await store.GetAuditAsync(null, default)).Count + (await store.GetAuditAsync(1, default)).Count);
 
         await browser.PostAsync("/console/escalations/1/accept");
+        Assert.Equal("1a", (await browser.GetAsync("/console/escalations/stamp?status=open")).Body);
         var accepted = await browser.GetAsync("/console/escalations/1");
-        Assert.DoesNotContain("http-equiv=\"refresh\"", accepted.Body, StringComparison.Ordinal);
         Assert.Contains("<script src=\"/js/console-live.js\" defer></script>", accepted.Body, StringComparison.Ordinal);
         Assert.Contains("/console/escalations/1/stamp?since=accepted-0", accepted.Body, StringComparison.Ordinal);
         Assert.Equal("accepted-0", (await browser.GetAsync("/console/escalations/1/stamp")).Body);

@@ -124,6 +124,49 @@ public sealed partial class WebChatTests
         }
     }
 
+    /// <summary>The chat page, with a question and its answer card on it, passes axe-core's WCAG 2.1 AA rules.</summary>
+    [Fact]
+    public async Task TheChatPagePassesWcagAA()
+    {
+        await WithWebChatAsync(nameof(TheChatPagePassesWcagAA), async page =>
+        {
+            await Expect(BotMessages(page).Filter(new() { HasTextRegex = PolicyWord() }).First).ToBeVisibleAsync(new() { Timeout = ReplyTimeoutMs });
+            await SendAsync(page, "can I friend a parent?");
+            await Expect(BotMessages(page).Filter(new() { HasText = "add parents as friendships" })).ToHaveCountAsync(1, new() { Timeout = ReplyTimeoutMs });
+
+            Assert.Empty(await HeadlessChromium.AccessibilityViolationsAsync(page));
+        });
+    }
+
+    /// <summary>The console's sign-in, list and escalation pages pass axe-core's WCAG 2.1 AA rules, signed in as a person would.</summary>
+    [Fact]
+    public async Task TheConsolePassesWcagAA()
+    {
+        await using var bot = await RunningBot.StartAsync(EscalationConsole.ConsoleBrowser.Settings(("Storage:Provider", "memory")));
+        var parent = await new DirectLine.DirectLineClient(bot.Client).StartAsync("dl_parent", "Pat");
+        await parent.ReadNewAsync();
+        await parent.SayAndReadAsync("talk to the manager");
+        await parent.SayAndReadAsync("A parent posted photos of the nativity.");
+        await parent.SayAndReadAsync("Send");
+
+        await HeadlessChromium.WithBrowserAsync(async browser =>
+        {
+            var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
+            await page.GotoAsync(new Uri(bot.BaseAddress, "console/login").ToString());
+            Assert.Empty(await HeadlessChromium.AccessibilityViolationsAsync(page));
+
+            await page.GetByLabel("Console password").FillAsync(EscalationConsole.ConsoleBrowser.ManagerPassword);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Escalations for the Manager (Jane Smith)" })).ToBeVisibleAsync();
+            Assert.Empty(await HeadlessChromium.AccessibilityViolationsAsync(page));
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "#1" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Accept" }).ClickAsync();
+            await Expect(page.GetByLabel("Reply to Pat")).ToBeVisibleAsync();
+            Assert.Empty(await HeadlessChromium.AccessibilityViolationsAsync(page));
+        });
+    }
+
     private static ILocator CardButton(IPage page, string title) => page.Locator($".ac-pushButton[title=\"{title}\"]");
 
     [Fact]

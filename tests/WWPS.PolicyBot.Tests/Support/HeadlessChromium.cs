@@ -31,6 +31,9 @@ internal static class HeadlessChromium
                 ],
                 ViewportSize = new() { Width = 1100, Height = 800 },
                 Locale = "en-GB",
+
+                // Lets a test inject axe-core into pages whose Content-Security-Policy allows no inline script (the console).
+                BypassCSP = true,
             });
             await use(browser);
         }
@@ -38,5 +41,22 @@ internal static class HeadlessChromium
         {
             profile.Delete(recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Runs axe-core (tests/node, pinned) on the page against WCAG 2.1 A and AA and returns the rules that failed, with
+    /// the first offending element of each: empty when the page passes.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> AccessibilityViolationsAsync(IPage page)
+    {
+        var axe = System.IO.Path.Combine(RepoPaths.Root, "tests", "node", "node_modules", "axe-core", "axe.min.js");
+        Assert.True(File.Exists(axe), $"{axe} is missing. Run `bash tests/run.sh` (it installs the pinned node tools).");
+        await page.AddScriptTagAsync(new() { Path = axe });
+        return await page.EvaluateAsync<string[]>("""
+            async () => {
+              const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+              return result.violations.map(v => v.id + ': ' + v.help + ' (' + (v.nodes[0] ? v.nodes[0].target.join(' ') : '') + ')');
+            }
+            """);
     }
 }
