@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test of WWPS PolicyBot. Installs what the tests need first, so it works on a fresh machine:
-# the node reference tools (tests/node, pinned by its lock file) used to check the sentiment port, the Microsoft 365
+# the node tools (tests/node, pinned by its lock file) used to check the sentiment port and to run axe-core in Chromium, the Microsoft 365
 # Agents Playground (tests/playground, pinned) for the Teams-like conformance test, Chromium for the Web Chat
 # end-to-end tests, and PostgreSQL's server for the storage tests on PostgreSQL (a throwaway cluster, started here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ -f tests/node/package-lock.json ] && [ ! -d tests/node/node_modules ]; then
+if [ -f tests/node/package-lock.json ] && [ ! -d tests/node/node_modules/axe-core ]; then
   npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
 fi
 
