@@ -340,7 +340,20 @@ public sealed class SqliteEscalationStore : IEscalationStore, IDisposable
             ReadNotification,
             cancellationToken);
 
-    public Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+    public async Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var removed = await PurgeRowsAsync(before, cancellationToken).ConfigureAwait(false);
+        if (removed > 0)
+        {
+            // The purged concerns' text is zeroed in the file (secure_delete); the WAL's copies go too.
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await SqliteStorage.CheckpointAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+
+        return removed;
+    }
+
+    private Task<int> PurgeRowsAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, transaction) =>
         {
             await using var purge = Command(connection, transaction, """

@@ -377,7 +377,25 @@ public sealed class SqliteStorage : IStorage, IStateRetention, IDisposable
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM state WHERE updated_utc < $cutoff";
         command.Parameters.AddWithValue("$cutoff", Timestamp(cutoff));
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var removed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        if (removed > 0)
+        {
+            await CheckpointAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+
+        return removed;
+    }
+
+    /// <summary>
+    /// After a purge: copies the write-ahead log into the file (where secure_delete has zeroed what was deleted) and
+    /// empties it, so the old versions of purged rows do not linger in the WAL either. Best effort: a reader still on an
+    /// old snapshot makes it partial, and the next purge finishes it.
+    /// </summary>
+    internal static async Task CheckpointAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var checkpoint = connection.CreateCommand();
+        checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+        await checkpoint.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The journal mode the file is in; "wal" when all is well. For the health check.</summary>
@@ -389,21 +407,9 @@ public sealed class SqliteStorage : IStorage, IStateRetention, IDisposable
         return Convert.ToString(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) ?? string.Empty;
     }
 
-    private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
-    {
-        // Pooling keeps the underlying handles; opening per call is cheap and keeps each call independent.
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    // Pooling keeps the underlying handles; opening per call is cheap and keeps each call independent.
+    private Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+        OpenWithPragmasAsync(_connectionString, "PRAGMA busy_timeout = 30000;", cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="body"/> in a write transaction on the writer (the caller holds the write gate). On any
@@ -455,7 +461,11 @@ public sealed class SqliteStorage : IStorage, IStateRetention, IDisposable
             "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;",
             cancellationToken);
 
-    /// <summary>Opens a connection and runs <paramref name="pragmas"/> on it (they are per connection); closes it on failure.</summary>
+    /// <summary>
+    /// Opens a connection and runs <paramref name="pragmas"/> on it (they are per connection); closes it on failure.
+    /// Every connection also has <c>secure_delete</c> on: what is deleted (a purged concern, a child's name in old state)
+    /// is overwritten with zeros in the file, not just unlinked, so it cannot be read back from the database file.
+    /// </summary>
     internal static async Task<SqliteConnection> OpenWithPragmasAsync(string connectionString, string pragmas, CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(connectionString);
@@ -463,7 +473,7 @@ public sealed class SqliteStorage : IStorage, IStateRetention, IDisposable
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var command = connection.CreateCommand();
-            command.CommandText = pragmas;
+            command.CommandText = "PRAGMA secure_delete = ON; " + pragmas;
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return connection;
         }

@@ -181,6 +181,35 @@ public sealed class SqliteStorageTests : StorageContractTests, IDisposable
 
     private protected override async Task<IStorage> CreateAsync() => await SqliteStorage.OpenAsync(_folder.Path, _time);
 
+    /// <summary>Purged data is gone from the file and its write-ahead log, not only from the table.</summary>
+    [Fact]
+    public async Task PurgedStateCannotBeReadBackFromTheFiles()
+    {
+        const string Secret = "Oliver Hughes 07700 900123 has nits again";
+        using (var storage = await SqliteStorage.OpenAsync(_folder.Path, _time))
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                await storage.WriteAsync(Change($"test/conversations/c{i}", $$"""{"draft":"{{Secret}} {{i}}"}"""), default);
+            }
+
+            Assert.True(FilesContain(Secret));
+            _time.Advance(TimeSpan.FromDays(2));
+            Assert.Equal(20, await storage.PurgeOlderThanAsync(_time.GetUtcNow() - TimeSpan.FromDays(1)));
+            Assert.False(FilesContain(Secret), "the purged text is still readable in: " + string.Join(", ", Directory.EnumerateFiles(_folder.Path).Where(f => FileContains(f, Secret)).Select(f => Path.GetFileName(f) + " " + new FileInfo(f).Length)));
+        }
+    }
+
+    private bool FilesContain(string text) => Directory.EnumerateFiles(_folder.Path).Any(f => FileContains(f, text));
+
+    private static bool FileContains(string path, string text)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray().AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(text)) >= 0;
+    }
+
     [Fact]
     public async Task TheFileIsInWalMode()
     {
