@@ -19,11 +19,13 @@ public sealed class SqliteEscalationStore : IEscalationStore, IDisposable
         "id, requested_role, role, source, summary, user_channel, user_id, user_name, user_reference, status, created_utc, deadline_utc, accepted_utc, ended_utc";
 
     private readonly string _connectionString;
+    private readonly string _path;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
 
-    private SqliteEscalationStore(string connectionString, TimeProvider time)
+    private SqliteEscalationStore(string connectionString, string path, TimeProvider time)
     {
+        _path = path;
         _connectionString = connectionString;
         _time = time;
     }
@@ -41,7 +43,7 @@ public sealed class SqliteEscalationStore : IEscalationStore, IDisposable
             // busy_timeout: the state store writes to the same file from its own connection.
             DefaultTimeout = 30,
         }.ToString();
-        var store = new SqliteEscalationStore(connectionString, time);
+        var store = new SqliteEscalationStore(connectionString, path, time);
         await using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = """
@@ -408,6 +410,12 @@ public sealed class SqliteEscalationStore : IEscalationStore, IDisposable
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // Open handles write into a deleted file without an error: a concern "saved" there would be lost.
+            if (!File.Exists(_path))
+            {
+                throw new StorageUnavailableException($"The database '{_path}' was deleted while the bot was running; restart it to create a new one.");
+            }
+
             await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
 
             // IMMEDIATE takes the write lock up front, so a read-then-write inside cannot be overtaken by another process.

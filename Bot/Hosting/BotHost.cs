@@ -116,6 +116,11 @@ internal static class BotHost
             try
             {
                 await store.ReadAsync(["healthz"], ct).ConfigureAwait(false);
+                if (store is SqliteStorage file)
+                {
+                    await file.CheckAsync(ct).ConfigureAwait(false);
+                }
+
                 return Results.Ok(new { status = "ok" });
             }
             catch (StorageUnavailableException)

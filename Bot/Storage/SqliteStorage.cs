@@ -47,6 +47,47 @@ public sealed class SqliteStorage : IStorage, IStateRetention, IDisposable
 
     public string DatabasePath { get; }
 
+    private string? _identity;
+
+    /// <summary>
+    /// For the health check: the file is still there, is still the one this process opened (not deleted and recreated,
+    /// or replaced), and can be written. Open connections keep writing to a deleted file's inode without an error, so
+    /// without this a deleted database would look healthy while everything written went nowhere.
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">It is gone, replaced, or cannot be written.</exception>
+    public async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfFileGone();
+        try
+        {
+            // A fresh handle, not a pooled one that may still point at a deleted file.
+            var check = new SqliteConnectionStringBuilder(_connectionString) { Pooling = false, Mode = SqliteOpenMode.ReadWrite }.ToString();
+            await using var connection = await OpenWithPragmasAsync(check, "PRAGMA busy_timeout = 5000;", cancellationToken).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "BEGIN IMMEDIATE; SELECT id FROM file_identity LIMIT 1;";
+            var found = Convert.ToString(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            command.CommandText = "ROLLBACK;";
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (!string.Equals(found, _identity, StringComparison.Ordinal))
+            {
+                throw new StorageUnavailableException($"The state database '{DatabasePath}' was replaced while the bot was running; restart it.");
+            }
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw new StorageUnavailableException($"The state database '{DatabasePath}' cannot be written ({Describe(ex)}).", ex);
+        }
+    }
+
+    /// <summary>A write to a database file that is no longer there would succeed into nothing: refuse it instead.</summary>
+    private void ThrowIfFileGone()
+    {
+        if (!File.Exists(DatabasePath))
+        {
+            throw new StorageUnavailableException($"The state database '{DatabasePath}' was deleted while the bot was running; restart it to create a new one.");
+        }
+    }
+
     /// <summary>Opens (creating if needed) <c>{dataFolder}/{fileName}</c> and makes sure the table exists.</summary>
     /// <exception cref="StorageUnavailableException">The folder or file cannot be created, opened or written.</exception>
     public static async Task<SqliteStorage> OpenAsync(
@@ -104,6 +145,15 @@ public sealed class SqliteStorage : IStorage, IStateRetention, IDisposable
                   """
                 : "COMMIT;";
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+            // The file's identity, so a file deleted or replaced under the running bot is noticed (CheckAsync).
+            command.CommandText = """
+                CREATE TABLE IF NOT EXISTS file_identity (id TEXT NOT NULL);
+                INSERT INTO file_identity (id) SELECT $id WHERE NOT EXISTS (SELECT 1 FROM file_identity);
+                SELECT id FROM file_identity LIMIT 1;
+                """;
+            command.Parameters.AddWithValue("$id", Guid.NewGuid().ToString("N"));
+            storage._identity = Convert.ToString(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
             return storage;
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
@@ -174,6 +224,7 @@ public sealed class SqliteStorage : IStorage, IStateRetention, IDisposable
         }
 
         ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfFileGone();
         var pending = new PendingWrite(changes, Timestamp(_timeProvider.GetUtcNow()));
         _pending.Enqueue(pending);
 

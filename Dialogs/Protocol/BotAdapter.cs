@@ -20,6 +20,10 @@ public abstract class BotAdapter
 
     public const string DefaultErrorMessage = "Sorry, something went wrong on my side. Please try again in a moment.";
 
+    /// <summary>Said when the bot's storage failed: nothing from that message was kept, and the user should not think it was.</summary>
+    public const string NotSavedMessage =
+        "Sorry, I couldn't save that just now, so nothing from your last message was kept (a concern was not sent). Please try again in a moment.";
+
     private readonly List<IMiddleware> _middleware = [];
 
     protected BotAdapter(ILogger logger)
@@ -105,7 +109,8 @@ public abstract class BotAdapter
         // Invokes and events have nobody reading a chat line; only messages get the apology.
         if (activity.IsType(ActivityTypes.Message))
         {
-            await turnContext.SendActivityAsync(DefaultErrorMessage, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var text = exception is StorageUnavailableException ? NotSavedMessage : DefaultErrorMessage;
+            await turnContext.SendActivityAsync(text, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
     }
 }

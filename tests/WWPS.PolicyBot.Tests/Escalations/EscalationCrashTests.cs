@@ -141,4 +141,32 @@ public sealed class EscalationCrashTests
         Assert.Contains("methods-5", all[^1].GetRawText(), StringComparison.Ordinal);
         Assert.Equal("bot", all[^1].GetProperty("from").GetProperty("role").GetString());
     }
+
+    /// <summary>
+    /// The database file is deleted under the running bot: the health check fails, and "Send" says nothing was saved
+    /// instead of claiming the concern was (open handles would otherwise write into the deleted file without an error).
+    /// </summary>
+    [Fact]
+    public async Task ADeletedDatabaseIsToldNotHidden()
+    {
+        using var data = new TempFolder();
+        await using var bot = await BotProcess.StartAsync(data.Path, ConsoleBrowser.Settings());
+        var parent = await new DirectLineClient(bot.Client).StartAsync("dl_pat", "Pat");
+        await parent.ReadNewAsync();
+        await parent.SayAndReadAsync("talk to the manager");
+        await parent.SayAndReadAsync("A photo of the nativity is on a public page.");
+
+        foreach (var file in Directory.EnumerateFiles(data.Path, "policybot.db*"))
+        {
+            File.Delete(file);
+        }
+
+        using (var health = await bot.Client.GetAsync(new Uri("healthz", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        }
+
+        var said = await parent.SayAndReadAsync("Send");
+        Assert.StartsWith("Sorry, I couldn't save that just now", Assert.Single(said), StringComparison.Ordinal);
+    }
 }
