@@ -206,6 +206,20 @@ internal sealed partial class EscalationDialog : ComponentDialog
     {
         var activity = turnContext.Activity;
         var summary = values.KeepDetails ? values.Summary! : await _services.Reviewer.RedactAsync(values.Summary!, cancellationToken).ConfigureAwait(false);
+
+        // "Send" again after a crash between saving the escalation and saving this dialog: the concern is already
+        // there, so it is not raised twice.
+        var sent = (await _escalations.Store.ListAsync(new EscalationFilter(User: PartyId.From(activity), Statuses: EscalationFilter.Open), cancellationToken)
+                .ConfigureAwait(false))
+            .FirstOrDefault(e => string.Equals(e.Summary, summary, StringComparison.Ordinal));
+        if (sent is not null)
+        {
+            await turnContext.SendActivityAsync(
+                $"That's already with {Options.Person(sent.Role).Title} ({Number(sent.Id)}). When they pick it up I'll tell you here.",
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var now = _escalations.Time.GetUtcNow();
         var request = new NewEscalation(
             EscalationText.ParseRole(values.Requested!),

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using WWPS.PolicyBot.Tests.DirectLine;
 using WWPS.PolicyBot.Tests.EscalationConsole;
@@ -168,5 +169,30 @@ public sealed class EscalationCrashTests
 
         var said = await parent.SayAndReadAsync("Send");
         Assert.StartsWith("Sorry, I couldn't save that just now", Assert.Single(said), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The bot died after saving the escalation but before saving the dialog, so the user is still asked "Shall I send
+    /// it?" and says "Send" again: the concern is not raised a second time.
+    /// </summary>
+    [Fact]
+    public async Task SendAgainAfterACrashDoesNotRaiseItTwice()
+    {
+        await using var bot = await RunningBot.StartAsync(ConsoleBrowser.Settings(("Storage:Provider", "memory")));
+        var parent = await new DirectLineClient(bot.Client).StartAsync("dl_pat", "Pat");
+        await parent.ReadNewAsync();
+        await parent.SayAndReadAsync("talk to the manager");
+        await parent.SayAndReadAsync("A photo of the nativity is on a public page.");
+
+        // What the lost turn had already saved: the escalation itself.
+        var store = bot.Services.GetRequiredService<PolicyBot.Dialogs.Escalations.IEscalationStore>();
+        await store.CreateAsync(new PolicyBot.Dialogs.Escalations.NewEscalation(
+            PolicyBot.Dialogs.Escalations.EscalationRole.Manager, PolicyBot.Dialogs.Escalations.EscalationRole.Manager, "direct", "A photo of the nativity is on a public page.",
+            new PolicyBot.Dialogs.Escalations.PartyId("directline", "dl_pat"), "Pat",
+            new PolicyBot.Protocol.ConversationReference(null, new PolicyBot.Protocol.ChannelAccount { Id = "dl_pat" }, null, new PolicyBot.Protocol.ConversationAccount { Id = parent.Id }, "directline", null, null),
+            DateTimeOffset.UtcNow.AddHours(4)), default);
+
+        Assert.StartsWith("That's already with the Manager (Jane Smith) (#1).", Assert.Single(await parent.SayAndReadAsync("Send")), StringComparison.Ordinal);
+        Assert.Single(await store.ListAsync(new PolicyBot.Dialogs.Escalations.EscalationFilter(User: new PolicyBot.Dialogs.Escalations.PartyId("directline", "dl_pat")), default));
     }
 }
