@@ -421,13 +421,17 @@ public sealed class SqliteStorage : IStorage, IStateRetention, IDisposable
         }
     }
 
-    /// <summary>Deletes items not written since <paramref name="cutoff"/>; the retention job calls it. Returns how many.</summary>
+    /// <summary>
+    /// Deletes items not written since <paramref name="cutoff"/>, except those under <see cref="StorageKeys.Retained"/>,
+    /// which keep their own retention; the idle-state job calls it. Returns how many.
+    /// </summary>
     public async Task<int> PurgeOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM state WHERE updated_utc < $cutoff";
+        command.CommandText = "DELETE FROM state WHERE updated_utc < $cutoff AND substr(key, 1, length($retained)) <> $retained";
         command.Parameters.AddWithValue("$cutoff", Timestamp(cutoff));
+        command.Parameters.AddWithValue("$retained", StorageKeys.Retained);
         var removed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         if (removed > 0)
         {

@@ -3,7 +3,8 @@ namespace WWPS.PolicyBot.Storage;
 /// <summary>
 /// Deletes conversation and user state nobody has touched for <c>State:RetentionHours</c> (default 24), once an
 /// hour. Idle conversations already read as empty after <c>State:IdleMinutes</c>; this removes the rows, so the
-/// database holds only what live conversations need.
+/// database holds only what live conversations need. Items under <c>retained/</c> (the Manager's insights) are left
+/// alone: they have a retention period of their own, and their owner purges them.
 /// </summary>
 internal sealed partial class StatePurgeService(
     IStateRetention storage, IInstanceCoordinator coordinator, IConfiguration configuration, TimeProvider time, ILogger<StatePurgeService> logger)

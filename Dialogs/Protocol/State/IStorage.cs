@@ -15,6 +15,17 @@ public sealed record StoreItem(JsonElement Value, string? ETag = null)
     public static bool IsConditional(string? etag) => etag is not null && etag != AnyETag;
 }
 
+/// <summary>Key conventions that every <see cref="IStorage"/> provider keeps.</summary>
+public static class StorageKeys
+{
+    /// <summary>
+    /// Keys under this prefix hold records with a retention period of their own (the Manager's insights), deleted by
+    /// their owner. A provider's idle-state purge, which removes conversation and user state nobody has written for a
+    /// day, must leave them alone: a count from last month was last written last month and is meant to be there.
+    /// </summary>
+    public const string Retained = "retained/";
+}
+
 /// <summary>Key/value storage with optimistic concurrency; conversation and user state, escalations live on it.</summary>
 public interface IStorage
 {
