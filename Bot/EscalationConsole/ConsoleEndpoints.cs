@@ -15,7 +15,7 @@ namespace WWPS.PolicyBot.EscalationConsole;
 /// lists, reads, accepts, answers and closes the escalations routed to them. Reads go to the store (each audited);
 /// every action goes through <see cref="EscalationService"/>, so the user is told exactly as when acting from chat.
 /// </summary>
-internal static class ConsoleEndpoints
+internal static partial class ConsoleEndpoints
 {
     public const string Scheme = "Console";
     private const string Policy = "console";
@@ -130,6 +130,8 @@ internal static class ConsoleEndpoints
                 await service.CloseAsync(e.Id, actor, ct).ConfigureAwait(false) is null ? "not-open" : "closed", ct));
         actions.MapPost("/reply", (HttpContext http, long id, EscalationService service, ConsoleLog log, CancellationToken ct) =>
             ActAsync(http, id, service, log, AuditActions.StaffMessage, (e, _) => ReplyAsync(http, service, e, ct), ct));
+
+        MapInsights(console);
     }
 
     private static IResult LoginPage(HttpContext http, ConsoleOptions options, EscalationService service, IAntiforgery antiforgery, string? returnUrl)
@@ -432,6 +434,11 @@ internal sealed partial class ConsoleLog(ILogger<ConsoleLog> logger)
     public void Acted(EscalationRole role, string action, long id, string outcome) => LogActed(logger, role, action, id, outcome);
 
     public void ChatOpened(EscalationRole role) => LogChatOpened(logger, role);
+
+    public void Decided(EscalationRole role, string action, string outcome) => LogDecided(logger, role, action, outcome);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Console: the {Role} {Action} a question: {Outcome}")]
+    private static partial void LogDecided(ILogger logger, EscalationRole role, string action, string outcome);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Console: the {Role} opened a web chat as their configured Direct Line user")]
     private static partial void LogChatOpened(ILogger logger, EscalationRole role);

@@ -10,7 +10,7 @@ namespace WWPS.PolicyBot.EscalationConsole;
 /// The console's HTML, rendered on the server: no scripts, one stylesheet. Every piece of text that came from a user
 /// or from configuration goes through <see cref="E"/>; the fixed strings here are the only markup.
 /// </summary>
-internal static class ConsolePages
+internal static partial class ConsolePages
 {
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
 
@@ -109,7 +109,7 @@ internal static class ConsolePages
         }
 
         sb.Append("<p id=\"live\" class=\"notice\" role=\"status\" hidden></p>\n");
-        return Layout("Escalations – console", viewer, sb.ToString(),
+        return Layout("Escalations – console", viewer, sb.ToString(), EscalationsSection,
             stampUrl: $"/console/escalations/stamp?status={filter}&since={Uri.EscapeDataString(ListStamp(escalations))}",
             refreshUrl: $"/console/escalations?status={filter}&auto=1");
     }
@@ -189,6 +189,7 @@ internal static class ConsolePages
             $"#{e.Id.ToString(CultureInfo.InvariantCulture)} – console",
             viewer,
             sb.ToString(),
+            EscalationsSection,
             stampUrl: $"/console/escalations/{e.Id.ToString(CultureInfo.InvariantCulture)}/stamp?since={Uri.EscapeDataString(Stamp(e, messages))}",
             refreshUrl: $"/console/escalations/{e.Id.ToString(CultureInfo.InvariantCulture)}?auto=1");
     }
@@ -203,15 +204,18 @@ internal static class ConsolePages
 
 
     public static string NotFound(Viewer viewer) =>
-        Layout("Not found – console", viewer, "<h1>Not found</h1>\n<p>There is no such escalation for you. <a href=\"/console/escalations\">All escalations</a></p>\n");
+        Layout("Not found – console", viewer, "<h1>Not found</h1>\n<p>There is no such escalation for you. <a href=\"/console/escalations\">All escalations</a></p>\n", EscalationsSection);
 
+    public const string EscalationsSection = "escalations";
+
+    /// <param name="section">The part of the console the page is in, marked as current in the header's links.</param>
     /// <param name="stampUrl">
     /// When set, the page keeps itself up to date (console-live.js): every few seconds it asks this address whether
     /// anything it shows has changed, and then reloads itself from <paramref name="refreshUrl"/>, unless a reply is being
     /// typed, when it says so instead. Not a timed refresh (WCAG 2.2.1): nothing moves while nothing changes, and a
     /// half-written reply is never lost. Without scripts the page works as before and is reloaded by hand.
     /// </param>
-    private static string Layout(string title, Viewer? viewer, string main, string? stampUrl = null, string? refreshUrl = null)
+    private static string Layout(string title, Viewer? viewer, string main, string? section = null, string? stampUrl = null, string? refreshUrl = null)
     {
         var sb = new StringBuilder();
         sb.Append("<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -227,6 +231,13 @@ internal static class ConsolePages
         sb.Append("<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header>\n<p class=\"brand\">PolicyBot escalation console</p>\n");
         if (viewer is not null)
         {
+            sb.Append("<nav aria-label=\"Console\"><ul class=\"sections\">");
+            foreach (var (name, href, label) in new[] { (EscalationsSection, "/console/escalations", "Escalations"), (InsightsSection, "/console/insights", "Insights") })
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"<li><a href=\"{href}\"{(name == section ? " aria-current=\"page\"" : "")}>{label}</a></li>");
+            }
+
+            sb.Append("</ul></nav>\n");
             sb.Append(CultureInfo.InvariantCulture, $"<form method=\"post\" action=\"/console/logout\" class=\"signout\">{Hidden(viewer.TokenField, viewer.Token)}");
             sb.Append(CultureInfo.InvariantCulture, $"<span>Signed in as {E(viewer.Person.Title)}</span> <button type=\"submit\">Sign out</button></form>\n");
         }

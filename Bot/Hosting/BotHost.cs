@@ -6,6 +6,8 @@ using WWPS.PolicyBot.Dialogs.Bot;
 using WWPS.PolicyBot.Dialogs.Escalations;
 using WWPS.PolicyBot.EscalationConsole;
 using WWPS.PolicyBot.Escalations;
+using WWPS.PolicyBot.Insights;
+using WWPS.PolicyBot.Dialogs.Insights;
 using WWPS.PolicyBot.Protocol;
 using WWPS.PolicyBot.Slack;
 using WWPS.PolicyBot.Storage;
@@ -70,7 +72,9 @@ internal static class BotHost
         builder.Services.AddSingleton(conversationState);
         builder.Services.AddSingleton(userState);
         await builder.Services.AddEscalationsAsync(configuration, storage, cognitive, time, cancellationToken).ConfigureAwait(false);
-        builder.Services.AddSingleton<IBot>(sp => PolicyBotApplication.Create(cognitive, conversationState, userState, sp.GetRequiredService<EscalationService>()));
+        builder.Services.AddInsights(configuration, storage, cognitive, time);
+        builder.Services.AddSingleton<IBot>(sp => PolicyBotApplication.Create(
+            cognitive, conversationState, userState, sp.GetRequiredService<EscalationService>(), sp.GetRequiredService<InsightsService>()));
         builder.Services.AddBotFrameworkChannel(configuration);
         IDirectLineStore directLineStore = storage switch
         {

@@ -2,6 +2,7 @@ using WWPS.PolicyBot.Cognitive;
 using WWPS.PolicyBot.Dialogs.Cards;
 using WWPS.PolicyBot.Dialogs.Engine;
 using WWPS.PolicyBot.Dialogs.Escalations;
+using WWPS.PolicyBot.Dialogs.Insights;
 using WWPS.PolicyBot.Protocol;
 
 namespace WWPS.PolicyBot.Dialogs.Bot;
@@ -24,15 +25,19 @@ internal sealed class MainDialog : InterruptibleDialog
     private readonly CognitiveServices _services;
     private readonly StateProperty<ConversationMemory> _memory;
     private readonly EscalationService? _escalations;
+    private readonly InsightsService? _insights;
 
     /// <param name="escalations">Null (or with the two people not configured): "talk to the Manager or Chair" gives the preschool's contacts.</param>
-    public MainDialog(CognitiveServices services, StateProperty<ConversationMemory> memory, EscalationService? escalations = null) : base(DialogId)
+    /// <param name="insights">Null: nothing is recorded for the Manager, and questions are answered by the policy alone.</param>
+    public MainDialog(CognitiveServices services, StateProperty<ConversationMemory> memory, EscalationService? escalations = null, InsightsService? insights = null)
+        : base(DialogId)
     {
         _services = services;
         _memory = memory;
         _escalations = escalations is { Options.IsEnabled: true } ? escalations : null;
+        _insights = insights;
         AddDialog(new WaterfallDialog<RouteValues>(RouteId, PolicyBotJsonContext.Default.RouteValues, RouteAsync, AfterAsync));
-        AddDialog(new QuestionDialog(services, memory));
+        AddDialog(new QuestionDialog(services, memory, insights));
         AddDialog(new DraftCheckDialog(services, _escalations is null ? null : memory));
         if (_escalations is not null)
         {
@@ -135,6 +140,8 @@ internal sealed class MainDialog : InterruptibleDialog
 
         if (Commands.IsNotHelpful(text))
         {
+            // "No" on an older answer card: the last question answered is the one it most likely was about.
+            QuestionDialog.RecordNotHelpful(_insights, await _memory.GetAsync(turnContext, cancellationToken: cancellationToken).ConfigureAwait(false));
             return await SayAsync(step, QuestionDialog.NotHelpfulOffer(), cancellationToken).ConfigureAwait(false);
         }
 

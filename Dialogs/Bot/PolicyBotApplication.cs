@@ -2,6 +2,7 @@ using WWPS.PolicyBot.Cognitive;
 using WWPS.PolicyBot.Dialogs.Cards;
 using WWPS.PolicyBot.Dialogs.Engine;
 using WWPS.PolicyBot.Dialogs.Escalations;
+using WWPS.PolicyBot.Dialogs.Insights;
 using WWPS.PolicyBot.Protocol;
 
 namespace WWPS.PolicyBot.Dialogs.Bot;
@@ -22,14 +23,22 @@ public static class PolicyBotApplication
     /// <param name="escalations">
     /// Private hand-off to the Manager or the Chair; null, or without both people configured, gives contacts instead.
     /// </param>
-    public static AgentApplication Create(CognitiveServices services, ConversationState conversationState, UserState userState, EscalationService? escalations)
+    public static AgentApplication Create(CognitiveServices services, ConversationState conversationState, UserState userState, EscalationService? escalations) =>
+        Create(services, conversationState, userState, escalations, insights: null);
+
+    /// <param name="insights">
+    /// What the Manager learns from the questions (recorded as they happen) and her decisions about them (answered by);
+    /// null for neither.
+    /// </param>
+    internal static AgentApplication Create(
+        CognitiveServices services, ConversationState conversationState, UserState userState, EscalationService? escalations, InsightsService? insights)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(conversationState);
         var app = new AgentApplication(conversationState, userState);
         var memory = conversationState.CreateProperty(MemoryProperty, PolicyBotJsonContext.Default.ConversationMemory);
         var dialogState = DialogState.CreateProperty(conversationState);
-        var main = new MainDialog(services, memory, escalations);
+        var main = new MainDialog(services, memory, escalations, insights);
         var escalationRoutes = new EscalationRoutes(escalations);
 
         // One welcome per join, however many joined at once: a group chat should not get the same greeting five times.

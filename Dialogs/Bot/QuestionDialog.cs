@@ -1,6 +1,7 @@
 using WWPS.PolicyBot.Cognitive;
 using WWPS.PolicyBot.Dialogs.Cards;
 using WWPS.PolicyBot.Dialogs.Engine;
+using WWPS.PolicyBot.Dialogs.Insights;
 using WWPS.PolicyBot.Protocol;
 
 namespace WWPS.PolicyBot.Dialogs.Bot;
@@ -8,6 +9,8 @@ namespace WWPS.PolicyBot.Dialogs.Bot;
 /// <summary>
 /// Answers one question (asking for it first after "Ask another") with an answer card, then listens for "Was this
 /// helpful?". Anything else the user says next is handed back to the router, which may treat it as a follow-up.
+/// A question the Manager has decided about is answered as she decided; questions not covered, answers marked not
+/// helpful and the clause chosen after "Do you mean …?" are recorded for her insights.
 /// </summary>
 internal sealed class QuestionDialog : ComponentDialog
 {
@@ -29,11 +32,13 @@ internal sealed class QuestionDialog : ComponentDialog
 
     private readonly CognitiveServices _services;
     private readonly StateProperty<ConversationMemory> _memory;
+    private readonly InsightsService? _insights;
 
-    public QuestionDialog(CognitiveServices services, StateProperty<ConversationMemory> memory) : base(DialogId)
+    public QuestionDialog(CognitiveServices services, StateProperty<ConversationMemory> memory, InsightsService? insights = null) : base(DialogId)
     {
         _services = services;
         _memory = memory;
+        _insights = insights;
         AddDialog(new WaterfallDialog<QuestionValues>(StepsId, PolicyBotJsonContext.Default.QuestionValues, AskAsync, AnswerAsync, FeedbackOrChoiceAsync));
         AddDialog(new TextPrompt(AskPromptId) { DefaultMaxAttempts = 2 });
     }
@@ -52,7 +57,10 @@ internal sealed class QuestionDialog : ComponentDialog
         }
 
         var memory = (await _memory.GetAsync(step.Context, () => new ConversationMemory(), cancellationToken).ConfigureAwait(false))!;
-        var result = FollowUps.Answer(_services.Answerer, question, memory.LastQuestion, memory.LastClauses);
+        var decided = _insights is null ? null : await _insights.DecidedAnswerAsync(question, _services.Answerer, cancellationToken).ConfigureAwait(false);
+        var result = decided is not null
+            ? new FollowUpAnswer(decided, FollowingOn: false, Remember: decided.Abstained ? null : question)
+            : FollowUps.Answer(_services.Answerer, question, memory.LastQuestion, memory.LastClauses);
         memory.LastQuestion = result.Remember;
         memory.LastClauses = result.Remember is null ? [] : [.. result.Answer.Citations.Select(c => c.Clause)];
         memory.LastUnanswered = result.Answer.Abstained ? question : null;
@@ -70,6 +78,7 @@ internal sealed class QuestionDialog : ComponentDialog
 
         if (result.Answer.Abstained)
         {
+            _insights?.Recorder?.NotCovered(question);
             await step.Context.SendActivityAsync(
                 PolicyCards.Abstain(result.Answer, Commands.AskAnother, Commands.Contact), cancellationToken).ConfigureAwait(false);
             return await step.EndDialogAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -97,6 +106,7 @@ internal sealed class QuestionDialog : ComponentDialog
         var memory = (await _memory.GetAsync(step.Context, () => new ConversationMemory(), cancellationToken).ConfigureAwait(false))!;
         if (Chosen(options, text) is { } clause && _services.Answerer.AnswerFrom(asked, clause) is { } answer)
         {
+            _insights?.Recorder?.Clarified(asked, options, clause);
             // Remembered as if the question had named it, so "what about Instagram?" next builds on the clause chosen.
             memory.LastQuestion = asked;
             memory.LastClauses = [clause];
@@ -108,6 +118,7 @@ internal sealed class QuestionDialog : ComponentDialog
 
         if (Commands.IsSomethingElse(text))
         {
+            _insights?.Recorder?.Clarified(asked, options, chosen: null);
             memory.LastUnanswered = asked;
             await step.Context.SendActivityAsync(
                 MessageFactory.SuggestedActions([Commands.Contact, Commands.AskAnother], BotText.SomethingElse), cancellationToken).ConfigureAwait(false);
@@ -129,7 +140,7 @@ internal sealed class QuestionDialog : ComponentDialog
             || string.Equals(_services.Policy.Find(id)?.Title, text, StringComparison.OrdinalIgnoreCase));
     }
 
-    private static async Task<DialogTurnResult> FeedbackAsync(WaterfallStepContext<QuestionValues> step, CancellationToken cancellationToken)
+    private async Task<DialogTurnResult> FeedbackAsync(WaterfallStepContext<QuestionValues> step, CancellationToken cancellationToken)
     {
         var text = Commands.Clean(step.Result as string);
         if (Commands.IsHelpful(text) || YesWords.Contains(text))
@@ -140,11 +151,24 @@ internal sealed class QuestionDialog : ComponentDialog
 
         if (Commands.IsNotHelpful(text) || NoWords.Contains(text))
         {
+            RecordNotHelpful(_insights, await _memory.GetAsync(step.Context, cancellationToken: cancellationToken).ConfigureAwait(false));
             await step.Context.SendActivityAsync(NotHelpfulOffer(), cancellationToken).ConfigureAwait(false);
             return await step.EndDialogAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         return await step.EndDialogAsync(Reroute.Instance, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// "Not helpful", about the last answer given: the question it answered (for a follow-up, the question it followed
+    /// on from) and the clause it gave first. Nothing when no answer is remembered.
+    /// </summary>
+    internal static void RecordNotHelpful(InsightsService? insights, ConversationMemory? memory)
+    {
+        if (insights?.Recorder is { } recorder && memory?.LastQuestion is { } question)
+        {
+            recorder.NotHelpful(question, memory.LastClauses.FirstOrDefault());
+        }
     }
 
     internal static Activity NotHelpfulOffer() =>

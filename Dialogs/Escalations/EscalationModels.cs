@@ -163,6 +163,19 @@ public static class AuditActions
 
     /// <summary>The bot opened a direct conversation with the Manager or the Chair (Slack), who had not written to it.</summary>
     public const string ChatOpened = "chat-opened";
+
+    /// <summary>The console's Insights page was read; one question's page is <c>insight-viewed:{question id}</c>.</summary>
+    public const string InsightsViewed = "insights-viewed";
+    public const string InsightViewed = "insight-viewed";
+
+    /// <summary>The Manager decided a question is covered by a clause: <c>insight-covered:{clause}:{question id}</c>.</summary>
+    public const string InsightCovered = "insight-covered";
+
+    /// <summary>The Manager gave an answer for a question the policy does not cover: <c>insight-told:{question id}</c>.</summary>
+    public const string InsightTold = "insight-told";
+
+    /// <summary>The Manager took a decision back: <c>insight-forgotten:{question id}</c>.</summary>
+    public const string InsightForgotten = "insight-forgotten";
 }
 
 public static class EscalationText

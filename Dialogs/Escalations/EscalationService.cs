@@ -160,6 +160,26 @@ public sealed partial class EscalationService(
     }
 
     /// <summary>
+    /// A message of the bot's own (the weekly insights digest) to the Manager or the Chair, in the chat where they are
+    /// told of concerns. False when they have no chat the bot can reach yet, or the channel refused it; the reason is
+    /// logged by kind, never with the text.
+    /// </summary>
+    public async Task<bool> TellStaffAsync(EscalationRole role, string text, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var contact = await ContactAsync(role, cancellationToken).ConfigureAwait(false) ?? throw new EscalationDeliveryException("no-chat-yet");
+            await messenger.SendAsync(contact, [MessageFactory.Text(text)], cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            StaffMessageFailed(logger, role, ex is EscalationDeliveryException delivery ? delivery.Kind : ex.GetType().Name);
+            return false;
+        }
+    }
+
+    /// <summary>
     /// One pass of the background work: waiting escalations past their deadline time out (the user is told, with the
     /// preschool's contacts), and notifications due for another attempt are retried.
     /// </summary>
@@ -326,6 +346,9 @@ public sealed partial class EscalationService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Escalation {Id}: {Channel} notification attempt {Attempt} failed ({Error})")]
     private static partial void NotifyFailed(ILogger logger, long id, string channel, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A message for the {Role} could not be delivered ({Error})")]
+    private static partial void StaffMessageFailed(ILogger logger, EscalationRole role, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Escalation {Id}: a message could not be delivered ({Error})")]
     private static partial void DeliveryFailed(ILogger logger, long id, string error);
