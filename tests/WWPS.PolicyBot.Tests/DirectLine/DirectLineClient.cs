@@ -103,6 +103,25 @@ internal sealed class DirectLineClient(HttpClient http)
             ];
         }
 
+        /// <summary>
+        /// Sends a message and returns the words of the bot's messages since the last read: the text, or for a card its
+        /// summary, where the bot puts the card's words for clients that draw cards.
+        /// </summary>
+        public async Task<IReadOnlyList<string>> SayAndReadWordsAsync(string text)
+        {
+            await SayAsync(text, Guid.NewGuid().ToString("N"));
+            var (activities, watermark) = await PollAsync(_watermark);
+            _watermark = watermark;
+            return
+            [
+                .. activities
+                    .Where(a => a.GetProperty("type").GetString() == "message"
+                        && a.TryGetProperty("from", out var from) && from.TryGetProperty("role", out var role) && role.GetString() == "bot")
+                    .Select(a => a.TryGetProperty("text", out var t) && t.GetString() is { Length: > 0 } words ? words
+                        : a.TryGetProperty("summary", out var s) ? s.GetString() ?? string.Empty : string.Empty),
+            ];
+        }
+
         public async Task<(IReadOnlyList<JsonElement> Activities, string Watermark)> PollAsync(string? watermark = null)
         {
             var (status, body) = await client.SendAsync(HttpMethod.Get, $"conversations/{Id}/activities?watermark={watermark}", Token);
