@@ -41,13 +41,19 @@ internal sealed record InsightWeek
 /// </summary>
 internal sealed record InsightEntry
 {
+    private string? _key;
+
     public InsightKind Kind { get; set; }
 
     /// <summary>The redacted question as first seen this week, at most <see cref="InsightsStore.MaxQuestionLength"/> characters.</summary>
     public string? Question { get; set; }
 
-    /// <summary><see cref="QuestionKey.Of"/> of <see cref="Question"/>: how the same question asked twice is recognised.</summary>
-    public string? Key { get; set; }
+    /// <summary>
+    /// <see cref="QuestionKey.Of"/> of <see cref="Question"/>: how the same question asked twice is recognised. Worked
+    /// out when first needed rather than stored, which would nearly double the week's item.
+    /// </summary>
+    [JsonIgnore]
+    public string? Key => Question is null ? null : _key ??= QuestionKey.Of(Question);
 
     public string? Clause { get; set; }
 
@@ -131,7 +137,7 @@ internal static class InsightWeeks
     {
         var monday = Monday(id);
         var sunday = monday.AddDays(6);
-        var first = monday.Month == sunday.Month ? monday.ToString("d", CultureInfo.InvariantCulture) : monday.ToString("d MMMM", CultureInfo.InvariantCulture);
+        var first = monday.ToString(monday.Month == sunday.Month ? "%d" : monday.Year == sunday.Year ? "d MMMM" : "d MMMM yyyy", CultureInfo.InvariantCulture);
         return $"{first} to {sunday.ToString("d MMMM yyyy", CultureInfo.InvariantCulture)}";
     }
 

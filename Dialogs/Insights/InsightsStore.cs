@@ -19,13 +19,15 @@ namespace WWPS.PolicyBot.Dialogs.Insights;
 /// instance adds its counts to the week the other created. The guard's content never changes, so two instances
 /// writing it for the very first time at once cannot lose anything.
 /// </remarks>
-internal sealed class InsightsStore(IStorage storage)
+/// <param name="time">For the short random wait after a lost race; the system clock unless a test says otherwise.</param>
+internal sealed class InsightsStore(IStorage storage, TimeProvider? time = null)
 {
     public const string Prefix = StorageKeys.Retained + "insights/";
 
     /// <summary>
     /// Distinct questions kept with their words per week. A flood of different questions (a script, a test) then grows
-    /// the week's item to about 300 KB at most; what comes after is still counted, by kind and clause, without its words.
+    /// the week's item to about 300 KB at most (500 × 500 characters and their counts); what comes after is still
+    /// counted, by kind and clause, without its words.
     /// </summary>
     public const int MaxQuestionsPerWeek = 500;
 
@@ -42,6 +44,8 @@ internal sealed class InsightsStore(IStorage storage)
 
     // Each attempt is lost only to a write that succeeded, so this many in a row means something is wrong.
     private const int MaxAttempts = 50;
+
+    private const int MaxBackoffMilliseconds = 50;
 
     private static readonly JsonElement GuardValue = JsonSerializer.SerializeToElement(1, InsightsJson.Default.Int32);
 
@@ -92,7 +96,7 @@ internal sealed class InsightsStore(IStorage storage)
             }
             else if (entry is null)
             {
-                entry = new InsightEntry { Kind = record.Kind, Question = question, Key = key, Clause = record.Clause, Offered = offered };
+                entry = new InsightEntry { Kind = record.Kind, Question = question, Clause = record.Clause, Offered = offered };
                 week.Entries.Add(entry);
                 kept++;
             }
@@ -206,7 +210,11 @@ internal sealed class InsightsStore(IStorage storage)
             }
             catch (StorageConcurrencyException) when (attempt < MaxAttempts)
             {
-                // Someone else changed it (or created it) since it was read: read their version and apply the change to it.
+                // Someone else changed it (or created it) since it was read: read their version and apply the change to
+                // it, after a short random wait, so writers that keep colliding in step (same timings, same retries) fall
+                // out of step instead of one of them losing every time.
+                var wait = TimeSpan.FromMilliseconds(Random.Shared.Next(0, Math.Min(MaxBackoffMilliseconds, 2 * attempt) + 1));
+                await Task.Delay(wait, time ?? TimeProvider.System, cancellationToken).ConfigureAwait(false);
             }
         }
     }
