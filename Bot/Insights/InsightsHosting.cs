@@ -3,6 +3,7 @@ using WWPS.PolicyBot.Cognitive;
 using WWPS.PolicyBot.Dialogs.Escalations;
 using WWPS.PolicyBot.Dialogs.Insights;
 using WWPS.PolicyBot.Protocol;
+using WWPS.PolicyBot.Storage;
 
 namespace WWPS.PolicyBot.Insights;
 
@@ -66,10 +67,11 @@ internal static class InsightsHosting
 }
 
 /// <summary>
-/// Deletes insight weeks past the retention period, once an hour; on the way out, writes what is still queued, so a
-/// restart loses no counts.
+/// Deletes insight weeks past the retention period, once an hour (by one instance at a time); on the way out, writes
+/// what is still queued, so a restart loses no counts.
 /// </summary>
-internal sealed partial class InsightsPurgeService(InsightsService insights, TimeProvider time, ILogger<InsightsPurgeService> logger) : BackgroundService
+internal sealed partial class InsightsPurgeService(InsightsService insights, IInstanceCoordinator coordinator, TimeProvider time, ILogger<InsightsPurgeService> logger)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -78,8 +80,11 @@ internal sealed partial class InsightsPurgeService(InsightsService insights, Tim
         {
             try
             {
-                var purged = await insights.PurgeAsync(stoppingToken).ConfigureAwait(false);
-                Purged(logger, purged);
+                await coordinator.RunExclusiveAsync("insights-purge", async ct =>
+                {
+                    var purged = await insights.PurgeAsync(ct).ConfigureAwait(false);
+                    Purged(logger, purged);
+                }, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -115,9 +120,11 @@ internal sealed partial class InsightsPurgeService(InsightsService insights, Tim
 /// <summary>
 /// Looks every ten minutes whether the weekly digest is due (<see cref="InsightsDigest"/>). The first look is ten
 /// minutes after start, not at once: a bot restarted on a Monday morning has no reason to hurry, and a Manager who
-/// opens her chat just after a start gets it on the next look rather than a failed attempt.
+/// opens her chat just after a start gets it on the next look rather than a failed attempt. On PostgreSQL one instance
+/// looks at a time; the digest's own claim (an ETag-guarded write) is what makes it go once on any storage.
 /// </summary>
-internal sealed partial class InsightsDigestService(InsightsDigest digest, TimeProvider time, ILogger<InsightsDigestService> logger) : BackgroundService
+internal sealed partial class InsightsDigestService(InsightsDigest digest, IInstanceCoordinator coordinator, TimeProvider time, ILogger<InsightsDigestService> logger)
+    : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
 
@@ -128,7 +135,10 @@ internal sealed partial class InsightsDigestService(InsightsDigest digest, TimeP
         {
             try
             {
-                if (await digest.SendIfDueAsync(stoppingToken).ConfigureAwait(false) == DigestOutcome.Off)
+                var outcome = DigestOutcome.NotYet;
+                await coordinator.RunExclusiveAsync("insights-digest", async ct => outcome = await digest.SendIfDueAsync(ct).ConfigureAwait(false), stoppingToken)
+                    .ConfigureAwait(false);
+                if (outcome == DigestOutcome.Off)
                 {
                     return;
                 }

@@ -6,6 +6,9 @@ namespace WWPS.PolicyBot.Storage;
 /// </summary>
 public interface IStateRetention
 {
-    /// <summary>Deletes items not written since <paramref name="cutoff"/>. Returns how many.</summary>
+    /// <summary>
+    /// Deletes items not written since <paramref name="cutoff"/>, except those under
+    /// <see cref="Protocol.StorageKeys.Retained"/>, which keep a retention period of their own. Returns how many.
+    /// </summary>
     Task<int> PurgeOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
 }

@@ -158,12 +158,16 @@ public sealed class PostgresStorage : IStorage, IStateRetention
             }, cancellationToken);
     }
 
-    /// <summary>Deletes items not written since <paramref name="cutoff"/>; the retention job calls it. Returns how many.</summary>
+    /// <summary>
+    /// Deletes items not written since <paramref name="cutoff"/>, except those under <see cref="StorageKeys.Retained"/>,
+    /// which keep their own retention; the idle-state job calls it. Returns how many.
+    /// </summary>
     public Task<int> PurgeOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) =>
         Database.RunAsync("purge state", async connection =>
         {
-            await using var command = new NpgsqlCommand("DELETE FROM state WHERE updated_utc < $1", connection);
+            await using var command = new NpgsqlCommand("DELETE FROM state WHERE updated_utc < $1 AND substr(key, 1, length($2)) <> $2", connection);
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = cutoff.ToUniversalTime() });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = StorageKeys.Retained });
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 

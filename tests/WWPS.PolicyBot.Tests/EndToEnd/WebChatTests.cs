@@ -122,13 +122,14 @@ public sealed partial class WebChatTests
         });
     }
 
-    /// <summary>The console's sign-in, list and escalation pages pass axe-core's WCAG 2.1 AA rules, signed in as a person would.</summary>
+    /// <summary>The console's sign-in, list, escalation and insights pages pass axe-core's WCAG 2.1 AA rules, signed in as a person would.</summary>
     [Fact]
     public async Task TheConsolePassesWcagAA()
     {
         await using var bot = await RunningBot.StartAsync(EscalationConsole.ConsoleBrowser.Settings(("Storage:Provider", "memory")));
         var parent = await new DirectLine.DirectLineClient(bot.Client).StartAsync("dl_parent", "Pat");
         await parent.ReadNewAsync();
+        await parent.SayAndReadAsync("Can I bring my dog to the summer fair? Text me on 07700 900123");
         await parent.SayAndReadAsync("talk to the manager");
         await parent.SayAndReadAsync("A parent posted photos of the nativity.");
         await parent.SayAndReadAsync("Send");
@@ -147,6 +148,14 @@ public sealed partial class WebChatTests
             await page.GetByRole(AriaRole.Link, new() { Name = "#1" }).ClickAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Accept" }).ClickAsync();
             await Expect(page.GetByLabel("Reply to Pat")).ToBeVisibleAsync();
+            Assert.Empty(await HeadlessChromium.AccessibilityViolationsAsync(page));
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "Insights", Exact = true }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Questions the policy did not cover" })).ToBeVisibleAsync();
+            Assert.Empty(await HeadlessChromium.AccessibilityViolationsAsync(page));
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "Can I bring my dog to the summer fair? Text me on [PHONE]" }).ClickAsync();
+            await Expect(page.GetByLabel("Covered by clause")).ToBeVisibleAsync();
             Assert.Empty(await HeadlessChromium.AccessibilityViolationsAsync(page));
         });
     }

@@ -445,6 +445,19 @@ public sealed class PostgresStorageTests(PostgresClassFixture fixture) : Storage
     }
 
     [Fact]
+    public async Task PurgeLeavesRetainedItemsHoweverOld()
+    {
+        // The Manager's insights are written once a week or less, and must outlive the day-long idle-state purge.
+        var storage = await OpenAsync();
+        await storage.WriteAsync(Change(StorageKeys.Retained + "insights/weeks/2026-W48", "1"), default);
+        await storage.WriteAsync(Change("retained-not/really", "2"), default);
+        _time.Advance(TimeSpan.FromDays(31));
+
+        Assert.Equal(1, await storage.PurgeOlderThanAsync(_time.GetUtcNow() - TimeSpan.FromDays(30)));
+        Assert.Equal([StorageKeys.Retained + "insights/weeks/2026-W48"], (await storage.ReadAsync([StorageKeys.Retained + "insights/weeks/2026-W48", "retained-not/really"], default)).Keys);
+    }
+
+    [Fact]
     public async Task ValuesComeBackAsTheJsonTextThatWasWritten()
     {
         // Text, not jsonb: key order, numbers and escapes exactly as the dialogs serialised them.
