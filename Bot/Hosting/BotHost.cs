@@ -47,6 +47,7 @@ internal static class BotHost
         var conversationState = new ConversationState(storage, time, idle);
         var userState = new UserState(storage, time);
 
+        builder.Services.AddTrustedForwardedHeaders(configuration);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(cognitive);
         builder.Services.AddSingleton(storage);

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using WWPS.PolicyBot.Protocol;
 
@@ -134,17 +133,11 @@ internal sealed class MessagesEndpoint(
     }
 
     /// <summary>
-    /// Local mode trusts the machine, not the network. A request relayed by a proxy on this machine arrives from
-    /// loopback too, so one that says it was forwarded is refused.
+    /// Local mode trusts the machine, not the network. Decided by the connection's own address as it arrived, before
+    /// any forwarded header was applied: a header is only what a caller wrote. A request relayed by a proxy on this
+    /// machine arrives from loopback too, so one that says it was forwarded is refused.
     /// </summary>
-    private static bool IsLocal(HttpContext context)
-    {
-        var remote = context.Connection.RemoteIpAddress;
-        return remote is not null
-            && IPAddress.IsLoopback(remote)
-            && !context.Request.Headers.ContainsKey("X-Forwarded-For")
-            && !context.Request.Headers.ContainsKey("Forwarded");
-    }
+    private static bool IsLocal(HttpContext context) => Hosting.ConnectionOrigin.Of(context).IsThisMachine;
 
     private static async Task WriteRepliesAsync(HttpResponse response, IReadOnlyList<Activity> replies, CancellationToken cancellationToken)
     {
