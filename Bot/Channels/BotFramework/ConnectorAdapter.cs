@@ -15,6 +15,7 @@ internal sealed class ConnectorAdapter : BotAdapter
         : base(logger)
     {
         _outbox = outbox;
+        Use(new Hosting.LongMessageGuard());
         Use(typing);
         Use(new Hosting.CardFallbackMiddleware());
     }

@@ -27,6 +27,7 @@ internal static class DirectLineEndpoints
         services.AddSingleton(sp =>
         {
             var adapter = ActivatorUtilities.CreateInstance<DirectLineAdapter>(sp);
+            adapter.Use(new Hosting.LongMessageGuard());
             adapter.Use(new Hosting.CardFallbackMiddleware());
             return adapter;
         });
@@ -227,6 +228,11 @@ internal static class DirectLineEndpoints
             return BadRequest("An activity needs a type.");
         }
 
+        if (Hosting.LongMessageGuard.IsTooLong(activity))
+        {
+            return MessageTooLong(activity);
+        }
+
         return await AcceptUserActivityAsync(http, conversation, activity, conversations, adapter, bot, time, lifetime, logger).ConfigureAwait(false);
     }
 
@@ -330,6 +336,13 @@ internal static class DirectLineEndpoints
     /// <summary>A public client asked for a user id kept for someone the bot trusts (staff open theirs from the console).</summary>
     internal static IResult Reserved() => Error(
         StatusCodes.Status403Forbidden, "Forbidden", "That user id is reserved for a member of staff, who opens their chat from the escalation console.");
+
+    /// <summary>
+    /// A message longer than the bot reads: refused before it is stored, in the service's own code for it, with the
+    /// words the chat page shows.
+    /// </summary>
+    internal static IResult MessageTooLong(Activity activity) =>
+        Error(StatusCodes.Status413PayloadTooLarge, "MessageSizeTooBig", Hosting.LongMessageGuard.Refusal(activity.Text!.Length));
 
     internal static IResult BadRequest(string message) => Error(StatusCodes.Status400BadRequest, "BadArgument", message);
 

@@ -96,6 +96,11 @@ internal static class DirectLineUploads
             return DirectLineEndpoints.BadRequest("Only a message can carry uploaded files.");
         }
 
+        if (Hosting.LongMessageGuard.IsTooLong(activity))
+        {
+            return DirectLineEndpoints.MessageTooLong(activity);
+        }
+
         var stored = new List<string>();
         foreach (var file in read.Files)
         {

@@ -26,6 +26,7 @@ internal sealed class SlackAdapter : BotAdapter
     {
         _api = api;
         _options = options;
+        Use(new Hosting.LongMessageGuard());
         Use(new SlackAssistant(api));
     }
 

@@ -10,6 +10,47 @@
     status.hidden = false;
   }
 
+  // directlinejs reads only the status of a refused send (a 4xx marks the message "Send failed"; a 5xx is taken as
+  // "retry", so Web Chat says nothing until it gives up two minutes later). The bot's answer says why in words (a
+  // message too long, too many uploads held, too many new chats): shown under the chat, and gone once a send succeeds.
+  function explainRefusedSends() {
+    const conversations = directLineDomain + '/conversations/';
+    const open = window.XMLHttpRequest.prototype.open;
+    let shown = false;
+    window.XMLHttpRequest.prototype.open = function (method, url) {
+      if (String(method).toUpperCase() === 'POST' && String(url).indexOf(conversations) === 0) {
+        this.addEventListener('load', function () {
+          if (this.status >= 200 && this.status < 300) {
+            if (shown) {
+              status.hidden = true;
+              shown = false;
+            }
+            return;
+          }
+          const reason = refusalReason(this);
+          if (reason) {
+            showStatus(reason);
+            shown = true;
+          }
+        });
+      }
+      return open.apply(this, arguments);
+    };
+  }
+
+  // The bot's Direct Line error body: {"error":{"code":…,"message":…}}; rxjs asks for JSON, so it comes parsed.
+  function refusalReason(request) {
+    let body = request.response;
+    if (typeof body === 'string') {
+      try {
+        body = JSON.parse(body);
+      } catch (e) {
+        body = null;
+      }
+    }
+    return body && body.error && typeof body.error.message === 'string' ? body.error.message : null;
+  }
+
   // crypto.randomUUID exists only in secure contexts; a page opened by LAN address over http is not one.
   function newUserId() {
     const bytes = new Uint8Array(12);
@@ -121,6 +162,7 @@
       return;
     }
 
+    explainRefusedSends();
     const resuming = !session.fresh;
     delete session.fresh;
     saveSession(session);

@@ -160,6 +160,25 @@ public sealed partial class WebChatTests
         });
     }
 
+    [Fact]
+    public async Task AMessageTooLongIsRefusedAndThePageSaysWhy()
+    {
+        await WithWebChatAsync(nameof(AMessageTooLongIsRefusedAndThePageSaysWhy), async page =>
+        {
+            await Expect(BotMessages(page).Filter(new() { HasTextRegex = PolicyWord() }).First).ToBeVisibleAsync(new() { Timeout = ReplyTimeoutMs });
+
+            await SendAsync(page, new string('a', 20_001));
+
+            await Expect(page.Locator("#status")).ToHaveTextAsync(
+                "That message is 20,001 characters; I can read up to 20,000 at a time. Please send it in parts, or shorten it.", new() { Timeout = ReplyTimeoutMs });
+
+            // The next message goes through, and the notice goes with it.
+            await SendAsync(page, "can I friend a parent?");
+            await Expect(BotMessages(page).Filter(new() { HasText = "add parents as friendships" })).ToHaveCountAsync(1, new() { Timeout = ReplyTimeoutMs });
+            await Expect(page.Locator("#status")).ToBeHiddenAsync();
+        });
+    }
+
     private static ILocator CardButton(IPage page, string title) => page.Locator($".ac-pushButton[title=\"{title}\"]");
 
     [Fact]

@@ -30,6 +30,9 @@ internal sealed class RunningBot : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>Where this bot keeps its database (unless <c>Storage:Provider</c> is <c>memory</c>).</summary>
+    public string DataFolder => _dataFolder;
+
     public HttpClient Client { get; }
 
     public IServiceProvider Services => _app.Services;
