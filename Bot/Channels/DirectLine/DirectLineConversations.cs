@@ -63,24 +63,29 @@ internal sealed class DirectLineConversations(
 
     private DateTimeOffset ActiveSince(DateTimeOffset now) => now - options.IdleTimeout;
 
+    private DateTimeOffset UnstartedSince(DateTimeOffset now) => now - options.UnstartedTimeout;
+
     public async Task<int> CountAsync(CancellationToken cancellationToken = default) =>
         await store.CountAsync(ActiveSince(time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
 
-    /// <summary>A new, not yet started conversation; null when <see cref="DirectLineOptions.MaxConversations"/> are live.</summary>
+    /// <summary>
+    /// A new, not yet started conversation; null when <see cref="DirectLineOptions.MaxConversations"/> are live and all
+    /// of them started (an unstarted one makes room, oldest first).
+    /// </summary>
     public async Task<DirectLineConversation?> CreateAsync(ChannelAccount user, string? locale, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
         var now = time.GetUtcNow();
         await SweepAsync(now, force: false, cancellationToken).ConfigureAwait(false);
         var conversation = new DirectLineConversation(NewId(), user, locale);
-        if (await store.TryCreateAsync(conversation, now, options.MaxConversations, ActiveSince(now), cancellationToken).ConfigureAwait(false))
+        if (await store.TryCreateAsync(conversation, now, options.MaxConversations, ActiveSince(now), UnstartedSince(now), cancellationToken).ConfigureAwait(false))
         {
             return conversation;
         }
 
         // Full: expired ones may still be counted until swept.
         await SweepAsync(now, force: true, cancellationToken).ConfigureAwait(false);
-        return await store.TryCreateAsync(conversation, now, options.MaxConversations, ActiveSince(now), cancellationToken).ConfigureAwait(false)
+        return await store.TryCreateAsync(conversation, now, options.MaxConversations, ActiveSince(now), UnstartedSince(now), cancellationToken).ConfigureAwait(false)
             ? conversation
             : null;
     }
@@ -287,7 +292,7 @@ internal sealed class DirectLineConversations(
             return;
         }
 
-        await store.SweepAsync(ActiveSince(now), now, options.MaxActivityBytes, cancellationToken).ConfigureAwait(false);
+        await store.SweepAsync(ActiveSince(now), UnstartedSince(now), now, options.MaxActivityBytes, cancellationToken).ConfigureAwait(false);
     }
 
     internal static string ActivityId(string conversationId, long sequence) => string.Create(CultureInfo.InvariantCulture, $"{conversationId}|{sequence:D7}");

@@ -22,6 +22,7 @@ internal static class DirectLineEndpoints
     public static IServiceCollection AddDirectLine(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(DirectLineOptions.From(configuration));
+        services.AddDirectLineRateLimits(configuration);
         services.AddSingleton<DirectLineConversations>();
         services.TryAddSingleton<IDirectLineIdentityPolicy, NoReservedDirectLineIds>();
         services.AddSingleton(sp =>
@@ -34,17 +35,21 @@ internal static class DirectLineEndpoints
         return services;
     }
 
-    public static IEndpointRouteBuilder MapDirectLine(this IEndpointRouteBuilder endpoints)
+    public static IEndpointRouteBuilder MapDirectLine(this WebApplication endpoints)
     {
+        ArgumentNullException.ThrowIfNull(endpoints);
+
+        // After routing (which the web application puts first), so each endpoint's own policy applies.
+        endpoints.UseRateLimiter();
         var group = endpoints.MapGroup(BasePath);
-        group.MapPost("/tokens/generate", GenerateTokenAsync);
+        group.MapPost("/tokens/generate", GenerateTokenAsync).RequireRateLimiting(DirectLineRateLimits.NewConversations);
         group.MapPost("/tokens/refresh", RefreshTokenAsync);
-        group.MapPost("/conversations", StartConversationAsync);
+        group.MapPost("/conversations", StartConversationAsync).RequireRateLimiting(DirectLineRateLimits.NewConversations);
         group.MapGet("/conversations/{conversationId}", ReconnectAsync);
         group.MapGet("/conversations/{conversationId}/activities", GetActivitiesAsync);
         group.MapGet("/conversations/{conversationId}/stream", DirectLineStream.StreamAsync);
-        group.MapPost("/conversations/{conversationId}/activities", PostActivityAsync);
-        group.MapPost("/conversations/{conversationId}/upload", DirectLineUploads.UploadAsync);
+        group.MapPost("/conversations/{conversationId}/activities", PostActivityAsync).RequireRateLimiting(DirectLineRateLimits.Messages);
+        group.MapPost("/conversations/{conversationId}/upload", DirectLineUploads.UploadAsync).RequireRateLimiting(DirectLineRateLimits.Messages);
         group.MapGet("/conversations/{conversationId}/attachments/{attachmentId}", DirectLineUploads.GetAttachmentAsync);
         return endpoints;
     }

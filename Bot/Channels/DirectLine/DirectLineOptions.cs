@@ -13,6 +13,13 @@ internal sealed record DirectLineOptions
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(60);
 
     /// <summary>
+    /// A conversation created (by <c>tokens/generate</c>) and never started goes after this long: a page starts its
+    /// conversation at once, so only a token fetched and dropped waits this long, and a flood of them cannot hold the
+    /// conversation slots for an hour. The oldest such conversation also makes room when the slots are full.
+    /// </summary>
+    public TimeSpan UnstartedTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
     /// At most this many live conversations. New ones are refused past it rather than evicting a parent mid-chat.
     /// </summary>
     public int MaxConversations { get; init; } = 1000;
@@ -60,6 +67,7 @@ internal sealed record DirectLineOptions
         {
             TokenLifetime = TimeSpan.FromMinutes(section.GetValue("TokenMinutes", defaults.TokenLifetime.TotalMinutes)),
             IdleTimeout = TimeSpan.FromMinutes(section.GetValue("IdleMinutes", defaults.IdleTimeout.TotalMinutes)),
+            UnstartedTimeout = TimeSpan.FromMinutes(section.GetValue("UnstartedMinutes", defaults.UnstartedTimeout.TotalMinutes)),
             MaxConversations = section.GetValue("MaxConversations", defaults.MaxConversations),
             MaxActivitiesPerConversation = section.GetValue("MaxActivitiesPerConversation", defaults.MaxActivitiesPerConversation),
             MaxActivityBytesPerConversation = section.GetValue("MaxActivityBytesPerConversation", defaults.MaxActivityBytesPerConversation),

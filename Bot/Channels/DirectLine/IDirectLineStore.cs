@@ -9,8 +9,14 @@ namespace WWPS.PolicyBot.DirectLine;
 /// </summary>
 internal interface IDirectLineStore
 {
-    /// <summary>Adds a conversation unless <paramref name="max"/> conversations active since <paramref name="activeSince"/> exist.</summary>
-    Task<bool> TryCreateAsync(DirectLineConversation conversation, DateTimeOffset now, int max, DateTimeOffset activeSince, CancellationToken cancellationToken);
+    /// <summary>
+    /// Adds a conversation unless <paramref name="max"/> live conversations exist: started ones active since
+    /// <paramref name="activeSince"/>, and unstarted ones (never started, nothing appended) active since
+    /// <paramref name="unstartedSince"/>. When that many exist, the oldest unstarted one is deleted (with its tokens) to
+    /// make room, so tokens fetched and never used cannot keep anyone out; false when every live one has started.
+    /// </summary>
+    Task<bool> TryCreateAsync(
+        DirectLineConversation conversation, DateTimeOffset now, int max, DateTimeOffset activeSince, DateTimeOffset unstartedSince, CancellationToken cancellationToken);
 
     /// <summary>Records a token (by its hash) for a conversation, keeping only its <paramref name="keep"/> newest.</summary>
     Task AddTokenAsync(string conversationId, string tokenHash, DateTimeOffset expiresAt, int keep, CancellationToken cancellationToken);
@@ -51,11 +57,12 @@ internal interface IDirectLineStore
     Task CopyUploadAsync(string conversationId, string uploadId, Stream destination, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Deletes conversations idle since before <paramref name="activeSince"/> (with their tokens, activities and
+    /// Deletes conversations idle since before <paramref name="activeSince"/>, and unstarted ones (never started,
+    /// nothing appended) idle since before <paramref name="unstartedSince"/> (with their tokens, activities and
     /// uploads) and expired tokens, then trims the oldest activities of all conversations until they hold at most
     /// <paramref name="maxActivityBytes"/>. Returns the conversations deleted.
     /// </summary>
-    Task<int> SweepAsync(DateTimeOffset activeSince, DateTimeOffset now, long maxActivityBytes, CancellationToken cancellationToken);
+    Task<int> SweepAsync(DateTimeOffset activeSince, DateTimeOffset unstartedSince, DateTimeOffset now, long maxActivityBytes, CancellationToken cancellationToken);
 
     /// <summary>Conversations active since <paramref name="activeSince"/>.</summary>
     Task<int> CountAsync(DateTimeOffset activeSince, CancellationToken cancellationToken);

@@ -16,6 +16,12 @@ internal sealed class SqliteDirectLineStore : IDirectLineStore, IDisposable
     /// <summary>The schema this code reads and writes, recorded in <c>schema_versions</c>.</summary>
     public const int SchemaVersion = 1;
 
+    // Never started and nothing appended: a token fetched and not (yet) used. These expire within minutes.
+    private const string Unstarted = "started = 0 AND last_sequence = 0";
+
+    // Counted against the cap: started conversations within the idle timeout, unstarted ones within theirs.
+    private const string Live = $"(last_active > $since AND NOT ({Unstarted})) OR ({Unstarted} AND last_active > $unstartedSince)";
+
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
 
@@ -124,14 +130,32 @@ internal sealed class SqliteDirectLineStore : IDirectLineStore, IDisposable
         }
     }
 
-    public Task<bool> TryCreateAsync(DirectLineConversation conversation, DateTimeOffset now, int max, DateTimeOffset activeSince, CancellationToken cancellationToken) =>
+    public Task<bool> TryCreateAsync(
+        DirectLineConversation conversation, DateTimeOffset now, int max, DateTimeOffset activeSince, DateTimeOffset unstartedSince, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, transaction) =>
         {
-            await using var command = Command(connection, transaction, "SELECT COUNT(*) FROM directline_conversations WHERE last_active > $since");
+            await using var command = Command(connection, transaction, $"SELECT COUNT(*) FROM directline_conversations WHERE {Live}");
             command.Parameters.AddWithValue("$since", Ms(activeSince));
+            command.Parameters.AddWithValue("$unstartedSince", Ms(unstartedSince));
             if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) >= max)
             {
-                return false;
+                // Full: the oldest conversation nobody started makes room (a page starts its conversation at once, so
+                // the oldest unstarted ones are tokens fetched and never used).
+                command.CommandText = $"""
+                    SELECT id FROM directline_conversations WHERE {Unstarted} AND last_active > $unstartedSince ORDER BY last_active LIMIT 1
+                    """;
+                if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not string evicted)
+                {
+                    return false;
+                }
+
+                command.CommandText = """
+                    DELETE FROM directline_tokens WHERE conversation_id = $evicted;
+                    DELETE FROM directline_uploads WHERE conversation_id = $evicted;
+                    DELETE FROM directline_conversations WHERE id = $evicted;
+                    """;
+                command.Parameters.AddWithValue("$evicted", evicted);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
             command.CommandText = "INSERT INTO directline_conversations (id, user_json, locale, last_active) VALUES ($id, $user, $locale, $now)";
@@ -379,16 +403,18 @@ internal sealed class SqliteDirectLineStore : IDirectLineStore, IDisposable
         await blob.CopyToAsync(destination, 81920, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<int> SweepAsync(DateTimeOffset activeSince, DateTimeOffset now, long maxActivityBytes, CancellationToken cancellationToken) =>
+    public Task<int> SweepAsync(DateTimeOffset activeSince, DateTimeOffset unstartedSince, DateTimeOffset now, long maxActivityBytes, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, transaction) =>
         {
-            await using var command = Command(connection, transaction, """
+            const string Ended = $"last_active <= $since OR ({Unstarted} AND last_active <= $unstartedSince)";
+            await using var command = Command(connection, transaction, $"""
                 DELETE FROM directline_tokens WHERE expires <= $now
-                    OR conversation_id IN (SELECT id FROM directline_conversations WHERE last_active <= $since);
-                DELETE FROM directline_activities WHERE conversation_id IN (SELECT id FROM directline_conversations WHERE last_active <= $since);
-                DELETE FROM directline_uploads WHERE conversation_id IN (SELECT id FROM directline_conversations WHERE last_active <= $since);
-                DELETE FROM directline_conversations WHERE last_active <= $since;
+                    OR conversation_id IN (SELECT id FROM directline_conversations WHERE {Ended});
+                DELETE FROM directline_activities WHERE conversation_id IN (SELECT id FROM directline_conversations WHERE {Ended});
+                DELETE FROM directline_uploads WHERE conversation_id IN (SELECT id FROM directline_conversations WHERE {Ended});
+                DELETE FROM directline_conversations WHERE {Ended};
                 """);
+            command.Parameters.AddWithValue("$unstartedSince", Ms(unstartedSince));
             command.Parameters.AddWithValue("$now", Ms(now));
             command.Parameters.AddWithValue("$since", Ms(activeSince));
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -37,6 +37,12 @@ internal sealed class PostgresDirectLineStore : IDirectLineStore
     private const long UploadLock = 0x504244_4C_0002;
     private const long SweepLock = 0x504244_4C_0003;
 
+    // Never started and nothing appended: a token fetched and not (yet) used. These expire within minutes.
+    private const string Unstarted = "NOT started AND last_sequence = 0";
+
+    // Counted against the cap: started conversations within the idle timeout ($1), unstarted ones within theirs ($2).
+    private const string Live = $"(last_active > $1 AND NOT ({Unstarted})) OR ({Unstarted} AND last_active > $2)";
+
     private static readonly string[] Schema =
     [
         """
@@ -99,7 +105,8 @@ internal sealed class PostgresDirectLineStore : IDirectLineStore
         return new PostgresDirectLineStore(database);
     }
 
-    public Task<bool> TryCreateAsync(DirectLineConversation conversation, DateTimeOffset now, int max, DateTimeOffset activeSince, CancellationToken cancellationToken)
+    public Task<bool> TryCreateAsync(
+        DirectLineConversation conversation, DateTimeOffset now, int max, DateTimeOffset activeSince, DateTimeOffset unstartedSince, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(conversation);
         return _database.RunInTransactionAsync("start a Direct Line conversation", async (connection, transaction) =>
@@ -107,11 +114,26 @@ internal sealed class PostgresDirectLineStore : IDirectLineStore
             // Counted and added under one lock, so two instances at the cap cannot both add one. The count is a statement
             // of its own after the lock's, so that it reads what was committed while this one waited.
             await using (var batch = Batch(connection, transaction, Lock(CreateLock),
-                BatchCommand("SELECT COUNT(*) FROM directline_conversations WHERE last_active > $1", Ms(activeSince))))
+                BatchCommand($"SELECT COUNT(*) FROM directline_conversations WHERE {Live}", Ms(activeSince), Ms(unstartedSince))))
             {
                 if (await LastScalarAsync(batch, cancellationToken).ConfigureAwait(false) >= max)
                 {
-                    return false;
+                    // Full: the oldest conversation nobody started makes room (a page starts its conversation at once,
+                    // so the oldest unstarted ones are tokens fetched and never used).
+                    await using var evict = Command(connection, transaction, $"""
+                        WITH victim AS (
+                            SELECT id FROM directline_conversations WHERE {Unstarted} AND last_active > $1 ORDER BY last_active LIMIT 1
+                        ), tokens AS (
+                            DELETE FROM directline_tokens WHERE conversation_id IN (SELECT id FROM victim)
+                        ), uploads AS (
+                            DELETE FROM directline_uploads WHERE conversation_id IN (SELECT id FROM victim)
+                        )
+                        DELETE FROM directline_conversations WHERE id IN (SELECT id FROM victim) RETURNING id
+                        """, Ms(unstartedSince));
+                    if (await evict.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not string)
+                    {
+                        return false;
+                    }
                 }
             }
 
@@ -369,15 +391,15 @@ internal sealed class PostgresDirectLineStore : IDirectLineStore
         }, cancellationToken);
     }
 
-    public Task<int> SweepAsync(DateTimeOffset activeSince, DateTimeOffset now, long maxActivityBytes, CancellationToken cancellationToken) =>
+    public Task<int> SweepAsync(DateTimeOffset activeSince, DateTimeOffset unstartedSince, DateTimeOffset now, long maxActivityBytes, CancellationToken cancellationToken) =>
         _database.RunInTransactionAsync("sweep Direct Line conversations", async (connection, transaction) =>
         {
             // One sweep at a time across instances (their results would be the same); conversations are deleted first,
             // row by row, so one that an append or a poll has just marked active is seen as such and kept.
             int deleted;
-            await using (var batch = Batch(connection, transaction, Lock(SweepLock), BatchCommand("""
+            await using (var batch = Batch(connection, transaction, Lock(SweepLock), BatchCommand($"""
                 WITH gone AS (
-                    DELETE FROM directline_conversations WHERE last_active <= $2 RETURNING id
+                    DELETE FROM directline_conversations WHERE last_active <= $2 OR ({Unstarted} AND last_active <= $3) RETURNING id
                 ), tokens AS (
                     DELETE FROM directline_tokens WHERE expires <= $1 OR conversation_id IN (SELECT id FROM gone)
                 ), activities AS (
@@ -386,7 +408,7 @@ internal sealed class PostgresDirectLineStore : IDirectLineStore
                     DELETE FROM directline_uploads WHERE conversation_id IN (SELECT id FROM gone)
                 )
                 SELECT COUNT(*) FROM gone
-                """, Ms(now), Ms(activeSince))))
+                """, Ms(now), Ms(activeSince), Ms(unstartedSince))))
             {
                 deleted = checked((int)await LastScalarAsync(batch, cancellationToken).ConfigureAwait(false));
             }

@@ -27,7 +27,7 @@ public abstract class DirectLineConversationsTests
     public async Task TokenStopsWorkingWhenItExpires()
     {
         var store = await StoreAsync(new DirectLineOptions { TokenLifetime = TimeSpan.FromMinutes(30) });
-        var conversation = (await store.CreateAsync(Parent, locale: null))!;
+        var conversation = await StartedAsync(store);
         var token = (await store.IssueTokenAsync(conversation)).Token;
 
         _time.Advance(TimeSpan.FromMinutes(29));
@@ -42,7 +42,7 @@ public abstract class DirectLineConversationsTests
     public async Task RefreshedTokenOutlivesTheOldOne()
     {
         var store = await StoreAsync(new DirectLineOptions { TokenLifetime = TimeSpan.FromMinutes(30) });
-        var conversation = (await store.CreateAsync(Parent, locale: null))!;
+        var conversation = await StartedAsync(store);
         var old = (await store.IssueTokenAsync(conversation)).Token;
         _time.Advance(TimeSpan.FromMinutes(15));
         var fresh = (await store.IssueTokenAsync(conversation)).Token;
@@ -59,8 +59,8 @@ public abstract class DirectLineConversationsTests
     public async Task ATokenOpensOnlyItsOwnConversation()
     {
         var store = await StoreAsync();
-        var mine = (await store.CreateAsync(Parent, locale: null))!;
-        var theirs = (await store.CreateAsync(Parent, locale: null))!;
+        var mine = await StartedAsync(store);
+        var theirs = await StartedAsync(store);
         var token = (await store.IssueTokenAsync(mine)).Token;
 
         Assert.Equal(TokenCheck.Forbidden, (await store.CheckAsync(theirs.Id, token)).Status);
@@ -71,9 +71,9 @@ public abstract class DirectLineConversationsTests
     public async Task IdleConversationEndsButOneInUseDoesNot()
     {
         var store = await StoreAsync(new DirectLineOptions { IdleTimeout = TimeSpan.FromMinutes(10), TokenLifetime = TimeSpan.FromHours(2) });
-        var idle = (await store.CreateAsync(Parent, locale: null))!;
+        var idle = await StartedAsync(store);
         var idleToken = (await store.IssueTokenAsync(idle)).Token;
-        var busy = (await store.CreateAsync(Parent, locale: null))!;
+        var busy = await StartedAsync(store);
         var busyToken = (await store.IssueTokenAsync(busy)).Token;
 
         for (var minute = 0; minute < 15; minute += 5)
@@ -91,8 +91,8 @@ public abstract class DirectLineConversationsTests
     public async Task RefusesNewConversationsWhenFullUntilOneExpires()
     {
         var store = await StoreAsync(new DirectLineOptions { MaxConversations = 2, IdleTimeout = TimeSpan.FromMinutes(10) });
-        Assert.NotNull(await store.CreateAsync(Parent, locale: null));
-        Assert.NotNull(await store.CreateAsync(Parent, locale: null));
+        await StartedAsync(store);
+        await StartedAsync(store);
 
         Assert.Null(await store.CreateAsync(Parent, locale: null));
 
@@ -101,10 +101,42 @@ public abstract class DirectLineConversationsTests
     }
 
     [Fact]
+    public async Task AFullHouseMakesRoomByDroppingTheOldestConversationNobodyStarted()
+    {
+        var store = await StoreAsync(new DirectLineOptions { MaxConversations = 3 });
+        var started = await StartedAsync(store);
+        var dropped = (await store.CreateAsync(Parent, locale: null))!;
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var waiting = (await store.CreateAsync(Parent, locale: null))!;
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        var newcomer = await store.CreateAsync(Parent, locale: null);
+
+        Assert.NotNull(newcomer);
+        Assert.Null(await store.FindAsync(dropped.Id));
+        Assert.NotNull(await store.FindAsync(waiting.Id));
+        Assert.NotNull(await store.FindAsync(started.Id));
+    }
+
+    [Fact]
+    public async Task AConversationNobodyStartsEndsWithinMinutes()
+    {
+        var store = await StoreAsync(new DirectLineOptions { UnstartedTimeout = TimeSpan.FromMinutes(5), IdleTimeout = TimeSpan.FromMinutes(60) });
+        var unstarted = (await store.CreateAsync(Parent, locale: null))!;
+        var started = await StartedAsync(store);
+
+        _time.Advance(TimeSpan.FromMinutes(6));
+        await store.CreateAsync(Parent, locale: null);
+
+        Assert.Null(await store.FindAsync(unstarted.Id));
+        Assert.NotNull(await store.FindAsync(started.Id));
+    }
+
+    [Fact]
     public async Task KeepsOnlyTheNewestActivitiesAndWatermarksKeepCounting()
     {
         var store = await StoreAsync(new DirectLineOptions { MaxActivitiesPerConversation = 3 });
-        var conversation = (await store.CreateAsync(Parent, locale: null))!;
+        var conversation = await StartedAsync(store);
         for (var i = 1; i <= 5; i++)
         {
             await store.AppendAsync(conversation, new Activity { Type = ActivityTypes.Message, Text = $"m{i}" });
@@ -123,7 +155,7 @@ public abstract class DirectLineConversationsTests
     public async Task AConversationKeepsItsNewestActivitiesWithinItsBytes()
     {
         var store = await StoreAsync(new DirectLineOptions { MaxActivityBytesPerConversation = 64 * 1024 });
-        var conversation = (await store.CreateAsync(Parent, locale: null))!;
+        var conversation = await StartedAsync(store);
         var big = new string('x', 20 * 1024);
         for (var i = 1; i <= 5; i++)
         {
@@ -140,11 +172,11 @@ public abstract class DirectLineConversationsTests
     public async Task AllConversationsTogetherLoseTheirOldestActivitiesFirst()
     {
         var store = await StoreAsync(new DirectLineOptions { MaxActivityBytes = 100 * 1024 });
-        var older = (await store.CreateAsync(Parent, locale: null))!;
+        var older = await StartedAsync(store);
         var text = new string('y', 10 * 1024);
         await store.AppendAsync(older, new Activity { Type = ActivityTypes.Message, Text = "old " + text });
         _time.Advance(TimeSpan.FromMinutes(2));
-        var newer = (await store.CreateAsync(Parent, locale: null))!;
+        var newer = await StartedAsync(store);
         for (var i = 0; i < 4; i++)
         {
             await store.AppendAsync(newer, new Activity { Type = ActivityTypes.Message, Text = $"new{i} " + text });
@@ -163,7 +195,7 @@ public abstract class DirectLineConversationsTests
     public async Task TimestampsStrictlyIncreaseWhenTheClockStandsStill()
     {
         var store = await StoreAsync();
-        var conversation = (await store.CreateAsync(Parent, locale: null))!;
+        var conversation = await StartedAsync(store);
         var now = _time.GetUtcNow();
 
         var first = new Activity { Type = ActivityTypes.Message };
@@ -179,7 +211,7 @@ public abstract class DirectLineConversationsTests
     public async Task OldTokensBeyondTheLimitAreDropped()
     {
         var store = await StoreAsync();
-        var conversation = (await store.CreateAsync(Parent, locale: null))!;
+        var conversation = await StartedAsync(store);
         var first = (await store.IssueTokenAsync(conversation)).Token;
         for (var i = 0; i < 6; i++)
         {
@@ -218,7 +250,7 @@ public abstract class DirectLineConversationsTests
     public async Task UploadsBeyondAConversationsShareDropTheOldest()
     {
         var store = await StoreAsync(new DirectLineOptions { MaxUploadBytesPerConversation = 25 });
-        var conversation = (await store.CreateAsync(Parent, locale: null))!;
+        var conversation = await StartedAsync(store);
 
         Assert.True(await KeepAsync(store, conversation, "a", 10));
         Assert.True(await KeepAsync(store, conversation, "b", 10));
@@ -237,10 +269,10 @@ public abstract class DirectLineConversationsTests
     public async Task UploadsAreRefusedWhenAllConversationsHoldTheMostAndFreedWhenOneExpires()
     {
         var store = await StoreAsync(new DirectLineOptions { MaxUploadBytesHeld = 25, IdleTimeout = TimeSpan.FromMinutes(60) });
-        var first = (await store.CreateAsync(Parent, locale: null))!;
+        var first = await StartedAsync(store);
         Assert.True(await KeepAsync(store, first, "a", 20));
         _time.Advance(TimeSpan.FromMinutes(30));
-        var second = (await store.CreateAsync(Parent, locale: null))!;
+        var second = await StartedAsync(store);
 
         Assert.False(await KeepAsync(store, second, "b", 10));
         Assert.Null(await store.Store.FindUploadAsync(second.Id, "b", default));
@@ -292,7 +324,8 @@ public abstract class DirectLineConversationsTests
 
         var created = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() => (i % 2 == 0 ? one : two).CreateAsync(Parent, locale: null))));
 
-        Assert.Equal(5, created.Count(c => c is not null));
+        // None was started, so each newcomer past the cap makes room by dropping the oldest: never more than 5 at once.
+        Assert.InRange(created.Count(c => c is not null), 5, 16);
         Assert.Equal(5, await two.CountAsync());
     }
 
@@ -311,6 +344,14 @@ public abstract class DirectLineConversationsTests
         using var copy = new MemoryStream();
         await (await StoreAsync()).Store.CopyUploadAsync(conversation.Id, "video", copy, default);
         Assert.Equal(bytes, copy.ToArray());
+    }
+
+    /// <summary>A conversation as a page has it once Web Chat has started it.</summary>
+    private static async Task<DirectLineConversation> StartedAsync(DirectLineConversations store)
+    {
+        var conversation = (await store.CreateAsync(Parent, locale: null))!;
+        Assert.True(await store.TryMarkStartedAsync(conversation));
+        return conversation;
     }
 
     private static Task<bool> KeepAsync(DirectLineConversations store, DirectLineConversation conversation, string id, int bytes)

@@ -69,7 +69,15 @@ internal sealed class RunningBot : IAsyncDisposable
             }
 
             // "Urls" in appsettings.json would otherwise win over UseUrls and put every test on port 3978.
-            var values = new Dictionary<string, string?> { ["Urls"] = "http://127.0.0.1:0", ["Storage:DataFolder"] = dataFolder };
+            var values = new Dictionary<string, string?>
+            {
+                ["Urls"] = "http://127.0.0.1:0",
+                ["Storage:DataFolder"] = dataFolder,
+
+                // Every test's client is the same loopback address; the per-client limits have tests of their own.
+                ["RateLimits:ConversationsBurst"] = "100000",
+                ["RateLimits:MessagesBurst"] = "100000",
+            };
             foreach (var (key, value) in settings)
             {
                 values[key] = value;

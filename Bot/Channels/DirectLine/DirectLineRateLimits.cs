@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace WWPS.PolicyBot.DirectLine;
+
+/// <summary>
+/// Per-client limits on the anonymous Direct Line calls (ASP.NET Core's rate limiter), so one client cannot take
+/// every conversation or keep the bot busy for everyone: new conversations (<c>tokens/generate</c> and token-less
+/// start) and messages (send and upload), each a token bucket per client address (<see cref="Hosting.ClientAddress"/>).
+/// A refused call gets 429 with <c>Retry-After</c> and the usual Direct Line error body, which the page shows.
+/// </summary>
+internal static class DirectLineRateLimits
+{
+    public const string NewConversations = "directline-new-conversations";
+    public const string Messages = "directline-messages";
+
+    public static IServiceCollection AddDirectLineRateLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection("RateLimits");
+
+        // A page load opens one conversation; a school's or a phone network's shared address opens many, so the burst
+        // is generous and the steady rate is what a flood runs into.
+        var conversations = Bucket(section.GetValue("ConversationsBurst", 20), section.GetValue("ConversationsPerMinute", 10));
+
+        // A person types a message every few seconds at most; a script posting full-length messages is slowed to this.
+        var messages = Bucket(section.GetValue("MessagesBurst", 30), section.GetValue("MessagesPerMinute", 30));
+
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(NewConversations, http => RateLimitPartition.GetTokenBucketLimiter(Hosting.ClientAddress.Key(http), _ => conversations));
+            limiter.AddPolicy(Messages, http => RateLimitPartition.GetTokenBucketLimiter(Hosting.ClientAddress.Key(http), _ => messages));
+            limiter.OnRejected = RejectAsync;
+        });
+        return services;
+    }
+
+    private static TokenBucketRateLimiterOptions Bucket(int burst, int perMinute) => new()
+    {
+        TokenLimit = Math.Max(1, burst),
+        TokensPerPeriod = Math.Max(1, perMinute),
+        ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
+
+    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    {
+        var http = rejected.HttpContext;
+        var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        var path = http.Request.Path.Value ?? string.Empty;
+        var message = path.EndsWith("/activities", StringComparison.Ordinal) || path.EndsWith("/upload", StringComparison.Ordinal)
+            ? $"Messages are arriving faster than the assistant reads them; please wait {seconds} seconds and send again."
+            : $"Too many new chats from your network just now; please try again in {seconds} seconds.";
+        await DirectLineEndpoints.Error(StatusCodes.Status429TooManyRequests, "TooManyRequests", message).ExecuteAsync(http).ConfigureAwait(false);
+    }
+}
