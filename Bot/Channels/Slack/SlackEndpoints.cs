@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
@@ -70,7 +71,16 @@ internal sealed class SlackEndpoints(SlackOptions options, SlackInbox inbox, Act
             return;
         }
 
-        await AcceptAsync(context, SlackActivities.FromBlockActions(payload, options.ApiBaseUrl), retryNum: "").ConfigureAwait(false);
+        // A click has no event id, and Slack never delivers one twice; but a captured request can be sent again while
+        // its signature is fresh (5 minutes), and each copy would act. The signature is over the timestamp and the
+        // exact body, so a copy carries the same one and nobody without the secret can make another: it is the key.
+        var inbound = SlackActivities.FromBlockActions(payload, options.ApiBaseUrl);
+        var team = SlackActivities.Obj(payload, "team") is { } t ? SlackActivities.Str(t, "id") : null;
+
+        // Kept (and logged) as a short hash: an id for the click, not the signature itself.
+        var signature = Encoding.UTF8.GetBytes(context.Request.Headers[SlackSignature.SignatureHeader].ToString());
+        var clickId = "click-" + Convert.ToHexStringLower(SHA256.HashData(signature).AsSpan(0, 12));
+        await AcceptAsync(context, inbound with { EventId = clickId, TeamId = team }, retryNum: "").ConfigureAwait(false);
     }
 
     private async Task AcceptAsync(HttpContext context, SlackInbound inbound, string retryNum)

@@ -211,6 +211,42 @@ public sealed class SlackChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AClickReplayedWithinTheSigningWindowIsActedOnOnce()
+    {
+        await _bot.Client.SendAsync(Event(Envelope("Ev7r", DirectMessage("can I friend a parent?", "1700000000.000750"))));
+        var answer = await _api.NextPostAsync();
+        using var click = Click(BlockAction(answer.Button("No"), answer));
+        var body = await click.Content!.ReadAsStringAsync();
+
+        foreach (var copy in new[] { click, Copy(click, body), Copy(click, body) })
+        {
+            using var response = await _bot.Client.SendAsync(copy);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(BlockKitText(BotText.NotHelpful), (await _api.NextPostAsync()).Text);
+
+        // What comes next is the answer to the next message, not a second "not helpful".
+        await _bot.Client.SendAsync(Event(Envelope("Ev7s", DirectMessage("help", "1700000000.000760"))));
+        Assert.StartsWith("Ask me anything about the", (await _api.NextPostAsync()).Text, StringComparison.Ordinal);
+    }
+
+    /// <summary>The same signed request again, byte for byte, as someone who captured it would send it.</summary>
+    private static HttpRequestMessage Copy(HttpRequestMessage original, string body)
+    {
+        var copy = new HttpRequestMessage(original.Method, original.RequestUri)
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, original.Content!.Headers.ContentType!.MediaType!),
+        };
+        foreach (var header in original.Headers)
+        {
+            copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        return copy;
+    }
+
+    [Fact]
     public async Task ClickingASuggestedActionPostsItsWords()
     {
         await _bot.Client.SendAsync(Event(Envelope("Ev8", DirectMessage("can I friend a parent?", "1700000000.000800"))));
