@@ -20,6 +20,7 @@ internal static partial class ConsoleEndpoints
     public const string Scheme = "Console";
     private const string Policy = "console";
     private const string FingerprintClaim = "console-password";
+    private const string SessionClaim = "console-session";
     private const string ListPath = "/console/escalations";
 
     private static readonly Dictionary<string, string> Notices = new(StringComparer.Ordinal)
@@ -40,6 +41,8 @@ internal static partial class ConsoleEndpoints
         var options = ConsoleOptions.From(configuration, EscalationHosting.OptionsFrom(configuration));
         services.AddSingleton(options);
         services.AddSingleton<ConsoleLockout>();
+        services.AddSingleton<ConsoleSessions>();
+        services.AddSingleton<ConsoleAlerts>();
         services.AddSingleton<ConsoleLog>();
         services.AddAuthentication(Scheme).AddCookie(Scheme, cookie =>
         {
@@ -76,17 +79,20 @@ internal static partial class ConsoleEndpoints
                     return Task.CompletedTask;
                 },
 
-                // A session ends when its role's password is changed or removed from configuration.
-                OnValidatePrincipal = context =>
+                // A session ends when its role's password is changed or removed from configuration, and when it was
+                // signed out or went unused (its server-side record is gone): a saved copy of the cookie opens nothing.
+                OnValidatePrincipal = async context =>
                 {
+                    var sessions = context.HttpContext.RequestServices.GetRequiredService<ConsoleSessions>();
                     if (RoleOf(context.Principal) is { } role && options.HashFor(role) is { } hash
-                        && context.Principal!.FindFirst(FingerprintClaim)?.Value == ConsolePassword.Fingerprint(hash))
+                        && context.Principal!.FindFirst(FingerprintClaim)?.Value == ConsolePassword.Fingerprint(hash)
+                        && await sessions.IsLiveAsync(context.Principal.FindFirst(SessionClaim)?.Value, role, context.HttpContext.RequestAborted).ConfigureAwait(false))
                     {
-                        return Task.CompletedTask;
+                        return;
                     }
 
                     context.RejectPrincipal();
-                    return context.HttpContext.SignOutAsync(Scheme);
+                    await context.HttpContext.SignOutAsync(Scheme).ConfigureAwait(false);
                 },
             };
         });
@@ -147,7 +153,8 @@ internal static partial class ConsoleEndpoints
     }
 
     private static async Task<IResult> SignInAsync(
-        HttpContext http, ConsoleOptions options, ConsoleLockout lockout, EscalationService service, IAntiforgery antiforgery, ConsoleLog log, CancellationToken ct)
+        HttpContext http, ConsoleOptions options, ConsoleLockout lockout, ConsoleSessions sessions, ConsoleAlerts alerts, EscalationService service,
+        IAntiforgery antiforgery, ConsoleLog log, CancellationToken ct)
     {
         if (!options.IsSetUp)
         {
@@ -163,7 +170,8 @@ internal static partial class ConsoleEndpoints
 
         var actor = EscalationAccess.StaffActor(role);
         var title = EscalationPerson.RoleTitle(role);
-        if (lockout.TryBegin(role) is { } wait)
+        var client = Hosting.ClientAddress.Key(http);
+        if (lockout.TryBegin(client, role) is { } wait)
         {
             await service.Store.AuditAsync(null, actor, AuditActions.SignInFailed, ct).ConfigureAwait(false);
             log.Refused(role, "locked");
@@ -172,30 +180,39 @@ internal static partial class ConsoleEndpoints
 
         if (!ConsolePassword.Verify(form["password"].ToString(), hash))
         {
-            var locked = lockout.Fail(role);
-            await service.Store.AuditAsync(null, actor, locked ? AuditActions.LockedOut : AuditActions.SignInFailed, ct).ConfigureAwait(false);
-            log.Refused(role, locked ? "wrong password; locked" : "wrong password");
-            return locked
-                ? LoginForm(http, options, service, antiforgery, Locked(title, options.Lockout), returnUrl, StatusCodes.Status429TooManyRequests)
-                : LoginForm(http, options, service, antiforgery, "That password is not right.", returnUrl, StatusCodes.Status401Unauthorized);
+            var locked = lockout.Fail(client, role);
+            await service.Store.AuditAsync(null, actor, locked is null ? AuditActions.SignInFailed : AuditActions.LockedOut, ct).ConfigureAwait(false);
+            log.Refused(role, locked is null ? "wrong password" : "wrong password; locked");
+            if (locked is { } lockedFor)
+            {
+                alerts.LockedOut(role, options.LockoutFailures, lockedFor);
+                return LoginForm(http, options, service, antiforgery, Locked(title, lockedFor), returnUrl, StatusCodes.Status429TooManyRequests);
+            }
+
+            return LoginForm(http, options, service, antiforgery, "That password is not right.", returnUrl, StatusCodes.Status401Unauthorized);
         }
 
-        lockout.Succeed(role);
+        lockout.Succeed(client, role);
+        var session = await sessions.StartAsync(role, ct).ConfigureAwait(false);
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Role, actor), new Claim(FingerprintClaim, ConsolePassword.Fingerprint(hash))], Scheme, ClaimTypes.Role, ClaimTypes.Role);
+            [new Claim(ClaimTypes.Role, actor), new Claim(FingerprintClaim, ConsolePassword.Fingerprint(hash)), new Claim(SessionClaim, session)],
+            Scheme, ClaimTypes.Role, ClaimTypes.Role);
         await http.SignInAsync(Scheme, new ClaimsPrincipal(identity), new AuthenticationProperties { IsPersistent = false }).ConfigureAwait(false);
         await service.Store.AuditAsync(null, actor, AuditActions.SignedIn, ct).ConfigureAwait(false);
         log.SignedIn(role);
         return new SeeOther(LocalReturnUrl(returnUrl) ?? ListPath);
     }
 
-    private static async Task<IResult> SignOutAsync(HttpContext http, EscalationService service, CancellationToken ct)
+    private static async Task<IResult> SignOutAsync(HttpContext http, EscalationService service, ConsoleSessions sessions, CancellationToken ct)
     {
         if (RoleOf(http.User) is { } role)
         {
             await service.Store.AuditAsync(null, EscalationAccess.StaffActor(role), AuditActions.SignedOut, ct).ConfigureAwait(false);
         }
 
+        // The server forgets the session first: the cookie is only cleared in this browser, and a copy of it elsewhere
+        // must stop working too.
+        await sessions.EndAsync(http.User.FindFirst(SessionClaim)?.Value, ct).ConfigureAwait(false);
         await http.SignOutAsync(Scheme).ConfigureAwait(false);
         return new SeeOther("/console/login");
     }
@@ -354,7 +371,7 @@ internal static partial class ConsoleEndpoints
     }
 
     private static string Locked(string title, TimeSpan wait) =>
-        $"Too many wrong passwords: signing in as the {title} is locked for {Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))} minutes.";
+        $"Too many wrong passwords: signing in as the {title} from here is locked for {Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))} minutes.";
 
     /// <summary>Every POST needs the form token that came with the page (and its cookie): 400 without.</summary>
     private static async ValueTask<object?> RequireTokenAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

@@ -15,11 +15,16 @@ internal sealed partial class ConsoleBrowser : IDisposable
     private readonly HttpClient _http;
 
     /// <param name="cookies">Another browser's cookies, to come back to a restarted bot as the same browser.</param>
-    public ConsoleBrowser(Uri baseAddress, CookieContainer? cookies = null)
+    /// <param name="address">Where the browser is, as a proxy on this machine tells the bot (X-Forwarded-For); null: here.</param>
+    public ConsoleBrowser(Uri baseAddress, CookieContainer? cookies = null, string? address = null)
     {
         Cookies = cookies ?? new CookieContainer();
         _http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false }) { BaseAddress = baseAddress };
         _http.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+        if (address is not null)
+        {
+            _http.DefaultRequestHeaders.Add("X-Forwarded-For", address);
+        }
     }
 
     public CookieContainer Cookies { get; }

@@ -80,7 +80,7 @@ public sealed class ConsoleTests
 
         var fifth = await browser.SignInAsync("manager", "guess 5");
         Assert.Equal(HttpStatusCode.TooManyRequests, fifth.Status);
-        Assert.Contains("signing in as the Manager is locked for 5 minutes", fifth.Body, StringComparison.Ordinal);
+        Assert.Contains("signing in as the Manager from here is locked for 5 minutes", fifth.Body, StringComparison.Ordinal);
 
         // Locked: even the right password is refused, and nothing is shown.
         var right = await browser.SignInAsync("manager", ConsoleBrowser.ManagerPassword);
@@ -95,6 +95,67 @@ public sealed class ConsoleTests
         Assert.Equal(5, audit.Count(a => a.Actor == "manager" && a.Action == AuditActions.SignInFailed));
         Assert.Single(audit, a => a.Actor == "manager" && a.Action == AuditActions.LockedOut);
         Assert.Single(audit, a => a.Actor == "chair" && a.Action == AuditActions.SignedIn);
+    }
+
+    [Fact]
+    public async Task ACookieSavedBeforeSigningOutOpensNothingAfterwards()
+    {
+        await using var bot = await RunningBot.StartAsync(ConsoleBrowser.Settings());
+        using var browser = new ConsoleBrowser(bot.BaseAddress);
+        await browser.SignInAsManagerAsync();
+        var console = new Uri(bot.BaseAddress, "console/");
+        var saved = new CookieContainer();
+        foreach (Cookie cookie in browser.Cookies.GetCookies(console))
+        {
+            saved.Add(new Cookie(cookie.Name, cookie.Value, cookie.Path, cookie.Domain));
+        }
+
+        using var copy = new ConsoleBrowser(bot.BaseAddress, saved);
+        Assert.Equal(HttpStatusCode.OK, (await copy.GetAsync("/console/escalations")).Status);
+
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/console/escalations")).Status);
+        Assert.Equal(HttpStatusCode.SeeOther, (await browser.PostAsync("/console/logout")).Status);
+
+        var afterwards = await copy.GetAsync("/console/escalations");
+        Assert.Equal(HttpStatusCode.Redirect, afterwards.Status);
+        Assert.Contains("/console/login", afterwards.Location, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WrongPasswordsFromOnePlaceDoNotLockTheManagerOutElsewhereAndSheIsTold()
+    {
+        await using var bot = await RunningBot.StartAsync(ConsoleBrowser.Settings());
+        var managersChat = await StaffChat.OpenAsync(bot.BaseAddress, bot.Client);
+        await managersChat.ReadNewAsync();
+        using var guesser = new ConsoleBrowser(bot.BaseAddress, address: "198.51.100.7");
+
+        for (var i = 1; i <= 5; i++)
+        {
+            await guesser.SignInAsync("manager", "guess " + i);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await guesser.SignInAsync("manager", ConsoleBrowser.ManagerPassword)).Status);
+
+        using var manager = new ConsoleBrowser(bot.BaseAddress, address: "203.0.113.20");
+        Assert.Equal(HttpStatusCode.SeeOther, (await manager.SignInAsync("manager", ConsoleBrowser.ManagerPassword)).Status);
+
+        var notice = await WaitForAsync(managersChat, t => t.Contains("wrong password for the Manager's sign-in 5 times", StringComparison.Ordinal));
+        Assert.DoesNotContain("guess", notice, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> WaitForAsync(DirectLineClient.Conversation chat, Func<string, bool> match)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            if ((await chat.ReadNewAsync()).FirstOrDefault(match) is { } found)
+            {
+                return found;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new Xunit.Sdk.XunitException("The Manager was not told in her chat.");
     }
 
     /// <summary>
@@ -327,7 +388,9 @@ public sealed class ConsoleTests
     [Fact]
     public async Task ChangingARolesPasswordEndsItsSessions()
     {
-        var settings = ConsoleBrowser.Settings();
+        // The same database each time, as a restarted bot has it: sessions are kept there.
+        using var data = new Testing.TempFolder();
+        var settings = ConsoleBrowser.Settings(("Storage:DataFolder", data.Path));
         CookieContainer cookies;
         await using (var before = await RunningBot.StartAsync(settings))
         {
