@@ -32,6 +32,9 @@ public sealed class PolicyAnswerer
     /// <summary>How many recent questions' answers are kept.</summary>
     internal const int RecentAnswers = 4_096;
 
+    /// <summary>The most the recent answers may hold, keys included: 4,096 everyday questions fit many times over.</summary>
+    internal const long RecentAnswerBytes = 8L * 1024 * 1024;
+
     private readonly PolicyDocument _policy;
     private readonly IClauseSearch _retriever;
     private readonly TimeProvider _time;
@@ -40,7 +43,10 @@ public sealed class PolicyAnswerer
 
     // People ask the same few things: an answer is a pure function of the question and the day (the review date), so
     // recent ones are kept rather than searched for again.
-    private readonly LruCache<string, (DateOnly Day, PolicyAnswer Answer)> _recent = new(RecentAnswers, StringComparer.Ordinal);
+    // Bounded by bytes too: a question may be 20,000 characters. An answer's own strings are policy text, shared
+    // with the policy; the question is counted, with a little for the answer's objects.
+    private readonly LruCache<string, (DateOnly Day, PolicyAnswer Answer)> _recent =
+        new(RecentAnswers, RecentAnswerBytes, static (question, _) => (question.Length * 2L) + 512, StringComparer.Ordinal);
 
     public PolicyAnswerer(PolicyDocument policy, TimeProvider time, double threshold = DefaultThreshold)
         : this(policy, time, threshold, new ClauseRetriever(policy))
@@ -57,6 +63,9 @@ public sealed class PolicyAnswerer
         _threshold = threshold;
         _model = model;
     }
+
+    /// <summary>What the recent answers hold now, in bytes as they are counted.</summary>
+    internal long RecentBytes => _recent.Weight;
 
     /// <summary>Whether questions are read by the learned model (false: by retrieval alone).</summary>
     public bool Learned => _model is not null;

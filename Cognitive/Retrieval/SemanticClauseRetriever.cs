@@ -122,7 +122,9 @@ public sealed class SemanticClauseRetriever : IClauseSearch, IDisposable
         // People ask the same questions: embedding one costs ~4.7 ms, looking it up well under a microsecond. Keyed on
         // the exact text the model would read (no case or spacing folding), so a hit is the very result the model gives.
         // 10,000 entries of one float per clause: about 2 MB.
-        private readonly LruCache<string, float[]> _recent = new(RecentQuestions, StringComparer.Ordinal);
+        // Keys are at most MaxEmbeddedChars long; bounded by bytes as well, keys and vectors together.
+        private readonly LruCache<string, float[]> _recent =
+            new(RecentQuestions, 4L * 1024 * 1024, static (text, vector) => (text.Length * 2L) + (vector.Length * 4L) + 96, StringComparer.Ordinal);
 
         private Model(SentenceEmbedder embedder, float[][] views, int[] viewClause, int clauseCount, bool fromCache)
         {

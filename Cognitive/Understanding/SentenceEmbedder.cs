@@ -18,10 +18,14 @@ public sealed class SentenceEmbedder : IDisposable
 
     private const int RecentTexts = 4_096;
 
+    private const long RecentTextBytes = 8L * 1024 * 1024;
+
     private readonly Lazy<MiniLmEncoder> _encoder;
     private readonly Task<MiniLmEncoder>? _loading;
     private readonly Lock _gate = new();
-    private readonly LruCache<string, float[]> _recent = new(RecentTexts, StringComparer.Ordinal);
+    // Bounded by bytes as well as count (keys are texts of up to WindowChars, or whatever a caller embeds exactly).
+    private readonly LruCache<string, float[]> _recent =
+        new(RecentTexts, RecentTextBytes, static (text, vector) => (text.Length * 2L) + (vector.Length * 4L) + 96, StringComparer.Ordinal);
     private bool _disposed;
 
     /// <param name="cacheSetting">Where the model is kept for ONNX Runtime to map (null: the default folder; "off": nowhere).</param>

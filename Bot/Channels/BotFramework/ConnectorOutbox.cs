@@ -18,6 +18,10 @@ internal sealed class ConnectorOutbox : IDisposable
     // clearly not keeping up and queueing more would only grow memory.
     private const int MaxPending = 2_000;
 
+    // And at most this many bytes of replies (a draft check's reply carries the redacted draft, up to 20,000
+    // characters): the count alone would allow hundreds of megabytes.
+    private const long MaxPendingBytes = 16L * 1024 * 1024;
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Task> _tails = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
@@ -27,6 +31,7 @@ internal sealed class ConnectorOutbox : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<ConnectorOutbox> _logger;
     private int _pending;
+    private long _pendingBytes;
 
     public ConnectorOutbox(IHttpClientFactory httpClients, IConnectorTokenProvider tokens, BotFrameworkOptions options, TimeProvider time, ILogger<ConnectorOutbox> logger)
     {
@@ -42,9 +47,14 @@ internal sealed class ConnectorOutbox : IDisposable
     {
         ArgumentNullException.ThrowIfNull(activity);
         var conversationId = activity.Conversation?.Id ?? "";
-        if (Interlocked.Increment(ref _pending) > MaxPending)
+
+        // Serialised now, once: what waits is the body to send, and its size is what is counted.
+        var body = ProtocolJson.Serialize(activity);
+        var bytes = body.Length * 2L;
+        if (Interlocked.Increment(ref _pending) > MaxPending || Interlocked.Add(ref _pendingBytes, bytes) > MaxPendingBytes)
         {
             Interlocked.Decrement(ref _pending);
+            Interlocked.Add(ref _pendingBytes, -bytes);
             BotFrameworkLog.ReplyDropped(_logger, activity.Type, conversationId, activity.ReplyToId);
             return false;
         }
@@ -53,7 +63,7 @@ internal sealed class ConnectorOutbox : IDisposable
         lock (_gate)
         {
             var previous = _tails.GetValueOrDefault(key) ?? Task.CompletedTask;
-            var send = SendAfterAsync(previous, activity);
+            var send = SendAfterAsync(previous, activity, body);
             _tails[key] = send;
 
             // The tail is dropped once nothing follows it, so idle conversations cost nothing.
@@ -61,6 +71,7 @@ internal sealed class ConnectorOutbox : IDisposable
                 done =>
                 {
                     Interlocked.Decrement(ref _pending);
+                    Interlocked.Add(ref _pendingBytes, -bytes);
                     lock (_gate)
                     {
                         if (_tails.TryGetValue(key, out var tail) && tail == done)
@@ -81,17 +92,16 @@ internal sealed class ConnectorOutbox : IDisposable
         _stopping.Dispose();
     }
 
-    private async Task SendAfterAsync(Task previous, Activity activity)
+    private async Task SendAfterAsync(Task previous, Activity activity, string body)
     {
         await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await SendWithRetryAsync(activity, _stopping.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await SendWithRetryAsync(activity, body, _stopping.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    private async Task SendWithRetryAsync(Activity activity, CancellationToken cancellationToken)
+    private async Task SendWithRetryAsync(Activity activity, string body, CancellationToken cancellationToken)
     {
         var conversationId = activity.Conversation?.Id ?? "";
         var uri = ReplyUri(activity);
-        var body = ProtocolJson.Serialize(activity);
         for (var attempt = 1; ; attempt++)
         {
             var (status, failure) = await TrySendAsync(uri, body, cancellationToken).ConfigureAwait(false);

@@ -3,7 +3,8 @@ namespace WWPS.PolicyBot.BotFramework;
 /// <summary>
 /// Remembers which activities were already taken in, so a channel's redelivery (after a timeout on its side, or a
 /// retry of ours it never saw answered) is not answered twice. Bounded in size and age: a redelivery comes within
-/// seconds or minutes, never hours.
+/// seconds or minutes, never hours. Each id is kept as a fixed-size hash of (channel, conversation, activity id), so
+/// the memory is bounded in bytes too, however long the ids a caller sends (about 2 MB when full).
 /// </summary>
 internal sealed class ActivityDeduplicator(TimeProvider time, Storage.IProcessedIds? shared = null)
 {
@@ -39,8 +40,6 @@ internal sealed class ActivityDeduplicator(TimeProvider time, Storage.IProcessed
         }
     }
 
-    private static string Key(string? channelId, string conversationId, string activityId) => $"{channelId}\n{conversationId}\n{activityId}";
-
     private const int Capacity = 10_000;
     private static readonly TimeSpan Retention = TimeSpan.FromMinutes(15);
 
@@ -51,7 +50,7 @@ internal sealed class ActivityDeduplicator(TimeProvider time, Storage.IProcessed
     /// <summary>True the first time a (channel, conversation, activity id) is seen; false for a repeat.</summary>
     public bool TryAccept(string? channelId, string conversationId, string activityId)
     {
-        var key = $"{channelId}\n{conversationId}\n{activityId}";
+        var key = Key(channelId, conversationId, activityId);
         var now = time.GetUtcNow();
         lock (_gate)
         {
@@ -81,9 +80,12 @@ internal sealed class ActivityDeduplicator(TimeProvider time, Storage.IProcessed
         lock (_gate)
         {
             // The queue entry stays; its stamp no longer matches, so the purge passes over it.
-            _seen.Remove($"{channelId}\n{conversationId}\n{activityId}");
+            _seen.Remove(Key(channelId, conversationId, activityId));
         }
     }
+
+    private static string Key(string? channelId, string conversationId, string activityId) =>
+        Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{channelId}\n{conversationId}\n{activityId}")));
 }
 
 /// <summary>

@@ -38,7 +38,7 @@ internal sealed record DirectLineConversation(string Id, ChannelAccount User, st
 /// stored only as hashes.
 /// </summary>
 internal sealed class DirectLineConversations(
-    DirectLineOptions options, IDirectLineStore store, TimeProvider time, Storage.IInstanceCoordinator? coordinator = null)
+    DirectLineOptions options, IDirectLineStore store, TimeProvider time, Storage.IInstanceCoordinator? coordinator = null) : IDisposable
 {
     // A token lives 30 minutes; directlinejs refreshes its own every 15 and the page the one it keeps for a reload
     // every 10, so five can be live at once; one more lets a page that refreshed in a hurry keep its in-flight polls.
@@ -49,13 +49,22 @@ internal sealed class DirectLineConversations(
     // How stale the stored "last active" mark may get before a read refreshes it: far below the idle timeout.
     private static readonly TimeSpan TouchInterval = TimeSpan.FromSeconds(30);
 
+    /// <summary>The most activities one read returns, in bytes as stored (UTF-16): a page, not a whole history.</summary>
+    public const long PageBytes = 512 * 1024;
+
+    /// <summary>Reads building a page at the same time, across all clients.</summary>
+    public const int ConcurrentReads = 8;
+
     private readonly ConcurrentDictionary<string, TurnGate> _turns = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _reads = new(ConcurrentReads, ConcurrentReads);
 
     // Per conversation with an open stream: completed (and replaced) when this process appends an activity.
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _news = new(StringComparer.Ordinal);
     private long _nextSweepTicks = long.MinValue;
 
     public DirectLineOptions Options => options;
+
+    public void Dispose() => _reads.Dispose();
 
     public IDirectLineStore Store => store;
 
@@ -199,12 +208,25 @@ internal sealed class DirectLineConversations(
     public async Task<byte[]> ReadAfterAsync(DirectLineConversation conversation, long watermark, CancellationToken cancellationToken = default) =>
         (await ReadSetAfterAsync(conversation, watermark, cancellationToken).ConfigureAwait(false)).Json;
 
-    /// <summary>The activity set after <paramref name="watermark"/> as JSON, the next watermark, and how many activities it holds.</summary>
+    /// <summary>
+    /// The activity set after <paramref name="watermark"/> as JSON (a page of at most <see cref="PageBytes"/>), the
+    /// next watermark, and how many activities it holds. At most <see cref="ConcurrentReads"/> pages are built at once,
+    /// whoever asks: each holds up to a few megabytes while it is read and written, and a client can ask as often as it
+    /// likes, from as many connections as it likes.
+    /// </summary>
     public async Task<(byte[] Json, long Watermark, int Count)> ReadSetAfterAsync(DirectLineConversation conversation, long watermark, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(conversation);
-        var (activities, next) = await store.ReadAfterAsync(conversation.Id, watermark, cancellationToken).ConfigureAwait(false);
-        return (ActivitySetJson.Write(activities, next.ToString(CultureInfo.InvariantCulture)), next, activities.Count);
+        await _reads.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var (activities, next) = await store.ReadAfterAsync(conversation.Id, watermark, PageBytes, cancellationToken).ConfigureAwait(false);
+            return (ActivitySetJson.Write(activities, next.ToString(CultureInfo.InvariantCulture)), next, activities.Count);
+        }
+        finally
+        {
+            _reads.Release();
+        }
     }
 
     /// <summary>

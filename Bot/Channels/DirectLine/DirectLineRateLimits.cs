@@ -32,8 +32,30 @@ internal static class DirectLineRateLimits
             limiter.AddPolicy(NewConversations, http => RateLimitPartition.GetTokenBucketLimiter(Hosting.ClientAddress.Key(http), _ => conversations));
             limiter.AddPolicy(Messages, http => RateLimitPartition.GetTokenBucketLimiter(Hosting.ClientAddress.Key(http), _ => messages));
             limiter.OnRejected = RejectAsync;
+
+            // Across all clients, a bound on the calls that read a body and run a turn at once (each holds its body, up
+            // to 256 KB, and the turn's working memory), and a tighter one on uploads (each spools up to 20 MB and
+            // writes it to the database under its one writer). Waiting calls hold nothing but their connection.
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => Kind(http) switch
+            {
+                "upload" => RateLimitPartition.GetConcurrencyLimiter("upload", _ => new ConcurrencyLimiterOptions { PermitLimit = 4, QueueLimit = 64 }),
+                "message" => RateLimitPartition.GetConcurrencyLimiter("message", _ => new ConcurrencyLimiterOptions { PermitLimit = 16, QueueLimit = 256 }),
+                _ => RateLimitPartition.GetNoLimiter("other"),
+            });
         });
         return services;
+    }
+
+    /// <summary>"message" for a send, "upload" for an upload, else null.</summary>
+    private static string? Kind(HttpContext http)
+    {
+        var path = http.Request.Path.Value ?? string.Empty;
+        if (!HttpMethods.IsPost(http.Request.Method) || !path.StartsWith(DirectLineEndpoints.BasePath + "/conversations/", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return path.EndsWith("/activities", StringComparison.Ordinal) ? "message" : path.EndsWith("/upload", StringComparison.Ordinal) ? "upload" : null;
     }
 
     private static TokenBucketRateLimiterOptions Bucket(int burst, int perMinute) => new()
@@ -48,13 +70,16 @@ internal static class DirectLineRateLimits
     private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
         var http = rejected.HttpContext;
-        var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
-        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        // A token bucket says when it refills; the global bounds (no such metadata) free up within seconds.
+        var perClient = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter);
+        var seconds = perClient ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 5;
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var path = http.Request.Path.Value ?? string.Empty;
-        var message = path.EndsWith("/activities", StringComparison.Ordinal) || path.EndsWith("/upload", StringComparison.Ordinal)
-            ? $"Messages are arriving faster than the assistant reads them; please wait {seconds} seconds and send again."
-            : $"Too many new chats from your network just now; please try again in {seconds} seconds.";
+        var message = (Kind(http), perClient) switch
+        {
+            (null, _) => $"Too many new chats from your network just now; please try again in {seconds} seconds.",
+            (_, true) => $"Messages are arriving faster than the assistant reads them; please wait {seconds} seconds and send again.",
+            _ => $"The assistant is busy just now; please send again in {seconds} seconds.",
+        };
         await DirectLineEndpoints.Error(StatusCodes.Status429TooManyRequests, "TooManyRequests", message).ExecuteAsync(http).ConfigureAwait(false);
     }
 }

@@ -98,6 +98,9 @@ internal static class DirectLineStream
             {
                 await socket.SendAsync(json, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
                 after = watermark;
+
+                // A long history comes a page at a time: look for the next page at once, not after the wait.
+                continue;
             }
 
             if (DateTimeOffset.UtcNow - touched >= TouchEvery)

@@ -40,8 +40,12 @@ internal interface IDirectLineStore
     /// </summary>
     Task<string?> AppendAsync(string conversationId, Activity activity, DateTimeOffset now, ActivityLimits limits, CancellationToken cancellationToken);
 
-    /// <summary>The activities after <paramref name="watermark"/>, as the JSON each was stored as, and the watermark to ask from next.</summary>
-    Task<(IReadOnlyList<string> Activities, long Watermark)> ReadAfterAsync(string conversationId, long watermark, CancellationToken cancellationToken);
+    /// <summary>
+    /// The activities after <paramref name="watermark"/>, oldest first, as the JSON each was stored as, holding at most
+    /// <paramref name="maxBytes"/> (as <c>bytes</c> counts them; always at least one), and the watermark to ask from
+    /// next: the last one returned when more are waiting, so a client reads a long history in pages.
+    /// </summary>
+    Task<(IReadOnlyList<string> Activities, long Watermark)> ReadAfterAsync(string conversationId, long watermark, long maxBytes, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stores an uploaded file from <paramref name="content"/> (read to its end, never held whole), evicting the

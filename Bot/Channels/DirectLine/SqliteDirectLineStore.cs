@@ -277,21 +277,31 @@ internal sealed class SqliteDirectLineStore : IDirectLineStore, IDisposable
             return activity.Id;
         }, cancellationToken);
 
-    public async Task<(IReadOnlyList<string> Activities, long Watermark)> ReadAfterAsync(string conversationId, long watermark, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<string> Activities, long Watermark)> ReadAfterAsync(string conversationId, long watermark, long maxBytes, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
 
         // One snapshot for both reads, so the watermark never runs ahead of the activities returned.
         await using var transaction = connection.BeginTransaction(deferred: true);
-        await using var command = Command(connection, transaction, "SELECT json FROM directline_activities WHERE conversation_id = $id AND sequence > $after ORDER BY sequence");
+        await using var command = Command(connection, transaction, "SELECT sequence, bytes, json FROM directline_activities WHERE conversation_id = $id AND sequence > $after ORDER BY sequence");
         command.Parameters.AddWithValue("$id", conversationId);
         command.Parameters.AddWithValue("$after", watermark);
         var activities = new List<string>();
+        long held = 0, through = watermark;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                activities.Add(reader.GetString(0));
+                // The size is read before the text, so the row past the page is never loaded.
+                var bytes = reader.GetInt64(1);
+                if (activities.Count > 0 && held + bytes > maxBytes)
+                {
+                    return (activities, through);
+                }
+
+                activities.Add(reader.GetString(2));
+                held += bytes;
+                through = reader.GetInt64(0);
             }
         }
 

@@ -12,6 +12,8 @@ namespace WWPS.PolicyBot.Slack;
 internal sealed class SlackInbox : BackgroundService
 {
     private readonly Channel<Activity>[] _queues;
+    private readonly long _maxBytes;
+    private long _bytes;
     private readonly SlackAdapter _adapter;
     private readonly IBot _bot;
     private readonly ILogger<SlackInbox> _logger;
@@ -21,6 +23,7 @@ internal sealed class SlackInbox : BackgroundService
         _adapter = adapter;
         _bot = bot;
         _logger = logger;
+        _maxBytes = options.QueueBytes;
         _queues = [.. Enumerable.Range(0, options.Workers).Select(_ => Channel.CreateBounded<Activity>(new BoundedChannelOptions(options.QueueCapacity)
         {
             SingleReader = true,
@@ -28,14 +31,40 @@ internal sealed class SlackInbox : BackgroundService
         }))];
     }
 
-    /// <summary>Queues a turn. False when its worker is that far behind; the caller refuses and Slack retries.</summary>
+    /// <summary>What the waiting events hold, in bytes as <see cref="Weight"/> counts them.</summary>
+    public long QueuedBytes => Interlocked.Read(ref _bytes);
+
+    /// <summary>
+    /// Queues a turn. False when its worker is that far behind, or all the waiting events together would hold more
+    /// than <see cref="SlackOptions.QueueBytes"/>; the caller refuses and Slack retries.
+    /// </summary>
     public bool TryEnqueue(Activity activity)
     {
         ArgumentNullException.ThrowIfNull(activity);
+        var weight = Weight(activity);
+        if (Interlocked.Add(ref _bytes, weight) > _maxBytes)
+        {
+            Interlocked.Add(ref _bytes, -weight);
+            return false;
+        }
+
         var key = activity.Conversation?.Id ?? "";
         var index = (int)((uint)StringComparer.Ordinal.GetHashCode(key) % (uint)_queues.Length);
-        return _queues[index].Writer.TryWrite(activity);
+        if (_queues[index].Writer.TryWrite(activity))
+        {
+            return true;
+        }
+
+        Interlocked.Add(ref _bytes, -weight);
+        return false;
     }
+
+    /// <summary>
+    /// Roughly what a queued activity holds: its text and value (the parts a sender controls) as UTF-16, and a
+    /// kilobyte for the rest. A count alone would let a few hundred long messages take the heap.
+    /// </summary>
+    internal static long Weight(Activity activity) =>
+        1024 + ((activity.Text?.Length ?? 0) * 2L) + (activity.Value is { } value ? value.GetRawText().Length * 2L : 0);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(_queues.Select(queue => Task.Run(() => WorkAsync(queue.Reader, stoppingToken), CancellationToken.None)));
@@ -46,6 +75,7 @@ internal sealed class SlackInbox : BackgroundService
         {
             await foreach (var activity in queue.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
+                Interlocked.Add(ref _bytes, -Weight(activity));
                 try
                 {
                     // The adapter's turn-error handler logs and apologises; this only catches what escapes it.

@@ -26,6 +26,12 @@ internal sealed record SlackOptions
     /// <summary>Events waiting per worker. Past it the event is refused with 503 and Slack sends it again later.</summary>
     public int QueueCapacity { get; init; } = 500;
 
+    /// <summary>
+    /// Bytes all waiting events may hold together (their text and values): a few thousand ordinary messages, far
+    /// below the heap. Past it events get 503 and Slack delivers them again later.
+    /// </summary>
+    public long QueueBytes { get; init; } = 16L * 1024 * 1024;
+
     /// <summary>Tries per <c>chat.postMessage</c>, counting the first.</summary>
     public int ApiAttempts { get; init; } = 3;
 
@@ -67,6 +73,7 @@ internal sealed record SlackOptions
             ApiBaseUrl = apiBase,
             Workers = Math.Max(1, section.GetValue("Workers", defaults.Workers)),
             QueueCapacity = Math.Max(1, section.GetValue("QueueCapacity", defaults.QueueCapacity)),
+            QueueBytes = Math.Max(64 * 1024, section.GetValue("QueueBytes", defaults.QueueBytes)),
             ApiAttempts = Math.Max(1, section.GetValue("ApiAttempts", defaults.ApiAttempts)),
             ApiTimeout = section.GetValue("ApiTimeout", defaults.ApiTimeout),
             ApiBackoff = section.GetValue("ApiBackoff", defaults.ApiBackoff),

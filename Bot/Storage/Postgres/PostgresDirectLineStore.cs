@@ -262,26 +262,37 @@ internal sealed class PostgresDirectLineStore : IDirectLineStore
         }, cancellationToken);
     }
 
-    public Task<(IReadOnlyList<string> Activities, long Watermark)> ReadAfterAsync(string conversationId, long watermark, CancellationToken cancellationToken) =>
+    public Task<(IReadOnlyList<string> Activities, long Watermark)> ReadAfterAsync(string conversationId, long watermark, long maxBytes, CancellationToken cancellationToken) =>
         _database.RunAsync<(IReadOnlyList<string>, long)>("read Direct Line activities", async connection =>
         {
             // One statement, so one snapshot: the watermark never runs ahead of the activities returned.
             await using var command = Command(connection, null, """
-                SELECT c.last_sequence, a.json FROM directline_conversations c
+                SELECT c.last_sequence, a.sequence, a.bytes, a.json FROM directline_conversations c
                 LEFT JOIN directline_activities a ON a.conversation_id = c.id AND a.sequence > $2
                 WHERE c.id = $1
                 ORDER BY a.sequence
                 """, conversationId, watermark);
             var activities = new List<string>();
-            var last = watermark;
+            long last = watermark, held = 0, through = watermark;
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 last = reader.GetInt64(0);
-                if (!reader.IsDBNull(1))
+                if (reader.IsDBNull(1))
                 {
-                    activities.Add(reader.GetString(1));
+                    continue;
                 }
+
+                // A page: past maxBytes (always one at least) the rest waits for the next read, from this watermark.
+                var bytes = reader.GetInt64(2);
+                if (activities.Count > 0 && held + bytes > maxBytes)
+                {
+                    return (activities, through);
+                }
+
+                activities.Add(reader.GetString(3));
+                held += bytes;
+                through = reader.GetInt64(1);
             }
 
             return (activities, last);

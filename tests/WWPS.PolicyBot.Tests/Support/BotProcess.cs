@@ -23,11 +23,19 @@ internal sealed class BotProcess : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    /// <summary>The bot built beside these tests (same configuration: Debug or Release).</summary>
+    /// <summary>
+    /// The bot built beside these tests (same configuration: Debug or Release), or the one named by
+    /// <c>POLICYBOT_BOT_DLL</c> (to run a test against another build, e.g. to see it fail before a fix).
+    /// </summary>
     public static string BotDll
     {
         get
         {
+            if (Environment.GetEnvironmentVariable("POLICYBOT_BOT_DLL") is { Length: > 0 } other)
+            {
+                return other;
+            }
+
             var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
             var dll = Path.Combine(RepoPaths.Root, "Bot", "bin", configuration, "net10.0", "WWPS.PolicyBot.dll");
             Assert.True(File.Exists(dll), $"The bot is expected to be built at {dll}.");
