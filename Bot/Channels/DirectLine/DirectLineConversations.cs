@@ -295,10 +295,17 @@ internal sealed class DirectLineConversations(
         }
     }
 
-    /// <summary>Stores an uploaded file (streamed from <paramref name="content"/>); false when the store's allowance for uploads is full.</summary>
-    public Task<bool> TryKeepUploadAsync(DirectLineConversation conversation, string uploadId, string contentType, Stream content, long length, CancellationToken cancellationToken) =>
-        store.TryKeepUploadAsync(
-            conversation.Id, uploadId, contentType, content, length, time.GetUtcNow(), options.MaxUploadBytesPerConversation, options.MaxUploadBytesHeld, cancellationToken);
+    /// <summary>
+    /// Stores an uploaded file (streamed from <paramref name="content"/>); false when the store's allowance for uploads
+    /// is full. The last <see cref="DirectLineOptions.SmallUploadReserve"/> of the allowance is kept for small files
+    /// (a phone photo), so a flood of large ones fills the store without keeping everyone else's photos out.
+    /// </summary>
+    public Task<bool> TryKeepUploadAsync(DirectLineConversation conversation, string uploadId, string contentType, Stream content, long length, CancellationToken cancellationToken)
+    {
+        var allowance = length <= options.SmallUploadBytes ? options.MaxUploadBytesHeld : Math.Max(0, options.MaxUploadBytesHeld - options.SmallUploadReserve);
+        return store.TryKeepUploadAsync(
+            conversation.Id, uploadId, contentType, content, length, time.GetUtcNow(), options.MaxUploadBytesPerConversation, allowance, cancellationToken);
+    }
 
     // Lazy rather than on a timer: a quiet bot has nothing to sweep, and a busy one calls often.
     private async Task SweepAsync(DateTimeOffset now, bool force, CancellationToken cancellationToken)

@@ -419,6 +419,9 @@ internal static partial class DirectLineLog
     [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "Direct Line {ConversationId}: upload of {Count} files, {Bytes} bytes")]
     public static partial void UploadReceived(ILogger logger, string conversationId, int count, long bytes);
 
-    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Direct Line {ConversationId}: upload refused, the memory for uploads is full")]
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Direct Line {ConversationId}: upload refused, the allowance for uploads is full")]
     public static partial void UploadRefused(ILogger logger, string conversationId);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "Direct Line {ConversationId}: upload could not be stored (storage unavailable)")]
+    public static partial void UploadFailed(ILogger logger, string conversationId);
 }

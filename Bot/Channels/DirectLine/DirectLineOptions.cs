@@ -54,6 +54,15 @@ internal sealed record DirectLineOptions
     /// <summary>Uploaded bytes held by all conversations together; past it uploads are refused (503) until some expire.</summary>
     public long MaxUploadBytesHeld { get; init; } = 512L * 1024 * 1024;
 
+    /// <summary>A file this small (a phone photo) may use the reserve at the end of <see cref="MaxUploadBytesHeld"/>.</summary>
+    public long SmallUploadBytes { get; init; } = 2L * 1024 * 1024;
+
+    /// <summary>
+    /// The part of <see cref="MaxUploadBytesHeld"/> only small files may use: when large uploads have filled the rest
+    /// (and get 503 until some expire), a parent's photo still goes through.
+    /// </summary>
+    public long SmallUploadReserve { get; init; } = 32L * 1024 * 1024;
+
     public string BotId { get; init; } = "wwps-policybot";
 
     public string BotName { get; init; } = "WWPS PolicyBot";
@@ -78,6 +87,8 @@ internal sealed record DirectLineOptions
             MaxUploadFiles = section.GetValue("MaxUploadFiles", defaults.MaxUploadFiles),
             MaxUploadBytesPerConversation = section.GetValue("MaxUploadBytesPerConversation", defaults.MaxUploadBytesPerConversation),
             MaxUploadBytesHeld = section.GetValue("MaxUploadBytesHeld", defaults.MaxUploadBytesHeld),
+            SmallUploadBytes = section.GetValue("SmallUploadBytes", defaults.SmallUploadBytes),
+            SmallUploadReserve = section.GetValue("SmallUploadReserve", defaults.SmallUploadReserve),
             BotId = section.GetValue("BotId", defaults.BotId)!,
             BotName = section.GetValue("BotName", defaults.BotName)!,
         };

@@ -106,10 +106,22 @@ internal static class DirectLineUploads
         {
             var id = NewId();
             file.Content.Position = 0;
-            if (!await conversations.TryKeepUploadAsync(conversation, id, file.ContentType, file.Content, file.Length, http.RequestAborted).ConfigureAwait(false))
+            bool kept;
+            try
+            {
+                kept = await conversations.TryKeepUploadAsync(conversation, id, file.ContentType, file.Content, file.Length, http.RequestAborted).ConfigureAwait(false);
+            }
+            catch (StorageUnavailableException)
+            {
+                // The database could not take it (busy past its timeout, or full): the user hears why, never a 500.
+                DirectLineLog.UploadFailed(logger, conversation.Id);
+                return Unavailable(http, "Your photo could not be saved just now, so your message was not sent. Please try again in a minute, or send it without the photo.");
+            }
+
+            if (!kept)
             {
                 DirectLineLog.UploadRefused(logger, conversation.Id);
-                return DirectLineEndpoints.Error(StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable", "Too many uploads held right now; try again shortly.");
+                return Unavailable(http, "The assistant is holding as many photos and videos as it can just now, so it could not take yours and your message was not sent. Please try again later, or send it without the file.");
             }
 
             stored.Add(id);
@@ -359,6 +371,13 @@ internal static class DirectLineUploads
         StatusCodes.Status413PayloadTooLarge,
         "BadArgument",
         $"Too large: at most {options.MaxUploadFiles} files of up to {options.MaxUploadFileBytes / (1024 * 1024)} MB each, {options.MaxUploadBytes / (1024 * 1024)} MB in all.");
+
+    /// <summary>503 with the reason in the Direct Line error body (which the page shows) and when to try again.</summary>
+    private static IResult Unavailable(HttpContext http, string message)
+    {
+        http.Response.Headers.RetryAfter = "60";
+        return DirectLineEndpoints.Error(StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable", message);
+    }
 
     private static IResult Error(int status, string message) => DirectLineEndpoints.Error(status, "BadArgument", message);
 
