@@ -179,6 +179,22 @@ public sealed partial class WebChatTests
         });
     }
 
+    [Fact]
+    public async Task APhotoTheBotCannotHoldJustNowIsRefusedAndThePageSaysWhy()
+    {
+        await WithWebChatAsync(nameof(APhotoTheBotCannotHoldJustNowIsRefusedAndThePageSaysWhy), async page =>
+        {
+            await Expect(BotMessages(page).Filter(new() { HasTextRegex = PolicyWord() }).First).ToBeVisibleAsync(new() { Timeout = ReplyTimeoutMs });
+            await page.Locator(".webchat__upload-button input[type=file]").SetInputFilesAsync(
+                new FilePayload { Name = "sports-day.png", MimeType = "image/png", Buffer = OnePixelPng });
+            await Expect(page.Locator(".webchat__attachment-icon--checked")).ToBeVisibleAsync(new() { Timeout = ReplyTimeoutMs });
+
+            await SendAsync(page, "Lovely day at sports day!");
+
+            await Expect(page.Locator("#status")).ToContainTextAsync("could not take yours", new() { Timeout = ReplyTimeoutMs });
+        }, staffChat: false, ("DirectLine:MaxUploadBytesHeld", "10"), ("DirectLine:SmallUploadReserve", "0"));
+    }
+
     private static ILocator CardButton(IPage page, string title) => page.Locator($".ac-pushButton[title=\"{title}\"]");
 
     [Fact]
@@ -266,9 +282,12 @@ public sealed partial class WebChatTests
         page.Locator(".webchat__bubble:not(.webchat__bubble--from-user) .webchat__bubble__content");
 
     /// <param name="staffChat">Open the page as the console sends the Manager there (<c>/#token=…</c>), not as a parent.</param>
-    private static async Task WithWebChatAsync(string testName, Func<IPage, Task> steps, bool staffChat = false)
+    /// <param name="settings">More settings for the bot.</param>
+    private static async Task WithWebChatAsync(string testName, Func<IPage, Task> steps, bool staffChat = false, params (string Key, string? Value)[] settings)
     {
-        await using var bot = await RunningBot.StartAsync(staffChat ? EscalationConsole.ConsoleBrowser.Settings(("Storage:Provider", "memory")) : [("Storage:Provider", "memory")]);
+        await using var bot = await RunningBot.StartAsync(staffChat
+            ? EscalationConsole.ConsoleBrowser.Settings([("Storage:Provider", "memory"), .. settings])
+            : [("Storage:Provider", "memory"), .. settings]);
         var address = bot.BaseAddress.ToString();
         if (staffChat)
         {
