@@ -152,6 +152,35 @@ public abstract class DirectLineConversationsTests
     }
 
     [Fact]
+    public async Task ALongHistoryIsReadInPagesThatTogetherHoldEveryActivity()
+    {
+        var store = await StoreAsync();
+        var conversation = await StartedAsync(store);
+        for (var i = 1; i <= 40; i++)
+        {
+            await store.AppendAsync(conversation, new Activity { Type = ActivityTypes.Message, Text = $"m{i} " + new string('x', 19_990) });
+        }
+
+        var texts = new List<string>();
+        var pages = 0;
+        for (long after = 0; ; pages++)
+        {
+            var page = await ReadAsync(store, conversation, after);
+            if (page.Activities.Count == 0)
+            {
+                break;
+            }
+
+            Assert.InRange(page.Activities.Sum(a => a.Text!.Length * 2L), 1, DirectLineConversations.PageBytes);
+            texts.AddRange(page.Activities.Select(a => a.Text!.Split(' ')[0]));
+            after = long.Parse(page.Watermark, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        Assert.True(pages > 1);
+        Assert.Equal(Enumerable.Range(1, 40).Select(i => $"m{i}"), texts);
+    }
+
+    [Fact]
     public async Task AConversationKeepsItsNewestActivitiesWithinItsBytes()
     {
         var store = await StoreAsync(new DirectLineOptions { MaxActivityBytesPerConversation = 64 * 1024 });
