@@ -90,6 +90,20 @@ public sealed class ForwardedHeadersTests
         Assert.Equal(expected, response.StatusCode);
     }
 
+    [Fact]
+    public async Task TheConsoleServesPlainHttpOnlyToThisMachineNotToACallerClaimingToBeIt()
+    {
+        // Plain HTTP is for a browser on the bot's own machine; a remote caller's header does not make it one.
+        await using var bot = await RunningBot.StartSeenFromAsync(Stranger, EnvironmentForwarding);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("console/login", UriKind.Relative));
+        request.Headers.Add("X-Forwarded-For", "127.0.0.1");
+
+        using var response = await bot.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("HTTPS", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private static async Task<HttpResponseMessage> SendAsync(RunningBot bot, string? header, string? value)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, Messages)
