@@ -392,7 +392,9 @@ internal static partial class ConsoleEndpoints
     {
         var http = context.HttpContext;
         var headers = http.Response.Headers;
-        headers.CacheControl = "no-store";
+        // Exactly what antiforgery wants on a page with a form token, so it has nothing to override (and log about).
+        headers.CacheControl = "no-cache, no-store";
+        headers.Pragma = "no-cache";
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
