@@ -28,6 +28,7 @@ internal sealed class SlackAdapter : BotAdapter
         _options = options;
         Use(new Hosting.LongMessageGuard());
         Use(new SlackAssistant(api));
+        Use(new SlackUserNames(api));
     }
 
     public override async Task<ResourceResponse[]> SendActivitiesAsync(ITurnContext turnContext, Activity[] activities, CancellationToken cancellationToken)

@@ -45,6 +45,28 @@ internal sealed class SlackWebApi(IHttpClientFactory httpClients, SlackOptions o
     }
 
     /// <summary>
+    /// The name a person shows in Slack (<c>users.info</c>, scope <c>users:read</c>): their display name, else their
+    /// real name; <c>Ts</c> holds it. One try: a name is a courtesy, never worth holding a turn up for.
+    /// </summary>
+    public Task<SlackPostResult> GetUserNameAsync(string userId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        return CallAsync("users.info", new JsonObject { ["user"] = userId }, userId, root =>
+        {
+            if (!root.TryGetProperty("user", out var user) || user.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            var profile = user.TryGetProperty("profile", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
+            var name = profile.ValueKind == JsonValueKind.Object ? SlackActivities.Str(profile, "display_name") : null;
+            name = string.IsNullOrWhiteSpace(name) && profile.ValueKind == JsonValueKind.Object ? SlackActivities.Str(profile, "real_name") : name;
+            name = string.IsNullOrWhiteSpace(name) ? SlackActivities.Str(user, "real_name") : name;
+            return string.IsNullOrWhiteSpace(name) ? null : name.Trim();
+        }, attempts: 1, cancellationToken, form: true, quiet: true);
+    }
+
+    /// <summary>
     /// The prompts shown in an assistant thread before anything is typed (scope <c>assistant:write</c>); the
     /// <paramref name="title"/> heads the list. At most four, and each prompt's <c>message</c> is what clicking it posts.
     /// </summary>
@@ -82,15 +104,23 @@ internal sealed class SlackWebApi(IHttpClientFactory httpClients, SlackOptions o
     /// <param name="target">The channel or user the call is about, for the log.</param>
     /// <param name="read">The value wanted from Slack's <c>ok:true</c> answer.</param>
     /// <param name="attempts">Tries, counting the first (<see cref="SlackOptions.ApiAttempts"/> for most calls).</param>
+    /// <param name="form">
+    /// Send the arguments form-encoded: Slack's read methods (<c>users.info</c>) do not take JSON bodies.
+    /// </param>
+    /// <param name="quiet">A refusal is expected and harmless (a name Slack will not give): not logged as an error.</param>
     private async Task<SlackPostResult> CallAsync(
-        string method, JsonObject payload, string target, Func<JsonElement, string?> read, int attempts, CancellationToken cancellationToken)
+        string method, JsonObject payload, string target, Func<JsonElement, string?> read, int attempts, CancellationToken cancellationToken,
+        bool form = false, bool quiet = false)
     {
         var channel = target;
-        var body = payload.ToJsonString();
+        var body = form
+            ? string.Join('&', payload.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value?.GetValue<string>() ?? string.Empty)}"))
+            : payload.ToJsonString();
+        var mediaType = form ? "application/x-www-form-urlencoded" : "application/json";
         var tries = Math.Max(1, attempts);
         for (var attempt = 1; ; attempt++)
         {
-            var (status, retryAfter, result) = await TryPostAsync(method, body, read, cancellationToken).ConfigureAwait(false);
+            var (status, retryAfter, result) = await TryPostAsync(method, body, mediaType, read, cancellationToken).ConfigureAwait(false);
             if (result is { Ok: true })
             {
                 return result;
@@ -98,7 +128,11 @@ internal sealed class SlackWebApi(IHttpClientFactory httpClients, SlackOptions o
 
             if (result is { Error: { } code })
             {
-                SlackLog.ApiError(logger, method, channel, code);
+                if (!quiet)
+                {
+                    SlackLog.ApiError(logger, method, channel, code);
+                }
+
                 return result;
             }
 
@@ -130,7 +164,7 @@ internal sealed class SlackWebApi(IHttpClientFactory httpClients, SlackOptions o
 
     /// <returns>A result when Slack answered 200 with JSON; otherwise the status and how long it asked us to wait.</returns>
     private async Task<(HttpStatusCode? Status, TimeSpan? RetryAfter, SlackPostResult? Result)> TryPostAsync(
-        string method, string body, Func<JsonElement, string?> read, CancellationToken cancellationToken)
+        string method, string body, string mediaType, Func<JsonElement, string?> read, CancellationToken cancellationToken)
     {
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         attempt.CancelAfter(options.ApiTimeout);
@@ -138,7 +172,7 @@ internal sealed class SlackWebApi(IHttpClientFactory httpClients, SlackOptions o
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.ApiBaseUrl, method))
             {
-                Content = new StringContent(body, Encoding.UTF8, "application/json"),
+                Content = new StringContent(body, Encoding.UTF8, mediaType),
             };
             if (options.BotToken is { } token)
             {

@@ -96,6 +96,15 @@ internal sealed class FakeSlackApi : LoopbackServer
                 await context.Response.WriteAsJsonAsync(new { ok = true, channel = new { id = channel } });
             });
             MapPostMessage(app, api);
+            app.MapPost("/api/users.info", async (HttpContext context) =>
+            {
+                // Slack's read methods take form-encoded arguments, not JSON.
+                var form = await context.Request.ReadFormAsync();
+                var user = form["user"].ToString();
+                await context.Response.WriteAsJsonAsync(api.UserNames.TryGetValue(user, out var name)
+                    ? new { ok = true, user = (object)new { id = user, profile = new { display_name = name, real_name = name + " (real)" } }, error = (string?)null }
+                    : new { ok = false, user = (object)new { }, error = (string?)"user_not_found" });
+            });
             foreach (var method in AssistantMethods)
             {
                 app.MapPost("/api/" + method, async (HttpContext context) =>
@@ -119,6 +128,9 @@ internal sealed class FakeSlackApi : LoopbackServer
 
     /// <summary>The DM channel <c>conversations.open</c> gives for a user id; others get <c>D</c> + their id.</summary>
     public ConcurrentDictionary<string, string> DirectMessageChannels { get; } = new();
+
+    /// <summary>What <c>users.info</c> answers as each user's display name; anyone else is <c>user_not_found</c>.</summary>
+    public ConcurrentDictionary<string, string> UserNames { get; } = new();
 
     /// <summary>The <c>users</c> of each <c>conversations.open</c> call, in order.</summary>
     public IReadOnlyList<string> Opened => [.. _opened.Select(o => o.Users)];

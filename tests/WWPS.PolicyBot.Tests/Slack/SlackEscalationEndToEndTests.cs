@@ -229,6 +229,7 @@ public sealed class SlackEscalationEndToEndTests
     public async Task ASlackUsersConcernIsAnsweredByTheManagerInWebChat(string? thread)
     {
         await using var api = await FakeSlackApi.StartAsync();
+        api.UserNames["UPARENT01"] = "Priya Shah";
         await using var bot = await RunningBot.StartAsync(Settings(api));
         var log = LogCapture.AttachTo(bot.Services);
         var manager = await StaffChat.OpenAsync(bot.BaseAddress, bot.Client);
@@ -248,7 +249,8 @@ public sealed class SlackEscalationEndToEndTests
         Assert.StartsWith("Sent to the Manager (Jane Smith) (#1)", sent.Text, StringComparison.Ordinal);
 
         var told = Assert.Single(await ReadUntilAsync(manager, 1));
-        Assert.StartsWith("New concern #1 from the person who raised it (a concern):\n\n> A parent posted the sports day photos publicly. Call me on [PHONE].", told, StringComparison.Ordinal);
+        // Slack events carry only an id: the name is Slack's display name, from users.info.
+        Assert.StartsWith("New concern #1 from Priya Shah (a concern):\n\n> A parent posted the sports day photos publicly. Call me on [PHONE].", told, StringComparison.Ordinal);
 
         Assert.StartsWith("You've accepted #1", Assert.Single(await manager.SayAndReadAsync("accept 1")), StringComparison.Ordinal);
         var picked = await api.NextPostAsync();
@@ -262,7 +264,7 @@ public sealed class SlackEscalationEndToEndTests
 
         // The parent's answer in Slack is relayed, not answered by the bot.
         await ParentSaysAsync(bot, "Thank you", thread);
-        Assert.Equal(["From the person who raised it (via PolicyBot, #1): Thank you"], await ReadUntilAsync(manager, 1));
+        Assert.Equal(["From Priya Shah (via PolicyBot, #1): Thank you"], await ReadUntilAsync(manager, 1));
 
         Assert.Equal(["Closed #1. I've told them."], await manager.SayAndReadAsync("close 1"));
         var closed = await api.NextPostAsync();

@@ -16,6 +16,7 @@ public sealed class SlackManifestTests
     [InlineData("message.im")]
     [InlineData("app_mention")]
     [InlineData("assistant:write")]
+    [InlineData("users:read")]
     [InlineData("assistant_thread_started")]
     [InlineData("assistant_thread_context_changed")]
     public void AsksForWhatTheChannelUses(string item) =>
