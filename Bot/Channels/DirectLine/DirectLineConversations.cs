@@ -134,25 +134,15 @@ internal sealed class DirectLineConversations(
         var now = time.GetUtcNow();
         await SweepAsync(now, force: false, cancellationToken).ConfigureAwait(false);
 
-        // Existence first: a client whose conversation expired must hear "ended" (404), not "token expired" (403),
-        // or directlinejs would keep refreshing a token for a conversation that is gone. The conversation is marked
-        // active only once the token is known to open it.
-        if (await store.FindAsync(conversationId, ActiveSince(now), touch: null, TouchInterval, cancellationToken).ConfigureAwait(false) is null)
-        {
-            return Access.NotFound;
-        }
-
-        if (string.IsNullOrEmpty(token)
-            || await store.FindTokenAsync(Hash(token), cancellationToken).ConfigureAwait(false) is not { } grant
-            || grant.ExpiresAt <= now
-            || !string.Equals(grant.ConversationId, conversationId, StringComparison.Ordinal))
-        {
-            return Access.Forbidden;
-        }
-
-        return await store.FindAsync(conversationId, ActiveSince(now), now, TouchInterval, cancellationToken).ConfigureAwait(false) is { } conversation
-            ? new Access(TokenCheck.Valid, conversation, grant.ExpiresAt - now)
-            : Access.NotFound;
+        // One read of the token and one of the conversation, which is marked active only when the token opens it.
+        // Existence decides first: a client whose conversation expired must hear "ended" (404), not "token expired"
+        // (403), or directlinejs would keep refreshing a token for a conversation that is gone.
+        var grant = string.IsNullOrEmpty(token) ? null : await store.FindTokenAsync(Hash(token), cancellationToken).ConfigureAwait(false);
+        var opens = grant is { } g && g.ExpiresAt > now && string.Equals(g.ConversationId, conversationId, StringComparison.Ordinal);
+        var conversation = await store.FindAsync(conversationId, ActiveSince(now), opens ? now : null, TouchInterval, cancellationToken).ConfigureAwait(false);
+        return conversation is null ? Access.NotFound
+            : !opens ? Access.Forbidden
+            : new Access(TokenCheck.Valid, conversation, grant!.Value.ExpiresAt - now);
     }
 
     /// <summary>The conversation for delivering a bot's replies; no token, because the bot is inside.</summary>

@@ -169,15 +169,56 @@ public abstract class StorageContractTests
     }
 }
 
+/// <summary>The purge's rules, for the stores that purge idle state (SQLite and PostgreSQL; memory keeps nothing).</summary>
+public abstract class RetainingStorageContractTests : StorageContractTests
+{
+    private protected abstract ManualTimeProvider Clock { get; }
+
+    private protected abstract Task<IStateRetention> OpenRetainingAsync();
+
+    [Fact]
+    public async Task PurgeRemovesOnlyItemsNotWrittenSinceTheCutoff()
+    {
+        var retention = await OpenRetainingAsync();
+        var storage = (IStorage)retention;
+        await storage.WriteAsync(Change("old", "1"), default);
+        Clock.Advance(TimeSpan.FromDays(31));
+        await storage.WriteAsync(Change("new", "2"), default);
+
+        var purged = await retention.PurgeOlderThanAsync(Clock.GetUtcNow() - TimeSpan.FromDays(30), default);
+
+        Assert.Equal(1, purged);
+        Assert.Equal(["new"], (await storage.ReadAsync(["old", "new"], default)).Keys);
+    }
+
+    [Fact]
+    public async Task PurgeLeavesRetainedItemsHoweverOld()
+    {
+        // The Manager's insights are written once a week or less, and must outlive the day-long idle-state purge.
+        var retention = await OpenRetainingAsync();
+        var storage = (IStorage)retention;
+        await storage.WriteAsync(Change(StorageKeys.Retained + "insights/weeks/2026-W48", "1"), default);
+        await storage.WriteAsync(Change("retained-not/really", "2"), default);
+        Clock.Advance(TimeSpan.FromDays(31));
+
+        Assert.Equal(1, await retention.PurgeOlderThanAsync(Clock.GetUtcNow() - TimeSpan.FromDays(30), default));
+        Assert.Equal([StorageKeys.Retained + "insights/weeks/2026-W48"], (await storage.ReadAsync([StorageKeys.Retained + "insights/weeks/2026-W48", "retained-not/really"], default)).Keys);
+    }
+}
+
 public sealed class MemoryStorageTests : StorageContractTests
 {
     private protected override Task<IStorage> CreateAsync() => Task.FromResult<IStorage>(new MemoryStorage());
 }
 
-public sealed class SqliteStorageTests : StorageContractTests, IDisposable
+public sealed class SqliteStorageTests : RetainingStorageContractTests, IDisposable
 {
     private readonly TempFolder _folder = new();
     private readonly ManualTimeProvider _time = new();
+
+    private protected override ManualTimeProvider Clock => _time;
+
+    private protected override async Task<IStateRetention> OpenRetainingAsync() => await SqliteStorage.OpenAsync(_folder.Path, _time);
 
     private protected override async Task<IStorage> CreateAsync() => await SqliteStorage.OpenAsync(_folder.Path, _time);
 
@@ -318,32 +359,7 @@ public sealed class SqliteStorageTests : StorageContractTests, IDisposable
         Assert.Equal(4, read["other"].Value.GetInt32());
     }
 
-    [Fact]
-    public async Task PurgeRemovesOnlyItemsNotWrittenSinceTheCutoff()
-    {
-        var storage = await SqliteStorage.OpenAsync(_folder.Path, _time);
-        await storage.WriteAsync(Change("old", "1"), default);
-        _time.Advance(TimeSpan.FromDays(31));
-        await storage.WriteAsync(Change("new", "2"), default);
 
-        var purged = await storage.PurgeOlderThanAsync(_time.GetUtcNow() - TimeSpan.FromDays(30));
-
-        Assert.Equal(1, purged);
-        Assert.Equal(["new"], (await storage.ReadAsync(["old", "new"], default)).Keys);
-    }
-
-    [Fact]
-    public async Task PurgeLeavesRetainedItemsHoweverOld()
-    {
-        // The Manager's insights are written once a week or less, and must outlive the day-long idle-state purge.
-        var storage = await SqliteStorage.OpenAsync(_folder.Path, _time);
-        await storage.WriteAsync(Change(StorageKeys.Retained + "insights/weeks/2026-W48", "1"), default);
-        await storage.WriteAsync(Change("retained-not/really", "2"), default);
-        _time.Advance(TimeSpan.FromDays(31));
-
-        Assert.Equal(1, await storage.PurgeOlderThanAsync(_time.GetUtcNow() - TimeSpan.FromDays(30)));
-        Assert.Equal([StorageKeys.Retained + "insights/weeks/2026-W48"], (await storage.ReadAsync([StorageKeys.Retained + "insights/weeks/2026-W48", "retained-not/really"], default)).Keys);
-    }
 
     [Fact]
     public async Task AFileThatIsNotADatabaseFailsClearly()
@@ -372,9 +388,13 @@ public sealed class SqliteStorageTests : StorageContractTests, IDisposable
 }
 
 /// <summary>The contract on PostgreSQL, plus what only a shared database has: several processes on it, and the retention purge.</summary>
-public sealed class PostgresStorageTests(PostgresClassFixture fixture) : StorageContractTests, IClassFixture<PostgresClassFixture>, IAsyncLifetime
+public sealed class PostgresStorageTests(PostgresClassFixture fixture) : RetainingStorageContractTests, IClassFixture<PostgresClassFixture>, IAsyncLifetime
 {
     private readonly ManualTimeProvider _time = new();
+
+    private protected override ManualTimeProvider Clock => _time;
+
+    private protected override async Task<IStateRetention> OpenRetainingAsync() => await OpenAsync();
 
     public Task InitializeAsync() => fixture.Database.ResetAsync();
 
@@ -430,32 +450,7 @@ public sealed class PostgresStorageTests(PostgresClassFixture fixture) : Storage
         }
     }
 
-    [Fact]
-    public async Task PurgeRemovesOnlyItemsNotWrittenSinceTheCutoff()
-    {
-        var storage = await OpenAsync();
-        await storage.WriteAsync(Change("old", "1"), default);
-        _time.Advance(TimeSpan.FromDays(31));
-        await storage.WriteAsync(Change("new", "2"), default);
 
-        var purged = await storage.PurgeOlderThanAsync(_time.GetUtcNow() - TimeSpan.FromDays(30));
-
-        Assert.Equal(1, purged);
-        Assert.Equal(["new"], (await storage.ReadAsync(["old", "new"], default)).Keys);
-    }
-
-    [Fact]
-    public async Task PurgeLeavesRetainedItemsHoweverOld()
-    {
-        // The Manager's insights are written once a week or less, and must outlive the day-long idle-state purge.
-        var storage = await OpenAsync();
-        await storage.WriteAsync(Change(StorageKeys.Retained + "insights/weeks/2026-W48", "1"), default);
-        await storage.WriteAsync(Change("retained-not/really", "2"), default);
-        _time.Advance(TimeSpan.FromDays(31));
-
-        Assert.Equal(1, await storage.PurgeOlderThanAsync(_time.GetUtcNow() - TimeSpan.FromDays(30)));
-        Assert.Equal([StorageKeys.Retained + "insights/weeks/2026-W48"], (await storage.ReadAsync([StorageKeys.Retained + "insights/weeks/2026-W48", "retained-not/really"], default)).Keys);
-    }
 
     [Fact]
     public async Task ValuesComeBackAsTheJsonTextThatWasWritten()
