@@ -457,33 +457,15 @@ public sealed class SqliteEscalationStore : IEscalationStore, IDisposable
         return command;
     }
 
-    private static Escalation ReadEscalation(SqliteDataReader r) => new(
-        r.GetInt64(0),
-        EscalationText.ParseRole(r.GetString(1)),
-        EscalationText.ParseRole(r.GetString(2)),
-        r.GetString(3),
-        r.GetString(4),
-        new PartyId(r.GetString(5), r.GetString(6)),
-        r.IsDBNull(7) ? null : r.GetString(7),
-        Deserialize(r.GetString(8)),
-        EscalationText.ParseStatus(r.GetString(9)),
-        Parse(r.GetString(10)),
-        Parse(r.GetString(11)),
-        r.IsDBNull(12) ? null : Parse(r.GetString(12)),
-        r.IsDBNull(13) ? null : Parse(r.GetString(13)));
+    private static Escalation ReadEscalation(SqliteDataReader r) => EscalationRows.Escalation(r, ReadTime);
 
-    private static EscalationNotification ReadNotification(SqliteDataReader r) => new(
-        r.GetInt64(0),
-        Enum.Parse<NotificationChannel>(r.GetString(1), ignoreCase: true),
-        Enum.Parse<NotificationState>(r.GetString(2), ignoreCase: true),
-        r.GetInt32(3),
-        r.IsDBNull(4) ? null : Parse(r.GetString(4)),
-        r.IsDBNull(5) ? null : r.GetString(5));
+    private static EscalationNotification ReadNotification(SqliteDataReader r) => EscalationRows.Notification(r, ReadTime);
 
-    private static string Serialize(ConversationReference reference) => JsonSerializer.Serialize(reference, ProtocolJsonContext.Default.ConversationReference);
+    private static string Serialize(ConversationReference reference) => EscalationRows.Serialize(reference);
 
-    private static ConversationReference Deserialize(string json) =>
-        JsonSerializer.Deserialize(json, ProtocolJsonContext.Default.ConversationReference) ?? throw new FormatException("A stored conversation reference is empty.");
+    private static ConversationReference Deserialize(string json) => EscalationRows.Reference(json);
+
+    private static DateTimeOffset ReadTime(System.Data.Common.DbDataReader r, int ordinal) => Parse(r.GetString(ordinal));
 
     // Fixed width, so text order is time order in the SQL comparisons above.
     private static string Stamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);

@@ -344,35 +344,13 @@ public sealed class PostgresEscalationStore : IEscalationStore
         return now.AddTicks(-(now.UtcTicks % 10));
     }
 
-    private static DateTimeOffset Time(NpgsqlDataReader r, int ordinal) => r.GetFieldValue<DateTimeOffset>(ordinal);
+    private static Escalation ReadEscalation(NpgsqlDataReader r) => Escalations.EscalationRows.Escalation(r, Time);
 
-    private static DateTimeOffset? TimeOrNull(NpgsqlDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetFieldValue<DateTimeOffset>(ordinal);
+    private static EscalationNotification ReadNotification(NpgsqlDataReader r) => Escalations.EscalationRows.Notification(r, Time);
 
-    private static Escalation ReadEscalation(NpgsqlDataReader r) => new(
-        r.GetInt64(0),
-        EscalationText.ParseRole(r.GetString(1)),
-        EscalationText.ParseRole(r.GetString(2)),
-        r.GetString(3),
-        r.GetString(4),
-        new PartyId(r.GetString(5), r.GetString(6)),
-        r.IsDBNull(7) ? null : r.GetString(7),
-        Deserialize(r.GetString(8)),
-        EscalationText.ParseStatus(r.GetString(9)),
-        Time(r, 10),
-        Time(r, 11),
-        TimeOrNull(r, 12),
-        TimeOrNull(r, 13));
+    private static string Serialize(ConversationReference reference) => Escalations.EscalationRows.Serialize(reference);
 
-    private static EscalationNotification ReadNotification(NpgsqlDataReader r) => new(
-        r.GetInt64(0),
-        Enum.Parse<NotificationChannel>(r.GetString(1), ignoreCase: true),
-        Enum.Parse<NotificationState>(r.GetString(2), ignoreCase: true),
-        r.GetInt32(3),
-        TimeOrNull(r, 4),
-        r.IsDBNull(5) ? null : r.GetString(5));
+    private static ConversationReference Deserialize(string json) => Escalations.EscalationRows.Reference(json);
 
-    private static string Serialize(ConversationReference reference) => JsonSerializer.Serialize(reference, ProtocolJsonContext.Default.ConversationReference);
-
-    private static ConversationReference Deserialize(string json) =>
-        JsonSerializer.Deserialize(json, ProtocolJsonContext.Default.ConversationReference) ?? throw new FormatException("A stored conversation reference is empty.");
+    private static DateTimeOffset Time(System.Data.Common.DbDataReader r, int ordinal) => r.GetFieldValue<DateTimeOffset>(ordinal);
 }
