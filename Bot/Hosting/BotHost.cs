@@ -2,7 +2,7 @@ using WWPS.PolicyBot.BotFramework;
 using WWPS.PolicyBot.DirectLine;
 using WWPS.PolicyBot.Cli;
 using WWPS.PolicyBot.Cognitive;
-using WWPS.PolicyBot.Dialogs.Bot;
+using WWPS.PolicyBot.Dialogs.PolicyBot;
 using WWPS.PolicyBot.Dialogs.Escalations;
 using WWPS.PolicyBot.EscalationConsole;
 using WWPS.PolicyBot.Escalations;

@@ -1,4 +1,4 @@
-using WWPS.PolicyBot.Dialogs.Bot;
+using WWPS.PolicyBot.Dialogs.PolicyBot;
 using WWPS.PolicyBot.Protocol;
 
 namespace WWPS.PolicyBot.Slack;

@@ -1,4 +1,4 @@
-using WWPS.PolicyBot.Dialogs.Bot;
+using WWPS.PolicyBot.Dialogs.PolicyBot;
 
 namespace WWPS.PolicyBot.Tests.Dialogs;
 

@@ -1,5 +1,5 @@
 using WWPS.PolicyBot.Cognitive.Drafts;
-using WWPS.PolicyBot.Dialogs.Bot;
+using WWPS.PolicyBot.Dialogs.PolicyBot;
 
 namespace WWPS.PolicyBot.Tests.Dialogs;
 

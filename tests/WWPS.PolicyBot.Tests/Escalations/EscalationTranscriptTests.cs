@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using WWPS.PolicyBot.Dialogs.Bot;
+using WWPS.PolicyBot.Dialogs.PolicyBot;
 using WWPS.PolicyBot.Dialogs.Escalations;
 using WWPS.PolicyBot.Escalations;
 using WWPS.PolicyBot.Protocol;

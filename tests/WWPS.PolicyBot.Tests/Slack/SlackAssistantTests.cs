@@ -1,5 +1,5 @@
 using System.Net;
-using WWPS.PolicyBot.Dialogs.Bot;
+using WWPS.PolicyBot.Dialogs.PolicyBot;
 using WWPS.PolicyBot.Slack;
 using WWPS.PolicyBot.Tests.BotFramework;
 using WWPS.PolicyBot.Tests.Support;

@@ -6,7 +6,7 @@ using WWPS.PolicyBot.Dialogs.Engine;
 using WWPS.PolicyBot.Dialogs.Escalations;
 using WWPS.PolicyBot.Protocol;
 
-namespace WWPS.PolicyBot.Dialogs.Bot;
+namespace WWPS.PolicyBot.Dialogs.PolicyBot;
 
 /// <summary>
 /// Passes a concern privately to the Manager or the Chair (methods-9): asks what it is and to whom (sending it to the

@@ -4,7 +4,7 @@ using WWPS.PolicyBot.Dialogs.Engine;
 using WWPS.PolicyBot.Dialogs.Insights;
 using WWPS.PolicyBot.Protocol;
 
-namespace WWPS.PolicyBot.Dialogs.Bot;
+namespace WWPS.PolicyBot.Dialogs.PolicyBot;
 
 /// <summary>
 /// Answers one question (asking for it first after "Ask another") with an answer card, then listens for "Was this

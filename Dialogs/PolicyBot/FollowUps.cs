@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using WWPS.PolicyBot.Cognitive.Answering;
 
-namespace WWPS.PolicyBot.Dialogs.Bot;
+namespace WWPS.PolicyBot.Dialogs.PolicyBot;
 
 /// <summary>
 /// Short follow-ups ("what about Instagram?", "and on snapchat?", "what if they ask first?") mean nothing alone; they

@@ -1,6 +1,6 @@
 using WWPS.PolicyBot.Cognitive.Policy;
 
-namespace WWPS.PolicyBot.Dialogs.Bot;
+namespace WWPS.PolicyBot.Dialogs.PolicyBot;
 
 /// <summary>What the bot says outside the answer and check cards. Kept together so the voice stays the same.</summary>
 internal static class BotText

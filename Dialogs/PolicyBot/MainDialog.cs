@@ -5,7 +5,7 @@ using WWPS.PolicyBot.Dialogs.Escalations;
 using WWPS.PolicyBot.Dialogs.Insights;
 using WWPS.PolicyBot.Protocol;
 
-namespace WWPS.PolicyBot.Dialogs.Bot;
+namespace WWPS.PolicyBot.Dialogs.PolicyBot;
 
 /// <summary>
 /// The root of every conversation. Its first inner dialog routes the message (a question, a follow-up, a draft to

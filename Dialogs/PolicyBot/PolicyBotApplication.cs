@@ -5,7 +5,7 @@ using WWPS.PolicyBot.Dialogs.Escalations;
 using WWPS.PolicyBot.Dialogs.Insights;
 using WWPS.PolicyBot.Protocol;
 
-namespace WWPS.PolicyBot.Dialogs.Bot;
+namespace WWPS.PolicyBot.Dialogs.PolicyBot;
 
 /// <summary>
 /// The bot's routes: greet people who join, and run every message through the main dialog (questions, follow-ups,

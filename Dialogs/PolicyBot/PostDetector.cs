@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using WWPS.PolicyBot.Cognitive.Drafts;
 
-namespace WWPS.PolicyBot.Dialogs.Bot;
+namespace WWPS.PolicyBot.Dialogs.PolicyBot;
 
 /// <summary>
 /// Tells a pasted draft post from a question, so someone who pastes their post without saying "check my post"

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using WWPS.PolicyBot.Cognitive.Drafts;
 
-namespace WWPS.PolicyBot.Dialogs.Bot;
+namespace WWPS.PolicyBot.Dialogs.PolicyBot;
 
 /// <summary>
 /// What the bot remembers between turns of one conversation, outside any dialog: the last question answered and

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace WWPS.PolicyBot.Dialogs.Bot;
+namespace WWPS.PolicyBot.Dialogs.PolicyBot;
 
 /// <summary>
 /// The words the bot's buttons post, and the other ways people say the same thing. A button's title can be short

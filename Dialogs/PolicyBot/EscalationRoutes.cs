@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 using WWPS.PolicyBot.Dialogs.Escalations;
 using WWPS.PolicyBot.Protocol;
 
-namespace WWPS.PolicyBot.Dialogs.Bot;
+namespace WWPS.PolicyBot.Dialogs.PolicyBot;
 
 /// <summary>
 /// What happens to a message before the dialogs see it: "whoami" for anyone; the Manager's and Chair's commands

@@ -5,7 +5,7 @@ using WWPS.PolicyBot.Dialogs.Cards;
 using WWPS.PolicyBot.Dialogs.Engine;
 using WWPS.PolicyBot.Protocol;
 
-namespace WWPS.PolicyBot.Dialogs.Bot;
+namespace WWPS.PolicyBot.Dialogs.PolicyBot;
 
 /// <summary>
 /// Checks a draft post: takes it pasted or asks for it, shows the review card, then offers "Check again" for a
