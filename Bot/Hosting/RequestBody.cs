@@ -14,8 +14,29 @@ internal static class RequestBody
             return null;
         }
 
-        // Chunked bodies have no length up front, so the limit is enforced while reading as well.
-        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var length ? (int)length : 4096);
+        // A body that states its length (every channel's does) is read into an array of exactly that size: this runs on
+        // every request, and growing a buffer from a small start was a tenth of what a turn allocated.
+        if (request.ContentLength is { } length)
+        {
+            var body = new byte[length];
+            var filled = 0;
+            while (filled < body.Length)
+            {
+                var count = await request.Body.ReadAsync(body.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                if (count == 0)
+                {
+                    // Shorter than it said: Kestrel ends such a request with an error, so this is for other servers.
+                    return body[..filled];
+                }
+
+                filled += count;
+            }
+
+            return body;
+        }
+
+        // Chunked bodies have no length up front, so the limit is enforced while reading.
+        var buffer = new ArrayBufferWriter<byte>(4096);
         while (true)
         {
             var memory = buffer.GetMemory(4096);

@@ -128,8 +128,22 @@ internal static partial class FollowUps
         return new FollowUpAnswer(earlier, FollowingOn: true, Remember: previousQuestion, About: PlatformsNamed(text));
     }
 
-    private static List<string> Words(string? text) =>
-        [.. WordPattern().Matches(text ?? string.Empty).Select(m => m.Value)];
+    /// <summary>The message's words. Runs on every message, so it enumerates matches without allocating them.</summary>
+    private static List<string> Words(string? text)
+    {
+        var words = new List<string>();
+        if (string.IsNullOrEmpty(text))
+        {
+            return words;
+        }
+
+        foreach (var match in WordPattern().EnumerateMatches(text))
+        {
+            words.Add(text.Substring(match.Index, match.Length));
+        }
+
+        return words;
+    }
 
     private static bool StartsWithWords(string text, string cue) =>
         text.StartsWith(cue, StringComparison.Ordinal) && (text.Length == cue.Length || text[cue.Length] == ' ');
