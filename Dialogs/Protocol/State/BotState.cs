@@ -347,15 +347,41 @@ internal readonly record struct StateDocument(DateTimeOffset UpdatedUtc, Diction
 /// <summary>JSON written by hand, as an element that owns its bytes.</summary>
 internal static class StateJson
 {
+    // Every turn writes its state through here, and growing a fresh buffer from a small start to the size of a dialog
+    // stack was one of a turn's larger allocations. Writing is synchronous, so one buffer per thread is reused; a
+    // nested call (a box that serialises while the document is written) finds the slot empty and takes its own.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    private const int KeptCapacity = 64 * 1024;
+
     public static JsonElement ToElement(Action<Utf8JsonWriter> write)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(4096);
+        var writer = t_writer ?? new Utf8JsonWriter(buffer);
+        t_buffer = null;
+        t_writer = null;
+        try
         {
+            writer.Reset(buffer);
             write(writer);
+            writer.Flush();
+            var reader = new Utf8JsonReader(buffer.WrittenSpan);
+            return JsonElement.ParseValue(ref reader);
         }
-
-        var reader = new Utf8JsonReader(buffer.WrittenSpan);
-        return JsonElement.ParseValue(ref reader);
+        finally
+        {
+            // A buffer grown by an unusually large state is let go rather than held by the thread for good.
+            if (buffer.Capacity <= KeptCapacity)
+            {
+                // Cleared, not just rewound: a state can hold a pasted draft, which should not outlive its turn.
+                buffer.Clear();
+                t_buffer = buffer;
+                t_writer = writer;
+            }
+        }
     }
 }
