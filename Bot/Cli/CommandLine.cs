@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Configuration;
 using WWPS.PolicyBot.Cognitive;
 using WWPS.PolicyBot.Cognitive.Answering;
 using WWPS.PolicyBot.Cognitive.Policy;

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http;
 using WWPS.PolicyBot.Dialogs.Escalations;
 
 namespace WWPS.PolicyBot.EscalationConsole;

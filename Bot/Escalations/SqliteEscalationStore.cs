@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using WWPS.PolicyBot.Dialogs.Escalations;
 using WWPS.PolicyBot.Protocol;

@@ -1,13 +1,13 @@
 using WWPS.PolicyBot.BotFramework;
-using WWPS.PolicyBot.DirectLine;
 using WWPS.PolicyBot.Cli;
 using WWPS.PolicyBot.Cognitive;
-using WWPS.PolicyBot.Dialogs.PolicyBot;
 using WWPS.PolicyBot.Dialogs.Escalations;
+using WWPS.PolicyBot.Dialogs.Insights;
+using WWPS.PolicyBot.Dialogs.PolicyBot;
+using WWPS.PolicyBot.DirectLine;
 using WWPS.PolicyBot.EscalationConsole;
 using WWPS.PolicyBot.Escalations;
 using WWPS.PolicyBot.Insights;
-using WWPS.PolicyBot.Dialogs.Insights;
 using WWPS.PolicyBot.Protocol;
 using WWPS.PolicyBot.Slack;
 using WWPS.PolicyBot.Storage;

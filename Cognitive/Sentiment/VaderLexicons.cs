@@ -1,7 +1,6 @@
-using System.Text;
 using System.Collections.Frozen;
 using System.Globalization;
-using System.Reflection;
+using System.Text;
 
 namespace WWPS.PolicyBot.Cognitive.Sentiment;
 

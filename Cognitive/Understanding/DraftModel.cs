@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using WWPS.PolicyBot.Cognitive.Drafts;
 using WWPS.PolicyBot.Cognitive.Analysis;
+using WWPS.PolicyBot.Cognitive.Drafts;
 using WWPS.PolicyBot.Cognitive.Pii;
 using WWPS.PolicyBot.Cognitive.Policy;
 using WWPS.PolicyBot.Cognitive.Sentiment;

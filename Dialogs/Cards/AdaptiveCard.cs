@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using WWPS.PolicyBot.Protocol;
 
 namespace WWPS.PolicyBot.Dialogs.Cards;

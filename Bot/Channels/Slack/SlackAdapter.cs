@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using WWPS.PolicyBot.Protocol;
 
 namespace WWPS.PolicyBot.Slack;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Npgsql;
 using WWPS.PolicyBot.Dialogs.Escalations;
 using WWPS.PolicyBot.Protocol;

@@ -1,10 +1,10 @@
-using WWPS.PolicyBot.Tests.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using WWPS.PolicyBot.Cognitive.Analysis;
 using WWPS.PolicyBot.Cognitive.Azure;
+using WWPS.PolicyBot.Tests.Testing;
 
 namespace WWPS.PolicyBot.Tests.Azure;
 

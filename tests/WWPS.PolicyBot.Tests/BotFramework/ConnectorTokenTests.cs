@@ -1,15 +1,9 @@
-using WWPS.PolicyBot.Tests.Support;
 using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Identity.Client;
 using WWPS.PolicyBot.BotFramework;
-using WWPS.PolicyBot.Hosting;
+using WWPS.PolicyBot.Tests.Support;
 
 namespace WWPS.PolicyBot.Tests.BotFramework;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using WWPS.PolicyBot.Cognitive.Drafts;
-using WWPS.PolicyBot.Dialogs.PolicyBot;
 using WWPS.PolicyBot.Dialogs.Cards;
+using WWPS.PolicyBot.Dialogs.PolicyBot;
 using WWPS.PolicyBot.Protocol;
 using WWPS.PolicyBot.Tests.Testing;
 

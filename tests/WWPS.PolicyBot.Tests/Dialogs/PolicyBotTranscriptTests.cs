@@ -2,7 +2,6 @@ using WWPS.PolicyBot.Cognitive;
 using WWPS.PolicyBot.Cognitive.Answering;
 using WWPS.PolicyBot.Dialogs.PolicyBot;
 using WWPS.PolicyBot.Protocol;
-using WWPS.PolicyBot.Storage;
 using WWPS.PolicyBot.Tests.Support;
 using WWPS.PolicyBot.Tests.Testing;
 

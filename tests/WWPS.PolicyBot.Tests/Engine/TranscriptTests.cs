@@ -1,5 +1,4 @@
 using WWPS.PolicyBot.Protocol;
-using WWPS.PolicyBot.Storage;
 using WWPS.PolicyBot.Tests.Testing;
 
 namespace WWPS.PolicyBot.Tests.Engine;

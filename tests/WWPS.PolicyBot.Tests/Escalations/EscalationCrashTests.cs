@@ -1,5 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using WWPS.PolicyBot.Tests.DirectLine;
 using WWPS.PolicyBot.Tests.EscalationConsole;
 using WWPS.PolicyBot.Tests.Support;

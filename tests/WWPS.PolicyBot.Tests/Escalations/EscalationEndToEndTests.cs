@@ -1,9 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
 using WWPS.PolicyBot.Dialogs.Escalations;
 using WWPS.PolicyBot.Tests.BotFramework;
 using WWPS.PolicyBot.Tests.DirectLine;
 using WWPS.PolicyBot.Tests.EscalationConsole;
 using WWPS.PolicyBot.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace WWPS.PolicyBot.Tests.Escalations;
 

@@ -1,5 +1,4 @@
 using WWPS.PolicyBot.Dialogs.PolicyBot;
-using WWPS.PolicyBot.Dialogs.Escalations;
 
 namespace WWPS.PolicyBot.Tests.Escalations;
 

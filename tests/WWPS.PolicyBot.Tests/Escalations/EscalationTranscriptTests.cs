@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using WWPS.PolicyBot.Dialogs.PolicyBot;
 using WWPS.PolicyBot.Dialogs.Escalations;
+using WWPS.PolicyBot.Dialogs.PolicyBot;
 using WWPS.PolicyBot.Escalations;
 using WWPS.PolicyBot.Protocol;
 using WWPS.PolicyBot.Storage;
-using TestBot = WWPS.PolicyBot.Tests.Dialogs.PolicyBot;
 using WWPS.PolicyBot.Tests.Support;
 using WWPS.PolicyBot.Tests.Testing;
+using TestBot = WWPS.PolicyBot.Tests.Dialogs.PolicyBot;
 
 namespace WWPS.PolicyBot.Tests.Escalations;
 

@@ -1,6 +1,5 @@
 using CsCheck;
 using WWPS.PolicyBot.Cognitive;
-using WWPS.PolicyBot.Cognitive.Analysis;
 using WWPS.PolicyBot.Cognitive.Drafts;
 using WWPS.PolicyBot.Cognitive.Pii;
 using WWPS.PolicyBot.Cognitive.Sentiment;

@@ -1,8 +1,8 @@
-using WWPS.PolicyBot.Tests.Testing;
 using System.Text.Json;
 using WWPS.PolicyBot.Protocol;
 using WWPS.PolicyBot.Storage;
 using WWPS.PolicyBot.Tests.Support;
+using WWPS.PolicyBot.Tests.Testing;
 
 namespace WWPS.PolicyBot.Tests.Hosting;
 

@@ -1,5 +1,5 @@
-using WWPS.PolicyBot.Dialogs.PolicyBot;
 using WWPS.PolicyBot.Dialogs.Insights;
+using WWPS.PolicyBot.Dialogs.PolicyBot;
 using WWPS.PolicyBot.Protocol;
 using WWPS.PolicyBot.Tests.Testing;
 using TestBot = WWPS.PolicyBot.Tests.Dialogs.PolicyBot;

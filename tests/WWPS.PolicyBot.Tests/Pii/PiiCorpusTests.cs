@@ -1,5 +1,4 @@
 using System.Text;
-using WWPS.PolicyBot.Cognitive.Analysis;
 using WWPS.PolicyBot.Cognitive.Pii;
 using Xunit.Abstractions;
 

@@ -1,9 +1,8 @@
-using WWPS.PolicyBot.Tests.Testing;
 using System.Text.Json;
 using WWPS.PolicyBot.Cli;
 using WWPS.PolicyBot.Cognitive.Answering;
 using WWPS.PolicyBot.Cognitive.Policy;
-using WWPS.PolicyBot.Tests.Support;
+using WWPS.PolicyBot.Tests.Testing;
 
 namespace WWPS.PolicyBot.Tests.Policy;
 

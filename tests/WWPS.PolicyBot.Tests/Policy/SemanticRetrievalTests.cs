@@ -1,10 +1,9 @@
-using WWPS.PolicyBot.Tests.Testing;
 using Microsoft.Extensions.Configuration;
 using WWPS.PolicyBot.Cli;
 using WWPS.PolicyBot.Cognitive.Answering;
 using WWPS.PolicyBot.Cognitive.Policy;
 using WWPS.PolicyBot.Cognitive.Retrieval;
-using WWPS.PolicyBot.Tests.Support;
+using WWPS.PolicyBot.Tests.Testing;
 
 namespace WWPS.PolicyBot.Tests.Policy;
 

@@ -1,13 +1,12 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using WWPS.PolicyBot.Dialogs.PolicyBot;
 using WWPS.PolicyBot.Dialogs.Escalations;
+using WWPS.PolicyBot.Dialogs.PolicyBot;
 using WWPS.PolicyBot.Protocol;
 using WWPS.PolicyBot.Slack;
 using WWPS.PolicyBot.Tests.BotFramework;
 using WWPS.PolicyBot.Tests.DirectLine;
 using WWPS.PolicyBot.Tests.EscalationConsole;
-using WWPS.PolicyBot.Tests.Escalations;
 using WWPS.PolicyBot.Tests.Support;
 using static WWPS.PolicyBot.Tests.Slack.SlackRequests;
 

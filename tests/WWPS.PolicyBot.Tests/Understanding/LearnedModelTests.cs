@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using WWPS.PolicyBot.Cognitive;
-using WWPS.PolicyBot.Cognitive.Answering;
 using WWPS.PolicyBot.Cognitive.Drafts;
 using WWPS.PolicyBot.Cognitive.Policy;
 using WWPS.PolicyBot.Cognitive.Understanding;
