@@ -1,5 +1,6 @@
 using WWPS.PolicyBot.Tests.Testing;
 using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -20,7 +21,7 @@ public sealed class AzureTextAnalyzerTests
         var options = new AzureLanguageOptions { Endpoint = endpoint, Key = Key, RetryBaseDelay = TimeSpan.FromMilliseconds(1) };
         options = tweak?.Invoke(options) ?? options;
         var logs = new LogSink();
-        var client = new AzureLanguageClient(Http, options, time, logs.For<AzureLanguageClient>());
+        var client = new AzureLanguageClient(Http, options, time ?? TimeProvider.System, logs.For<AzureLanguageClient>());
         var fallback = new RecordingFallback();
         return new Harness(new AzureTextAnalyzer(client, fallback, logs.For<AzureTextAnalyzer>()), client, fallback, logs);
     }
@@ -326,7 +327,7 @@ public sealed class AzureTextAnalyzerTests
     {
         var options = new AzureLanguageOptions { Endpoint = new Uri("http://127.0.0.1:1"), Key = key };
 
-        var exception = Assert.Throws<ArgumentException>(() => new AzureLanguageClient(Http, options));
+        var exception = Assert.Throws<ArgumentException>(() => new AzureLanguageClient(Http, options, TimeProvider.System, NullLogger<AzureLanguageClient>.Instance));
 
         Assert.DoesNotContain(Key, exception.ToString(), StringComparison.Ordinal);
     }

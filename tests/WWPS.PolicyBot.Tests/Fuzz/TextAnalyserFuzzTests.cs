@@ -1,3 +1,4 @@
+using WWPS.PolicyBot.Tests.Testing;
 using CsCheck;
 using WWPS.PolicyBot.Cognitive;
 using WWPS.PolicyBot.Cognitive.Analysis;
@@ -16,7 +17,7 @@ namespace WWPS.PolicyBot.Tests.Fuzz;
 public sealed class TextAnalyserFuzzTests(ITestOutputHelper output)
 {
     private static readonly Lazy<CognitiveServices> Services = new(() =>
-        CognitiveServices.Create(new CognitiveSettings(null, 0.23, null, null), TimeProvider.System));
+        TestCognitive.Create(new CognitiveSettings(null, 0.23, null, null)));
 
     private static readonly LocalPiiAnalyzer Pii = new();
 
