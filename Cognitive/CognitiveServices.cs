@@ -16,7 +16,8 @@ namespace WWPS.PolicyBot.Cognitive;
 /// bundled policy's questions are read by the learned model; another policy, or AskLearned off, uses retrieval. With AskSemantic, questions are answered by
 /// BM25 plus sentence-embedding similarity and AskSemanticThreshold replaces AskThreshold. SemanticCachePath is where
 /// the clause vectors are kept between runs (null: the default folder; "off": nowhere). With LoadSemanticNow the model
-/// starts loading in the background at once (for `ask`); otherwise on the first question.
+/// starts loading in the background at once (for `ask`); otherwise on the first question, or at <see cref="CognitiveServices.Warm"/>
+/// (the web host's start, Bot/Hosting/ModelHousekeeping.cs).
 /// </summary>
 public sealed record CognitiveSettings(
     string? PolicyPath,

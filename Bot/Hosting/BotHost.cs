@@ -46,7 +46,7 @@ internal static class BotHost
         builder.Services.TryAddSingleton(TimeProvider.System);
         var time = RegisteredClock(builder.Services);
 
-        builder.Services.AddCognitive(CommandLine.CognitiveSettingsFrom(configuration));
+        builder.Services.AddCognitive(CommandLine.CognitiveSettingsFrom(configuration)).AddModelHousekeeping();
         var storage = await OpenStorageAsync(configuration, builder.Environment, time, cancellationToken).ConfigureAwait(false);
         var idle = TimeSpan.FromMinutes(configuration.GetValue("State:IdleMinutes", 60));
         var conversationState = new ConversationState(storage, time, idle);
