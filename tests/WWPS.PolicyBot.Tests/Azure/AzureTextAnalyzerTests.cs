@@ -9,6 +9,7 @@ using WWPS.PolicyBot.Cognitive.Azure;
 
 namespace WWPS.PolicyBot.Tests.Azure;
 
+[Trait("Category", "Slow")]
 public sealed class AzureTextAnalyzerTests
 {
     private const string Key = "k3y-SECRET-4c1f9a0e7b2d";

@@ -6,6 +6,7 @@ using WWPS.PolicyBot.Tests.Support;
 namespace WWPS.PolicyBot.Tests.BotFramework;
 
 /// <summary>No app id: the bot serves this machine only, and replies go to the serviceUrl without a token.</summary>
+[Trait("Category", "Slow")]
 public sealed class LocalModeTests
 {
     private static readonly Uri Messages = new("api/messages", UriKind.Relative);

@@ -14,6 +14,7 @@ namespace WWPS.PolicyBot.Tests.Fuzz;
 /// text, scores stay in range, and the draft check and the answerer always say something. Thousands of cases in CI;
 /// <c>POLICYBOT_FUZZ_SECONDS=600</c> runs each for that long instead.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class TextAnalyserFuzzTests(ITestOutputHelper output)
 {
     private static readonly Lazy<CognitiveServices> Services = new(() =>

@@ -14,6 +14,7 @@ namespace WWPS.PolicyBot.Tests.Hosting;
 /// chat while a parent uses it. The host must stay up and healthy, never answer the floods with a 5xx, and keep
 /// answering. 20 seconds in CI; <c>POLICYBOT_ABUSE_SECONDS=150</c> runs the full length.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class AbuseTests
 {
     private const int Conversations = 16;

@@ -8,6 +8,7 @@ using WWPS.PolicyBot.Tests.Testing;
 namespace WWPS.PolicyBot.Tests.Hosting;
 
 /// <summary>The model is loaded before the host answers anyone, and given back on a timer, never on a question's path.</summary>
+[Trait("Category", "Slow")]
 public sealed class ModelHousekeepingTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using WWPS.PolicyBot.Tests.Support;
 
 namespace WWPS.PolicyBot.Tests.Hosting;
 
+[Trait("Category", "Slow")]
 public sealed class RetentionTests
 {
     [Fact]

@@ -11,6 +11,7 @@ namespace WWPS.PolicyBot.Tests.Playground;
 /// what a user does in the playground's chat window, through the same HTTP endpoints, and reads what the window would
 /// show from its websocket. Needs tests/playground/node_modules (`bash tests/run.sh` installs it); never skipped.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class PlaygroundConformanceTests
 {
     private const string AdaptiveCard = "application/vnd.microsoft.card.adaptive";
