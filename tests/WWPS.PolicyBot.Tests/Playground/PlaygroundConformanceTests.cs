@@ -88,7 +88,6 @@ public sealed class PlaygroundConformanceTests
             throw new Xunit.Sdk.XunitException($"{failure.Message}\n--- playground after {clock.Elapsed.TotalSeconds:F1} s ---\n{playground.Output()}");
         }
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"The conformance run took {clock.Elapsed.TotalSeconds:F1} s; it should take a few.");
     }
 
     private static void AssertAnswerCard(JsonElement card)
