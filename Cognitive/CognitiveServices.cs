@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using WWPS.PolicyBot.Cognitive.Analysis;
 using WWPS.PolicyBot.Cognitive.Answering;
 using WWPS.PolicyBot.Cognitive.Azure;
@@ -17,7 +16,8 @@ namespace WWPS.PolicyBot.Cognitive;
 /// bundled policy's questions are read by the learned model; another policy, or AskLearned off, uses retrieval. With AskSemantic, questions are answered by
 /// BM25 plus sentence-embedding similarity and AskSemanticThreshold replaces AskThreshold. SemanticCachePath is where
 /// the clause vectors are kept between runs (null: the default folder; "off": nowhere). With LoadSemanticNow the model
-/// starts loading in the background at once (for `ask`); otherwise on the first question.
+/// starts loading in the background at once (for `ask`); otherwise on the first question, or at <see cref="CognitiveServices.Warm"/>
+/// (the web host's start, Bot/Hosting/ModelHousekeeping.cs).
 /// </summary>
 public sealed record CognitiveSettings(
     string? PolicyPath,
@@ -57,10 +57,16 @@ public sealed partial class CognitiveServices
     /// <summary>"local" or "azure", for the start-up log.</summary>
     public string Backend { get; }
 
+    /// <summary>
+    /// Loads the model and reads one question with it, as a user's first question would: afterwards no question waits
+    /// for the model to load. A few hundred milliseconds to a few seconds.
+    /// </summary>
+    public void Warm() => _ = Answerer.Compute("can I friend a parent on Facebook?");
+
+    /// <summary>The services from the host's own clock, logging and HTTP client factory; see <see cref="CognitiveRegistration.AddCognitive"/>.</summary>
     /// <exception cref="PolicyFormatException">The configured policy file cannot be read.</exception>
-    public static CognitiveServices Create(CognitiveSettings settings, TimeProvider time, HttpClient? http = null, ILoggerFactory? logging = null)
+    internal static CognitiveServices Create(CognitiveSettings settings, TimeProvider time, ILoggerFactory logging, IHttpClientFactory http)
     {
-        logging ??= NullLoggerFactory.Instance;
         // The model does not depend on the policy: load it while the policy is read and the indexes are built.
         var embedder = new SentenceEmbedder(settings.SemanticCachePath, loadNow: settings.LoadSemanticNow);
         PolicyDocument policy;
@@ -80,7 +86,7 @@ public sealed partial class CognitiveServices
         if (!string.IsNullOrWhiteSpace(settings.AzureEndpoint) && !string.IsNullOrWhiteSpace(settings.AzureKey))
         {
             var options = new AzureLanguageOptions { Endpoint = new Uri(settings.AzureEndpoint), Key = settings.AzureKey };
-            var client = new AzureLanguageClient(http ?? new HttpClient(), options, time, logging.CreateLogger<AzureLanguageClient>());
+            var client = new AzureLanguageClient(http.CreateClient(AzureLanguageClient.HttpClientName), options, time, logging.CreateLogger<AzureLanguageClient>());
             analyzer = new AzureTextAnalyzer(client, analyzer, logging.CreateLogger<AzureTextAnalyzer>());
             backend = "azure";
         }

@@ -48,6 +48,7 @@ internal static class CommandLine
         }
 
         var configuration = Configuration();
+        ServiceProvider provider;
         CognitiveServices services;
         try
         {
@@ -61,7 +62,8 @@ internal static class CommandLine
             };
             // Warnings (a policy contact that does not validate, Azure falling back) go to stderr, one line each; stdout
             // carries only answers, so `ask --jsonl` stays machine-readable.
-            services = CognitiveServices.Create(settings, TimeProvider.System, logging: new StderrLoggerFactory(stderr));
+            provider = Provide(settings, stderr);
+            services = provider.GetRequiredService<CognitiveServices>();
         }
         catch (PolicyFormatException ex)
         {
@@ -69,6 +71,7 @@ internal static class CommandLine
             return 3;
         }
 
+        await using var disposing = provider;
         switch (args[0])
         {
             case "ask":
@@ -154,7 +157,8 @@ internal static class CommandLine
             return 2;
         }
 
-        var services = CognitiveServices.Create(CognitiveSettingsFrom(Configuration()) with { LoadSemanticNow = true, AskLearned = false }, TimeProvider.System);
+        await using var provider = Provide(CognitiveSettingsFrom(Configuration()) with { LoadSemanticNow = true, AskLearned = false }, stderr);
+        var services = provider.GetRequiredService<CognitiveServices>();
         var drafts = rest.Contains("--draft");
         var lexical = new ClauseRetriever(services.Policy);
         await ForEachLineAsync(stdin, stdout, async line =>
@@ -184,6 +188,17 @@ internal static class CommandLine
         }, cancellationToken);
         return 0;
     }
+
+    /// <summary>
+    /// The Cognitive services through the web host's own registration (<see cref="CognitiveRegistration.AddCognitive"/>),
+    /// logging to stderr, so a policy contact that does not validate or Azure falling back is one line there.
+    /// </summary>
+    /// <exception cref="PolicyFormatException">The configured policy file cannot be read (thrown when the services are first resolved).</exception>
+    private static ServiceProvider Provide(CognitiveSettings settings, TextWriter stderr) =>
+        new ServiceCollection()
+            .AddSingleton<ILoggerFactory>(new StderrLoggerFactory(stderr))
+            .AddCognitive(settings)
+            .BuildServiceProvider();
 
     /// <summary>Readable answer for a terminal: the verdict, then each cited clause quoted with its id.</summary>
     internal static string Render(PolicyAnswer answer)

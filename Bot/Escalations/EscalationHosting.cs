@@ -14,7 +14,7 @@ namespace WWPS.PolicyBot.Escalations;
 internal static class EscalationHosting
 {
     public static async Task<IServiceCollection> AddEscalationsAsync(
-        this IServiceCollection services, IConfiguration configuration, IStorage storage, CognitiveServices cognitive, TimeProvider time,
+        this IServiceCollection services, IConfiguration configuration, IStorage storage, TimeProvider time,
         CancellationToken cancellationToken)
     {
         var options = OptionsFrom(configuration);
@@ -31,7 +31,7 @@ internal static class EscalationHosting
         services.AddSingleton<IProactiveMessenger>(sp => sp.GetRequiredService<ProactiveChannels>());
         services.AddSingleton<IEscalationMailer>(new SmtpEscalationMailer(SmtpSettings.Read(configuration)));
         services.AddSingleton(sp => new EscalationService(
-            store, options, sp.GetRequiredService<IProactiveMessenger>(), sp.GetRequiredService<IEscalationMailer>(), cognitive.Policy.Metadata, time,
+            store, options, sp.GetRequiredService<IProactiveMessenger>(), sp.GetRequiredService<IEscalationMailer>(), sp.GetRequiredService<CognitiveServices>().Policy.Metadata, time,
             sp.GetRequiredService<ILogger<EscalationService>>()));
         services.AddHostedService(sp => new EscalationMonitorService(
             sp.GetRequiredService<EscalationService>(), sp.GetRequiredService<IInstanceCoordinator>(), TimeSpan.FromSeconds(configuration.GetValue("Escalation:CheckSeconds", 30.0)), time,

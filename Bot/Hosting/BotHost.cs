@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using WWPS.PolicyBot.BotFramework;
 using WWPS.PolicyBot.Cli;
 using WWPS.PolicyBot.Cognitive;
@@ -39,17 +40,19 @@ internal static class BotHost
 
         configure?.Invoke(builder);
         var configuration = builder.Configuration;
-        var time = TimeProvider.System;
 
-        var cognitive = CognitiveServices.Create(CommandLine.CognitiveSettingsFrom(configuration), time);
+        // One clock for the whole host, from the container: a test registers its own first (RunningBotSetup.Services),
+        // and the stores opened below, before the container exists, must read that same one.
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        var time = RegisteredClock(builder.Services);
+
+        builder.Services.AddCognitive(CommandLine.CognitiveSettingsFrom(configuration)).AddModelHousekeeping();
         var storage = await OpenStorageAsync(configuration, builder.Environment, time, cancellationToken).ConfigureAwait(false);
         var idle = TimeSpan.FromMinutes(configuration.GetValue("State:IdleMinutes", 60));
         var conversationState = new ConversationState(storage, time, idle);
         var userState = new UserState(storage, time);
 
         builder.Services.AddTrustedForwardedHeaders(configuration);
-        builder.Services.AddSingleton(time);
-        builder.Services.AddSingleton(cognitive);
         builder.Services.AddSingleton(storage);
         if (storage is PostgresStorage keyed)
         {
@@ -72,10 +75,10 @@ internal static class BotHost
 
         builder.Services.AddSingleton(conversationState);
         builder.Services.AddSingleton(userState);
-        await builder.Services.AddEscalationsAsync(configuration, storage, cognitive, time, cancellationToken).ConfigureAwait(false);
-        builder.Services.AddInsights(configuration, storage, cognitive, time);
+        await builder.Services.AddEscalationsAsync(configuration, storage, time, cancellationToken).ConfigureAwait(false);
+        builder.Services.AddInsights(configuration, storage);
         builder.Services.AddSingleton<IBot>(sp => PolicyBotApplication.Create(
-            cognitive, conversationState, userState, sp.GetRequiredService<EscalationService>(), sp.GetRequiredService<InsightsService>()));
+            sp.GetRequiredService<CognitiveServices>(), conversationState, userState, sp.GetRequiredService<EscalationService>(), sp.GetRequiredService<InsightsService>()));
         builder.Services.AddBotFrameworkChannel(configuration);
         IDirectLineStore directLineStore = storage switch
         {
@@ -107,6 +110,7 @@ internal static class BotHost
             app.Lifetime.ApplicationStopped.Register(shared.Database.Dispose);
         }
 
+        var cognitive = app.Services.GetRequiredService<CognitiveServices>();
         HostLog.Started(app.Logger, cognitive.Policy.Metadata.Title, cognitive.Policy.Clauses.Count, cognitive.Backend, storage.GetType().Name);
         HostLog.Escalation(app.Logger, app.Services.GetRequiredService<EscalationOptions>().IsEnabled ? "on" : "off (set Escalation:Manager and Escalation:Chair)");
 
@@ -140,6 +144,12 @@ internal static class BotHost
 
         return app;
     }
+
+    /// <summary>The clock registered last, which the container will hand out: it must be an instance, as the stores need it before the container exists.</summary>
+    private static TimeProvider RegisteredClock(IServiceCollection services) =>
+        services.LastOrDefault(d => d.ServiceType == typeof(TimeProvider) && !d.IsKeyedService) is { ImplementationInstance: TimeProvider clock }
+            ? clock
+            : throw new InvalidOperationException("Register the TimeProvider as an instance: the stores open before the container is built.");
 
     /// <summary>
     /// The state store <c>Storage:Provider</c> names: <c>sqlite</c> (the default, a file in <c>Storage:DataFolder</c>),

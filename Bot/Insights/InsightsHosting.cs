@@ -14,11 +14,13 @@ namespace WWPS.PolicyBot.Insights;
 /// </summary>
 internal static class InsightsHosting
 {
-    public static IServiceCollection AddInsights(this IServiceCollection services, IConfiguration configuration, IStorage storage, CognitiveServices cognitive, TimeProvider time)
+    public static IServiceCollection AddInsights(this IServiceCollection services, IConfiguration configuration, IStorage storage)
     {
         var store = new InsightsStore(storage);
         services.AddSingleton(sp =>
         {
+            var time = sp.GetRequiredService<TimeProvider>();
+            var cognitive = sp.GetRequiredService<CognitiveServices>();
             var escalation = sp.GetRequiredService<EscalationOptions>();
             var options = OptionsFrom(configuration, escalation);
             var logging = sp.GetRequiredService<ILoggerFactory>();
@@ -28,7 +30,7 @@ internal static class InsightsHosting
             return new InsightsService(store, recorder, new ManagerDecisions(store, time, logging.CreateLogger<ManagerDecisions>()), options, time);
         });
         services.AddSingleton(sp => new InsightsDigest(
-            sp.GetRequiredService<InsightsService>(), sp.GetRequiredService<EscalationService>(), cognitive.Policy, time, sp.GetRequiredService<ILogger<InsightsDigest>>()));
+            sp.GetRequiredService<InsightsService>(), sp.GetRequiredService<EscalationService>(), sp.GetRequiredService<CognitiveServices>().Policy, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<InsightsDigest>>()));
         services.AddHostedService<InsightsPurgeService>();
         services.AddHostedService<InsightsDigestService>();
         return services;

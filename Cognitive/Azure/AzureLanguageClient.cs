@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using WWPS.PolicyBot.Cognitive.Analysis;
 
 namespace WWPS.PolicyBot.Cognitive.Azure;
@@ -30,6 +29,9 @@ public sealed partial class AzureLanguageClient
     /// <summary>Our code for entity offsets that do not point at the entity's text in what we sent.</summary>
     public const string OffsetMismatchCode = "OffsetMismatch";
 
+    /// <summary>The host's named HttpClient for the service (<see cref="CognitiveRegistration.AddCognitive"/>).</summary>
+    public const string HttpClientName = "AzureLanguage";
+
     private const string KeyHeader = "Ocp-Apim-Subscription-Key";
 
     private readonly HttpClient _http;
@@ -39,10 +41,12 @@ public sealed partial class AzureLanguageClient
     private readonly Uri _uri;
 
     public AzureLanguageClient(
-        HttpClient httpClient, AzureLanguageOptions options, TimeProvider? timeProvider = null, ILogger<AzureLanguageClient>? logger = null)
+        HttpClient httpClient, AzureLanguageOptions options, TimeProvider timeProvider, ILogger<AzureLanguageClient> logger)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
         if (options.Endpoint is not { IsAbsoluteUri: true } endpoint || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp))
         {
             throw new ArgumentException("Endpoint must be an absolute http(s) address.", nameof(options));
@@ -59,8 +63,8 @@ public sealed partial class AzureLanguageClient
 
         _http = httpClient;
         _options = options;
-        _time = timeProvider ?? TimeProvider.System;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _time = timeProvider;
+        _logger = logger;
 
         // Built as one absolute string: ":analyze-text" as a relative reference would parse as a URI scheme.
         _uri = new Uri(

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using WWPS.PolicyBot.Cognitive.Analysis;
 
 namespace WWPS.PolicyBot.Cognitive.Azure;
@@ -17,13 +16,14 @@ public sealed class AzureTextAnalyzer : ITextAnalyzer
     private readonly ITextAnalyzer _fallback;
     private readonly ILogger _logger;
 
-    public AzureTextAnalyzer(AzureLanguageClient client, ITextAnalyzer fallback, ILogger<AzureTextAnalyzer>? logger = null)
+    public AzureTextAnalyzer(AzureLanguageClient client, ITextAnalyzer fallback, ILogger<AzureTextAnalyzer> logger)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(fallback);
+        ArgumentNullException.ThrowIfNull(logger);
         _client = client;
         _fallback = fallback;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _logger = logger;
     }
 
     public async Task<IReadOnlyList<TextAnalysis>> AnalyzeAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)

@@ -9,28 +9,15 @@ namespace WWPS.PolicyBot.Cognitive.Retrieval;
 /// table (47 MB in all), and those pages stay resident in this process until it ends. Now and then the mapping's pages
 /// are dropped from this process (<c>madvise(MADV_DONTNEED)</c>): for a private file mapping none of whose pages was
 /// written, that only unmaps them; the file is unchanged and stays in the page cache, and the next read of a page maps
-/// it again.
+/// it again. That holds while the model is running, too: a page dropped under a running session is read back from the
+/// file, unchanged. So this needs no lock, and runs on a timer of its own (Bot/Hosting/ModelHousekeeping.cs), never
+/// on a question's path.
 /// </summary>
-internal sealed class MappedWeights(string weightsPath, TimeSpan interval)
+internal sealed class MappedWeights(string weightsPath)
 {
     private const int MadviseDontNeed = 4;
 
     private readonly string _path = Path.GetFullPath(weightsPath);
-    private readonly long _intervalMs = (long)interval.TotalMilliseconds;
-    private long _nextTrim = Environment.TickCount64 + (long)interval.TotalMilliseconds;
-
-    /// <summary>Drops the pages if the interval has passed since the last time; cheap otherwise.</summary>
-    public void TrimIfDue()
-    {
-        var now = Environment.TickCount64;
-        var due = Interlocked.Read(ref _nextTrim);
-        if (now < due || Interlocked.CompareExchange(ref _nextTrim, now + _intervalMs, due) != due)
-        {
-            return;
-        }
-
-        Trim();
-    }
 
     /// <summary>
     /// Unmaps the resident pages of each mapping of the weights file that holds no page of its own (smaps'

@@ -40,10 +40,7 @@ internal sealed class MiniLmEncoder : IDisposable
         _mapped = mapped;
     }
 
-    /// <summary>How often the mapped weights' resident pages are given back (see <see cref="MappedWeights"/>).</summary>
-    internal static TimeSpan TrimInterval { get; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>Gives back the mapped weights' resident pages now; for tests. Returns the bytes of mapping covered.</summary>
+    /// <summary>Gives back the mapped weights' resident pages now (see <see cref="MappedWeights"/>). Returns the bytes of mapping covered.</summary>
     internal long TrimMappedWeights() => _mapped?.Trim() ?? 0;
 
     /// <summary>Names the model and the code that embeds with it; part of the clause-vector cache key.</summary>
@@ -85,7 +82,7 @@ internal sealed class MiniLmEncoder : IDisposable
             {
                 var fromFile = new InferenceSession(file, options);
                 ReturnFreedMemory();
-                return new MiniLmEncoder(fromFile, tokenizer, new MappedWeights(Path.ChangeExtension(file, ".weights"), TrimInterval));
+                return new MiniLmEncoder(fromFile, tokenizer, new MappedWeights(Path.ChangeExtension(file, ".weights")));
             }
             catch (OnnxRuntimeException)
             {
@@ -117,7 +114,6 @@ internal sealed class MiniLmEncoder : IDisposable
     /// <summary>Unit-length embeddings, one per text, exactly as <see cref="SentenceEncoder.Encode"/> computes them.</summary>
     public float[][] Encode(string[] texts)
     {
-        _mapped?.TrimIfDue();
         var encoded = _tokenizer.Encode(texts);
         var tokens = encoded[0].Item1.Length;
         var ids = new long[texts.Length * tokens];

@@ -45,6 +45,16 @@ public sealed class SentenceEmbedder : IDisposable
     /// <summary>Loads the model now rather than on the first text.</summary>
     public void Warm() => _ = _encoder.Value;
 
+    /// <summary>Whether the model has been loaded (by <see cref="Warm"/> or a first text).</summary>
+    public bool IsLoaded => _encoder.IsValueCreated;
+
+    /// <summary>
+    /// Gives back the resident pages of the model's mapped weights, which every new word read brings in, without taking
+    /// the encoder's lock: questions go on meanwhile (see <see cref="MappedWeights"/>). Nothing when the model is not
+    /// loaded yet or is not mapped. Returns the bytes of mapping covered.
+    /// </summary>
+    public long TrimResidentWeights() => !_disposed && IsLoaded ? _encoder.Value.TrimMappedWeights() : 0;
+
     /// <summary>The unit-length vector of a text of any length (see <see cref="WindowChars"/>). Do not modify it.</summary>
     public float[] Embed(string text)
     {

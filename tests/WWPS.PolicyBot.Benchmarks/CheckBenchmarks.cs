@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.DependencyInjection;
 using WWPS.PolicyBot.Cognitive;
 using WWPS.PolicyBot.Cognitive.Drafts;
 
@@ -20,7 +21,8 @@ public class CheckBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _reviewer = CognitiveServices.Create(new CognitiveSettings(null, 0.23, null, null), TimeProvider.System).Reviewer;
+        _reviewer = new ServiceCollection().AddCognitive(new CognitiveSettings(null, 0.23, null, null))
+            .BuildServiceProvider().GetRequiredService<CognitiveServices>().Reviewer;
         _draft = new DraftInput(Post[..280], []);
     }
 

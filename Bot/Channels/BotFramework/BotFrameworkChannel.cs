@@ -30,11 +30,16 @@ internal static class BotFrameworkChannel
             services.TryAddSingleton<IConnectorTokenProvider, NoConnectorToken>();
         }
 
+        // Held for the life of the app (the key cache lives as long as it does), so connections are recycled by the
+        // handler (DNS changes stay visible) rather than by the factory's rotation, which a held client never sees; the
+        // timeout keeps a dead metadata host from holding requests for 100 s.
+        services.AddHttpClient(ChannelAuthenticator.MetadataHttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(15) })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
         services.AddSingleton(sp => new ChannelAuthenticator(
             options,
-            // Long-lived on purpose (the key cache lives as long as the app); the pooled-connection lifetime keeps DNS
-            // changes visible, and the timeout keeps a dead metadata host from holding requests for 100 s.
-            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(15) }) { Timeout = TimeSpan.FromSeconds(10) },
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(ChannelAuthenticator.MetadataHttpClientName),
             sp.GetRequiredService<ILogger<ChannelAuthenticator>>()));
         services.AddSingleton<ConnectorOutbox>();
         services.AddSingleton<TypingMiddleware>();

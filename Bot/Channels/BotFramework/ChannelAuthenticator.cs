@@ -42,6 +42,9 @@ internal sealed class ChannelAuthenticator
     private readonly JsonWebTokenHandler _handler = new();
     private readonly ILogger<ChannelAuthenticator> _logger;
 
+    /// <summary>The named HttpClient that fetches the OpenID metadata and signing keys (BotFrameworkChannel.cs).</summary>
+    public const string MetadataHttpClientName = "OpenIdMetadata";
+
     public ChannelAuthenticator(BotFrameworkOptions options, HttpClient metadataClient, ILogger<ChannelAuthenticator> logger)
     {
         _options = options;

@@ -135,8 +135,8 @@ internal sealed class ConnectorOutbox : IDisposable
 
     private async Task<(HttpStatusCode? Status, string? Failure)> TrySendAsync(Uri uri, string body, CancellationToken cancellationToken)
     {
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        attempt.CancelAfter(_options.ConnectorTimeout);
+        using var deadline = new CancellationTokenSource(_options.ConnectorTimeout, _time);
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
             var token = await _tokens.GetTokenAsync(attempt.Token).ConfigureAwait(false);

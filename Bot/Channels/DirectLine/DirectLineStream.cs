@@ -33,7 +33,7 @@ internal static class DirectLineStream
     }
 
     public static async Task<IResult> StreamAsync(
-        HttpContext http, string conversationId, string? watermark, string? t, DirectLineConversations conversations, IHostApplicationLifetime lifetime)
+        HttpContext http, string conversationId, string? watermark, string? t, DirectLineConversations conversations, IHostApplicationLifetime lifetime, TimeProvider time)
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
@@ -57,7 +57,7 @@ internal static class DirectLineStream
         var listening = DrainAsync(socket, stop);
         try
         {
-            await PushAsync(socket, conversation, after, conversations, stop.Token).ConfigureAwait(false);
+            await PushAsync(socket, conversation, after, conversations, time, stop.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
         {
@@ -71,7 +71,7 @@ internal static class DirectLineStream
         {
             // Closed from our side only when the conversation ended or the bot stops: directlinejs then reconnects,
             // and hears 404 if the conversation is gone.
-            using var closing = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            using var closing = new CancellationTokenSource(TimeSpan.FromSeconds(2), time);
             try
             {
                 await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, closing.Token).ConfigureAwait(false);
@@ -86,7 +86,7 @@ internal static class DirectLineStream
     }
 
     /// <summary>Sends every activity set after <paramref name="after"/> as it appears, until the conversation ends or the socket does.</summary>
-    private static async Task PushAsync(WebSocket socket, DirectLineConversation conversation, long after, DirectLineConversations conversations, CancellationToken cancellationToken)
+    private static async Task PushAsync(WebSocket socket, DirectLineConversation conversation, long after, DirectLineConversations conversations, TimeProvider time, CancellationToken cancellationToken)
     {
         var touched = DateTimeOffset.MinValue;
         while (!cancellationToken.IsCancellationRequested && socket.State == WebSocketState.Open)
@@ -103,17 +103,17 @@ internal static class DirectLineStream
                 continue;
             }
 
-            if (DateTimeOffset.UtcNow - touched >= TouchEvery)
+            if (time.GetUtcNow() - touched >= TouchEvery)
             {
                 if (await conversations.TouchAsync(conversation, cancellationToken).ConfigureAwait(false) is false)
                 {
                     return;
                 }
 
-                touched = DateTimeOffset.UtcNow;
+                touched = time.GetUtcNow();
             }
 
-            await Task.WhenAny(news, Task.Delay(CrossInstanceDelay, cancellationToken)).ConfigureAwait(false);
+            await Task.WhenAny(news, Task.Delay(CrossInstanceDelay, time, cancellationToken)).ConfigureAwait(false);
         }
     }
 

@@ -20,14 +20,14 @@ internal sealed class SlackAdapter : BotAdapter
     private readonly SlackWebApi _api;
     private readonly SlackOptions _options;
 
-    public SlackAdapter(SlackWebApi api, SlackOptions options, ILogger<SlackAdapter> logger)
+    public SlackAdapter(SlackWebApi api, SlackOptions options, TimeProvider time, ILogger<SlackAdapter> logger)
         : base(logger)
     {
         _api = api;
         _options = options;
         Use(new Hosting.LongMessageGuard());
         Use(new SlackAssistant(api));
-        Use(new SlackUserNames(api));
+        Use(new SlackUserNames(api, time));
     }
 
     public override async Task<ResourceResponse[]> SendActivitiesAsync(ITurnContext turnContext, Activity[] activities, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace WWPS.PolicyBot.Slack;
 /// <see cref="Capacity"/> people). The escalation console and the Manager's notifications then say who raised a concern.
 /// A lookup that fails leaves the message nameless; it never stops the turn.
 /// </summary>
-internal sealed class SlackUserNames(SlackWebApi api) : Protocol.IMiddleware
+internal sealed class SlackUserNames(SlackWebApi api, TimeProvider time) : Protocol.IMiddleware
 {
     private const int Capacity = 2_000;
     private static readonly TimeSpan Keep = TimeSpan.FromHours(1);
@@ -34,7 +34,7 @@ internal sealed class SlackUserNames(SlackWebApi api) : Protocol.IMiddleware
 
     private async Task<string?> NameOfAsync(string userId, CancellationToken cancellationToken)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         if (_known.TryGetValue(userId, out var known) && known.Until > now)
         {
             return known.Name;

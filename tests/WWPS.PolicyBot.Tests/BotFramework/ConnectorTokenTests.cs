@@ -12,6 +12,7 @@ namespace WWPS.PolicyBot.Tests.BotFramework;
 /// own, which it then leaves alone); MSAL itself is checked separately against a fake Entra ID token endpoint, because
 /// MSAL only talks to https authorities and a test cannot be one.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class ConnectorTokenTests
 {
     private const string AppId = AuthenticatedBotFixture.AppId;

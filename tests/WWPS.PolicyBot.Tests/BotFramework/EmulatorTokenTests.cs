@@ -8,6 +8,7 @@ namespace WWPS.PolicyBot.Tests.BotFramework;
 /// id as audience, and our app id again as the caller (azp in v2 tokens, appid in v1). The fake identity server plays
 /// the Entra ID metadata here.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class EmulatorTokenTests
 {
     private const string AppId = AuthenticatedBotFixture.AppId;

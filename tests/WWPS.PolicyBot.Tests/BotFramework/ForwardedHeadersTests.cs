@@ -7,6 +7,7 @@ namespace WWPS.PolicyBot.Tests.BotFramework;
 /// Local mode (no app id) serves this machine only, and which machine a request came from is the connection's own
 /// address: a header a caller writes never makes it local, whatever the operator turned on for a proxy.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class ForwardedHeadersTests
 {
     private static readonly Uri Messages = new("api/messages", UriKind.Relative);

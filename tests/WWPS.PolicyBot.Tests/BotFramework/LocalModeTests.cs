@@ -1,11 +1,13 @@
-using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text.Json;
 using WWPS.PolicyBot.Tests.Support;
+using WWPS.PolicyBot.Tests.Testing;
 
 namespace WWPS.PolicyBot.Tests.BotFramework;
 
 /// <summary>No app id: the bot serves this machine only, and replies go to the serviceUrl without a token.</summary>
+[Trait("Category", "Slow")]
 public sealed class LocalModeTests
 {
     private static readonly Uri Messages = new("api/messages", UriKind.Relative);
@@ -144,17 +146,32 @@ public sealed class LocalModeTests
     [Fact]
     public async Task ConnectorThatNeverAnswersDoesNotHoldTheRequest()
     {
+        var clock = new ManualTimeProvider();
+        var timeout = TimeSpan.FromSeconds(7);
+        var backoff = TimeSpan.FromSeconds(3);
         await using var connector = await FakeConnector.StartAsync(hang: true);
         await using var bot = await RunningBot.StartAsync(
-            ("BotFramework:ConnectorTimeout", "00:00:00.5"), ("BotFramework:ConnectorBackoff", "00:00:00.05"));
+            services => services.AddSingleton<TimeProvider>(clock),
+            ("BotFramework:ConnectorTimeout", "00:00:07"), ("BotFramework:ConnectorBackoff", "00:00:03"));
         var log = LogCapture.AttachTo(bot.Services);
 
-        var clock = Stopwatch.StartNew();
+        // The host's clock stands still, so no connector deadline can pass: the answer came back without waiting for one.
         using var response = await bot.Client.PostAsync(Messages, Activities.Json(Activities.Message("d1", connector.BaseAddress, "can I friend a parent?")));
-        clock.Stop();
-
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"request took {clock.Elapsed}");
+
+        // Then each of the three attempts times out in turn, with the backoff between them.
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            await clock.WaitForTimerAsync(due => due == timeout);
+            clock.Advance(timeout);
+            if (attempt < 3)
+            {
+                var wait = backoff * Math.Pow(2, attempt - 1);
+                await clock.WaitForTimerAsync(due => due == wait);
+                clock.Advance(wait);
+            }
+        }
+
         var failure = await log.WaitForAsync(3007, TimeSpan.FromSeconds(20));
         Assert.Contains("timeout", failure.Message, StringComparison.Ordinal);
         Assert.Contains("3 attempt(s)", failure.Message, StringComparison.Ordinal);
@@ -164,15 +181,22 @@ public sealed class LocalModeTests
     [Fact]
     public async Task ConnectorThatRefusesConnectionsDoesNotHoldTheRequest()
     {
-        await using var bot = await RunningBot.StartAsync(("BotFramework:ConnectorBackoff", "00:00:00.05"));
+        var clock = new ManualTimeProvider();
+        var backoff = TimeSpan.FromSeconds(3);
+        await using var bot = await RunningBot.StartAsync(services => services.AddSingleton<TimeProvider>(clock), ("BotFramework:ConnectorBackoff", "00:00:03"));
         var log = LogCapture.AttachTo(bot.Services);
 
-        var clock = Stopwatch.StartNew();
+        // The clock stands still, so the retries wait for ever: the answer came back without waiting for them.
         using var response = await bot.Client.PostAsync(Messages, Activities.Json(Activities.Message("r1", ClosedPort.ServiceUrl(), "can I friend a parent?")));
-        clock.Stop();
-
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"request took {clock.Elapsed}");
+
+        for (var retry = 1; retry < 3; retry++)
+        {
+            var wait = backoff * Math.Pow(2, retry - 1);
+            await clock.WaitForTimerAsync(due => due == wait);
+            clock.Advance(wait);
+        }
+
         var failure = await log.WaitForAsync(3007, TimeSpan.FromSeconds(20));
         Assert.Contains("ConnectionError", failure.Message, StringComparison.Ordinal);
     }

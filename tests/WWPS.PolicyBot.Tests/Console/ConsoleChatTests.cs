@@ -12,6 +12,7 @@ namespace WWPS.PolicyBot.Tests.EscalationConsole;
 /// or the Chair, so anyone could act as them. Now their ids are reserved, their chat is opened from the console, and a
 /// conversation's activities are always from its own user.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class ConsoleChatTests
 {
     private const string Concern = "A parent posted the sports day photos publicly.";

@@ -37,6 +37,7 @@ public sealed class ConsoleLockoutTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void RemembersABoundedNumberOfClients()
     {
         for (var i = 0; i < ConsoleLockout.MaxClients + 500; i++)

@@ -5,6 +5,7 @@ using static Microsoft.Playwright.Assertions;
 namespace WWPS.PolicyBot.Tests.EscalationConsole;
 
 /// <summary>The console in a real headless Chromium: it renders with its stylesheet, and signing in works from the keyboard.</summary>
+[Trait("Category", "Slow")]
 public sealed class ConsolePageTests
 {
     [Fact]

@@ -17,6 +17,7 @@ namespace WWPS.PolicyBot.Tests.EscalationConsole;
 /// The escalation console against the running app, with a real HttpClient and cookie container: sign-in, lockout,
 /// the Manager working a concern raised over Direct Line, the Chair kept out of it, form tokens and HTML encoding.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class ConsoleTests
 {
     private const string Concern = "A parent posted the sports day photos publicly.";

@@ -12,6 +12,7 @@ namespace WWPS.PolicyBot.Tests.EscalationConsole;
 /// web chat, reaches the Manager's Insights page with its phone number taken out; once she marks it covered by a
 /// clause, the same question (and the same one with another number) is answered from that clause.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed partial class InsightsConsoleTests
 {
     private const string Question = "Can I bring my dog to the summer fair? Text me on 07700 900123";

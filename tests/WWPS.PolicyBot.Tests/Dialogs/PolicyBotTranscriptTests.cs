@@ -29,7 +29,7 @@ public sealed class PolicyBotTranscriptTests
 /// <summary>The bot as the host builds it, over storage and a clock of the test's choosing; the services are built once.</summary>
 internal static class PolicyBot
 {
-    private static readonly Lazy<CognitiveServices> SharedServices = new(() => CognitiveServices.Create(
+    private static readonly Lazy<CognitiveServices> SharedServices = new(() => TestCognitive.Create(
         new CognitiveSettings(PolicyPath: null, PolicyAnswerer.DefaultThreshold, AzureEndpoint: null, AzureKey: null),
         new ManualTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero))));
 

@@ -422,6 +422,7 @@ public sealed class SqliteDirectLineConversationsTests : DirectLineConversations
     }
 }
 
+[Trait("Category", "Slow")]
 public sealed class PostgresDirectLineConversationsTests(PostgresClassFixture fixture)
     : DirectLineConversationsTests, IClassFixture<PostgresClassFixture>, IAsyncLifetime
 {

@@ -11,6 +11,7 @@ namespace WWPS.PolicyBot.Tests.DirectLine;
 /// conversation slot for an hour. The callers' addresses come in <c>X-Forwarded-For</c>, which the bot believes from
 /// this machine (a proxy on loopback is trusted by default), so one test process can be many clients.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class FloodTests
 {
     private const int Flood = 1_100;

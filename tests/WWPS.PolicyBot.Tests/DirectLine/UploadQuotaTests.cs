@@ -13,6 +13,7 @@ namespace WWPS.PolicyBot.Tests.DirectLine;
 /// uploads the allowance cannot hold are refused with 503 and a reason the page shows, never a 500, and a small photo
 /// still goes through afterwards. The allowance here is 160 MB so the test writes less; the rule is the same at 512.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class UploadQuotaTests
 {
     private const int Conversations = 30;

@@ -76,6 +76,7 @@ public sealed class CheckCommandTests
 }
 
 /// <summary>The draft evaluation sets through the same code path as <c>check --jsonl</c>, scored as shared/eval/score.py does.</summary>
+[Trait("Category", "Slow")]
 public sealed class CheckEvaluationTests
 {
     [Fact]

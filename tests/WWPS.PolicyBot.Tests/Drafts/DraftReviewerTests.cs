@@ -1,3 +1,4 @@
+using WWPS.PolicyBot.Tests.Testing;
 using WWPS.PolicyBot.Cognitive;
 using WWPS.PolicyBot.Cognitive.Drafts;
 
@@ -6,7 +7,7 @@ namespace WWPS.PolicyBot.Tests.Drafts;
 public sealed class DraftReviewerTests
 {
     private static readonly DraftReviewer Reviewer =
-        CognitiveServices.Create(new CognitiveSettings(null, 0.23, null, null), TimeProvider.System).Reviewer;
+        TestCognitive.Create(new CognitiveSettings(null, 0.23, null, null)).Reviewer;
 
     private static Task<DraftReview> CheckAsync(string text, params DraftAttachment[] attachments) =>
         Reviewer.ReviewAsync(new DraftInput(text, attachments), CancellationToken.None);

@@ -15,6 +15,7 @@ namespace WWPS.PolicyBot.Tests.EndToEnd;
 /// over Direct Line, with the state, the escalation and the web chat in the database; then a second instance on the same
 /// database carries on the parent's conversation where the first left it.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class PostgresEndToEndTests
 {
     [Fact]

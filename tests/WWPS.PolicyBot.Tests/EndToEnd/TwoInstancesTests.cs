@@ -11,6 +11,7 @@ namespace WWPS.PolicyBot.Tests.EndToEnd;
 /// web chat talks to instance A, the Manager's console to instance B; the whole escalation goes across; the console
 /// session works on either instance; then A is killed with SIGKILL and the user's web chat carries on against B.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class TwoInstancesTests
 {
     [Fact]

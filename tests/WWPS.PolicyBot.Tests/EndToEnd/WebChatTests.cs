@@ -11,6 +11,7 @@ namespace WWPS.PolicyBot.Tests.EndToEnd;
 /// endpoint, typed into as a parent would. Uses Debian's /usr/bin/chromium (tests/run.sh installs it); Playwright's own
 /// browser download does not work on these machines and is never called.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed partial class WebChatTests
 {
     // Long enough for a cold start on a busy 2-core machine; a healthy run answers in well under a second.

@@ -11,6 +11,7 @@ namespace WWPS.PolicyBot.Tests.Escalations;
 /// The bot as a real child process, killed with SIGKILL while an escalation waits and again while it is accepted;
 /// each time a new process on the same data folder carries on with the escalation, its messages and the relay.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class EscalationCrashTests
 {
     [Fact]

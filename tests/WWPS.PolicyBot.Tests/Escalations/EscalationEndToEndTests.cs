@@ -11,6 +11,7 @@ namespace WWPS.PolicyBot.Tests.Escalations;
 /// The running app with the Manager and the Chair configured as Direct Line users: a parent and the Manager each in
 /// their own Web Chat conversation, from raising a concern to the Manager's reply and the bot answering again.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class EscalationEndToEndTests
 {
     /// <summary>The two roles as Direct Line users, and working hours that are always open, so the test does not depend on the day.</summary>

@@ -251,6 +251,7 @@ public sealed class SqliteEscalationStoreTests : EscalationStoreContractTests, I
     public void Dispose() => _folder.Dispose();
 }
 
+[Trait("Category", "Slow")]
 public sealed class PostgresEscalationStoreTests(PostgresClassFixture fixture)
     : EscalationStoreContractTests, IClassFixture<PostgresClassFixture>, IAsyncLifetime
 {

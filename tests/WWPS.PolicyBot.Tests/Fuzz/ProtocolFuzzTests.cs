@@ -42,6 +42,7 @@ public sealed class FuzzBotFixture : IAsyncLifetime
 /// Random requests into every endpoint a stranger (or a channel) can reach: whatever arrives, the answer is never a
 /// server error (5xx; an invoke no route takes gets the protocol's 501). Hundreds of cases each in CI; <c>POLICYBOT_FUZZ_SECONDS</c> runs each for that long instead.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class ProtocolFuzzTests(FuzzBotFixture fixture, ITestOutputHelper output) : IClassFixture<FuzzBotFixture>
 {
     private static readonly string[] ActivityFields =

@@ -1,3 +1,4 @@
+using WWPS.PolicyBot.Tests.Testing;
 using CsCheck;
 using WWPS.PolicyBot.Cognitive;
 using WWPS.PolicyBot.Cognitive.Drafts;
@@ -12,10 +13,11 @@ namespace WWPS.PolicyBot.Tests.Fuzz;
 /// text, scores stay in range, and the draft check and the answerer always say something. Thousands of cases in CI;
 /// <c>POLICYBOT_FUZZ_SECONDS=600</c> runs each for that long instead.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class TextAnalyserFuzzTests(ITestOutputHelper output)
 {
     private static readonly Lazy<CognitiveServices> Services = new(() =>
-        CognitiveServices.Create(new CognitiveSettings(null, 0.23, null, null), TimeProvider.System));
+        TestCognitive.Create(new CognitiveSettings(null, 0.23, null, null)));
 
     private static readonly LocalPiiAnalyzer Pii = new();
 

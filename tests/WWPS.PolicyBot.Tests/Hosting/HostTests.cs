@@ -3,6 +3,7 @@ using WWPS.PolicyBot.Tests.Support;
 
 namespace WWPS.PolicyBot.Tests.Hosting;
 
+[Trait("Category", "Slow")]
 public sealed class HostTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using WWPS.PolicyBot.Tests.Support;
 namespace WWPS.PolicyBot.Tests.Hosting;
 
 /// <summary>Choosing the port as ASP.NET Core documents it, and a busy port told in one line: the built bot as a process.</summary>
+[Trait("Category", "Slow")]
 public sealed class ListenAddressTests
 {
     [Fact]

@@ -13,6 +13,7 @@ namespace WWPS.PolicyBot.Tests.Hosting;
 /// A message longer than the longest draft the bot checks (20,000 characters) is refused with a clear message on every
 /// channel, and neither answered as a question or a draft nor kept: a stranger cannot fill the bot with text.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class LongMessageTests
 {
     private const string Refusal = "That message is 20,001 characters; I can read up to 20,000 at a time. Please send it in parts, or shorten it.";

@@ -9,6 +9,7 @@ namespace WWPS.PolicyBot.Tests.Policy;
 /// The evaluation sets run through the same code path as <c>ask --jsonl</c>, scored by the rules of shared/eval/score.py.
 /// The dev set carries the bar; the held-out set (written independently, see Data/README.md) guards generalisation.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class AskEvaluationTests
 {
     [Theory]

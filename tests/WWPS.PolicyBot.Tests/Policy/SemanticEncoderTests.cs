@@ -9,6 +9,7 @@ namespace WWPS.PolicyBot.Tests.Policy;
 /// Our own session over the package's model (memory-lean options, model read from the package's file) must embed exactly
 /// as the package's <see cref="SentenceEncoder"/> does; and the on-disk caches must never change an answer or crash.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class SemanticEncoderTests : IDisposable
 {
     private static readonly PolicyDocument Policy = PolicyLoader.LoadBundled();

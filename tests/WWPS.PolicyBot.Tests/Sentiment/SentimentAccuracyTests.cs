@@ -9,6 +9,7 @@ public sealed class SentimentAccuracyTests(ReferenceSentences reference, ITestOu
     public static TheoryData<string> Sets => new(ReferenceSentences.Sets);
 
     [Theory]
+    [Trait("Category", "Slow")] // runs node: tests/node/vader-reference.js
     [MemberData(nameof(Sets))]
     public void TunedAnalyzerIsAtLeastAsAccurateAsPlainVader(string set)
     {

@@ -4,6 +4,7 @@ using WWPS.PolicyBot.Cognitive.Sentiment;
 
 namespace WWPS.PolicyBot.Tests.Sentiment;
 
+[Trait("Category", "Slow")]
 public sealed class VaderFaithfulnessTests(ReferenceSentences reference) : IClassFixture<ReferenceSentences>
 {
     // Both sides round to 4 dp, so a genuine agreement differs by at most one unit in the last place on a tie.

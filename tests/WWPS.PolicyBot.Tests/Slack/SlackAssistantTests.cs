@@ -11,6 +11,7 @@ namespace WWPS.PolicyBot.Tests.Slack;
 /// The assistant panel (Slack's "Agents &amp; AI Apps", issue 13) over real HTTP: signed <c>assistant_thread_*</c> and
 /// threaded <c>message.im</c> events in, <c>assistant.threads.*</c> and <c>chat.postMessage</c> to the fake Web API out.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class SlackAssistantTests : IAsyncLifetime
 {
     private const string Dm = "D0777";

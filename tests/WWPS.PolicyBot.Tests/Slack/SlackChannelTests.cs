@@ -12,6 +12,7 @@ using static WWPS.PolicyBot.Tests.Slack.SlackRequests;
 namespace WWPS.PolicyBot.Tests.Slack;
 
 /// <summary>The Slack channel over real HTTP: Slack's signed requests in, <c>chat.postMessage</c> to a fake Web API out.</summary>
+[Trait("Category", "Slow")]
 public sealed class SlackChannelTests : IAsyncLifetime
 {
     private FakeSlackApi _api = null!;
@@ -349,6 +350,7 @@ public sealed class SlackChannelTests : IAsyncLifetime
 }
 
 /// <summary>One worker with room for one waiting event: what happens when the bot falls behind.</summary>
+[Trait("Category", "Slow")]
 public sealed class SlackQueueTests
 {
     [Fact]
@@ -378,6 +380,7 @@ public sealed class SlackQueueTests
 }
 
 /// <summary>Without a signing secret nothing can be verified, so the Slack endpoints are not there at all.</summary>
+[Trait("Category", "Slow")]
 public sealed class SlackOffTests
 {
     [Fact]

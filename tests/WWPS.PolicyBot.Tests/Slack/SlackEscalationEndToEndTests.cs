@@ -17,6 +17,7 @@ namespace WWPS.PolicyBot.Tests.Slack;
 /// a parent uses Web Chat, and a Slack user's concern answered by the Manager in Web Chat. Slack's requests are signed
 /// events; its Web API is <see cref="FakeSlackApi"/>; the state is the real SQLite store.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class SlackEscalationEndToEndTests
 {
     private const string ManagerSlackId = "UMGR0001";

@@ -4,6 +4,7 @@ using WWPS.PolicyBot.Tests.Support;
 namespace WWPS.PolicyBot.Tests.Storage;
 
 /// <summary>Two instances on one PostgreSQL database: a job runs on one at a time, and one conversation's turns queue.</summary>
+[Trait("Category", "Slow")]
 public sealed class InstanceCoordinatorTests
 {
     [Fact]
@@ -65,6 +66,7 @@ public sealed class InstanceCoordinatorTests
 }
 
 /// <summary>A channel's retry that reaches the other instance is recognised, and a forgotten one taken again.</summary>
+[Trait("Category", "Slow")]
 public sealed class SharedDeduplicationTests
 {
     [Fact]

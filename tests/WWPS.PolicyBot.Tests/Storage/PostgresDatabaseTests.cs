@@ -14,6 +14,7 @@ namespace WWPS.PolicyBot.Tests.Storage;
 /// than the build refused, and a wrong or unreachable database reported in one line that names the setting and never
 /// the password.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class PostgresDatabaseTests
 {
     private const string Password = "correct-horse-battery-staple";

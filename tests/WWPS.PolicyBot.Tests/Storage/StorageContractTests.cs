@@ -388,6 +388,7 @@ public sealed class SqliteStorageTests : RetainingStorageContractTests, IDisposa
 }
 
 /// <summary>The contract on PostgreSQL, plus what only a shared database has: several processes on it, and the retention purge.</summary>
+[Trait("Category", "Slow")]
 public sealed class PostgresStorageTests(PostgresClassFixture fixture) : RetainingStorageContractTests, IClassFixture<PostgresClassFixture>, IAsyncLifetime
 {
     private readonly ManualTimeProvider _time = new();

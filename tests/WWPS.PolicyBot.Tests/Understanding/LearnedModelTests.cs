@@ -1,3 +1,4 @@
+using WWPS.PolicyBot.Tests.Testing;
 using System.Security.Cryptography;
 using System.Text.Json;
 using WWPS.PolicyBot.Cognitive;
@@ -14,7 +15,7 @@ namespace WWPS.PolicyBot.Tests.Understanding;
 /// </summary>
 public sealed class LearnedModelTests
 {
-    private static readonly CognitiveServices Services = CognitiveServices.Create(new CognitiveSettings(null, 0.23, null, null), TimeProvider.System);
+    private static readonly CognitiveServices Services = TestCognitive.Create(new CognitiveSettings(null, 0.23, null, null));
 
     [Theory]
     [InlineData("questions", "questions.*.jsonl")]
