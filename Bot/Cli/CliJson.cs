@@ -19,7 +19,7 @@ internal sealed record AttachmentInput([property: JsonPropertyName("contentType"
     public string? Type => ContentType ?? SnakeContentType;
 }
 
-/// <summary>Output line of <c>check --jsonl</c>, shaped exactly as the contract in shared/eval/README.md.</summary>
+/// <summary>Output line of <c>check --jsonl</c>, shaped exactly as the contract in docs/command-line.md.</summary>
 internal sealed record CheckOutput(bool Allowed, string Verdict, List<FindingOutput> Findings, List<PiiOutput> Pii, SentimentOutput Sentiment, string Redacted)
 {
     public static CheckOutput From(DraftReview review) => new(
@@ -47,7 +47,7 @@ internal sealed record EmbedOutput(float[] V, float[]? X = null, long[][]? Ids =
 /// <summary>Output line for an input that could not be read; keeps the one-line-per-input contract.</summary>
 internal sealed record CliError(string Error);
 
-// The JSONL contract in shared/eval/README.md uses snake_case names.
+// The JSON Lines contract (docs/command-line.md) uses snake_case names.
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     PropertyNameCaseInsensitive = true,

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace WWPS.PolicyBot.Cognitive.Azure;
 
-// The analyze-text wire format (reference/text-analysis.md §1). Only the fields we use are declared;
+// The analyze-text wire format (azure-rest-api-specs, analyzetext.json). Only the fields we use are declared;
 // sentences, targets, warnings, statistics and redactedText are ignored on purpose.
 
 internal static class AzureKinds

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace WWPS.PolicyBot.Cognitive.Azure;
 
 // Every message carries counts, status codes, error codes and timings only: no document text, no key,
-// no endpoint query (DESIGN.md, "Personal data").
+// no endpoint query (README.md, "What is stored, and for how long").
 internal static partial class AzureLog
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Debug,

@@ -17,7 +17,7 @@ public interface IClauseSearch
 /// score plus <see cref="SimilarityWeight"/> × the similarity above <see cref="SimilarityFloor"/>, scaled back into
 /// 0…1. Paraphrases that share few words with a clause are found by meaning, and a question that shares one word with
 /// a clause but means something else gets little from the similarity, so abstention sees it. Weights and threshold
-/// were calibrated on the training set (see README, "Semantic re-ranking").
+/// were calibrated on the training set (docs/evaluation.md, "Calibrating the retriever").
 /// </summary>
 public sealed class SemanticClauseRetriever : IClauseSearch, IDisposable
 {

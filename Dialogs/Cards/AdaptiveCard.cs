@@ -7,7 +7,7 @@ namespace WWPS.PolicyBot.Dialogs.Cards;
 
 /// <summary>
 /// A small writer for the Adaptive Card elements this bot uses (text, quoted clauses, facts, submit and link
-/// buttons). Version 1.5 because that is the highest Teams renders (reference/protocols.md §5); Web Chat renders it too.
+/// buttons). Version 1.5 because that is the highest Teams renders (Teams' card reference); Web Chat renders it too.
 /// </summary>
 internal sealed class AdaptiveCard
 {

@@ -257,8 +257,8 @@ internal sealed partial class EscalationDialog : ComponentDialog
     }
 
     /// <summary>
-    /// The Bot Framework hand-off event (protocols.md §1.6) for a hub in front of the bot: the escalation as context,
-    /// the confirmed summary as a one-message transcript, related to the user's message.
+    /// The Bot Framework hand-off event (as botbuilder's EventFactory builds it) for a hub in front of the bot: the
+    /// escalation as context, the confirmed summary as a one-message transcript, related to the user's message.
     /// </summary>
     internal static Activity HandoffInitiate(Activity userMessage, Escalation escalation)
     {

@@ -16,7 +16,7 @@ internal sealed record AuthResult(bool Succeeded, string? Reason)
 }
 
 /// <summary>
-/// Validates the JWT a channel sends with each activity (reference/protocols.md §3): Bot Connector tokens against the
+/// Validates the JWT a channel sends with each activity (folder README): Bot Connector tokens against the
 /// Bot Framework metadata, with endorsements and the <c>serviceurl</c> claim; Emulator / Agents Playground tokens
 /// against Entra ID metadata, issued for this bot's own app id.
 /// </summary>

@@ -175,7 +175,7 @@ internal sealed class ConnectorOutbox : IDisposable
     private static string StatusText(HttpStatusCode? status) =>
         status is { } code ? ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture) : "none";
 
-    /// <summary>Reply-to when the activity answers one, else a new message in the conversation (protocols.md §2).</summary>
+    /// <summary>Reply-to when the activity answers one, else a new message in the conversation (Bot Connector).</summary>
     private static Uri ReplyUri(Activity activity)
     {
         // Agents Playground's serviceUrl has no trailing slash; without one, "v3/…" would replace its last segment.

@@ -20,7 +20,7 @@ internal sealed class NoConnectorToken : IConnectorTokenProvider
 }
 
 /// <summary>
-/// Client-credentials tokens from Entra ID through MSAL (protocols.md §3 "Outbound token"). MSAL caches the token
+/// Client-credentials tokens from Entra ID through MSAL (the Bot Connector's outbound token). MSAL caches the token
 /// in the application object and renews it before expiry, so this is called once per send without cost.
 /// </summary>
 internal sealed class MsalConnectorTokenProvider : IConnectorTokenProvider

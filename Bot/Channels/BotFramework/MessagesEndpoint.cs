@@ -4,7 +4,7 @@ using WWPS.PolicyBot.Protocol;
 namespace WWPS.PolicyBot.BotFramework;
 
 /// <summary>
-/// <c>POST /api/messages</c> (protocols.md §2): read and check the activity, authenticate the channel, run the turn
+/// <c>POST /api/messages</c> (folder README): read and check the activity, authenticate the channel, run the turn
 /// once per activity id and one at a time per conversation, then answer with what the turn owes the HTTP response
 /// (nothing, the invoke response, or the expected replies). Replies to the connector go out in the background.
 /// </summary>

@@ -8,7 +8,7 @@ using WWPS.PolicyBot.Protocol;
 namespace WWPS.PolicyBot.DirectLine;
 
 /// <summary>
-/// The Direct Line 3.0 subset that Web Chat and directlinejs call (reference/protocols.md §4): token generate and
+/// The Direct Line 3.0 subset that Web Chat and directlinejs call (folder README): token generate and
 /// refresh, start, reconnect, send, and poll by watermark. The bot issues its own opaque tokens, each bound to one
 /// conversation; conversations, tokens and activities are kept in the bot's database.
 /// </summary>

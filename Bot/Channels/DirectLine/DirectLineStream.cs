@@ -4,7 +4,7 @@ using System.Net.WebSockets;
 namespace WWPS.PolicyBot.DirectLine;
 
 /// <summary>
-/// The WebSocket stream that Web Chat uses by default (reference/protocols.md §4): start and reconnect answer with a
+/// The WebSocket stream that Web Chat uses by default (folder README): start and reconnect answer with a
 /// <c>streamUrl</c>; the client opens it and receives every activity of the conversation after its watermark as an
 /// activity set, <c>{"activities":[…],"watermark":"…"}</c>, one text message per batch. The client sends only empty
 /// messages (its keep-alive pings) and still posts its own activities over HTTP. The stream reads from the store, so

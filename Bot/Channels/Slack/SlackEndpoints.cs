@@ -8,7 +8,7 @@ using WWPS.PolicyBot.Hosting;
 namespace WWPS.PolicyBot.Slack;
 
 /// <summary>
-/// <c>POST /api/slack/events</c> and <c>POST /api/slack/interactive</c> (protocols.md §6): check Slack's signature
+/// <c>POST /api/slack/events</c> and <c>POST /api/slack/interactive</c> (folder README): check Slack's signature
 /// over the raw body, answer the URL challenge, and queue each new event or button click for <see cref="SlackInbox"/>,
 /// answering at once. Nothing here waits for the bot: Slack retries anything not acknowledged within 3 seconds.
 /// </summary>

@@ -13,7 +13,7 @@ internal sealed record SlackInbound(Activity? Activity, string? Ignored, string?
 }
 
 /// <summary>
-/// Reads Slack's Events API and block action payloads (protocols.md §6) into the same activities Teams and Web Chat
+/// Reads Slack's Events API and block action payloads (folder README) into the same activities Teams and Web Chat
 /// produce: channel id <c>slack</c>, conversation = Slack channel, from = Slack user, and the thread kept on the
 /// conversation (<see cref="ThreadProperty"/>) so replies, and later proactive messages, land in the same thread.
 /// </summary>

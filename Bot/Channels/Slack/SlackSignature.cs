@@ -5,7 +5,7 @@ using System.Text;
 namespace WWPS.PolicyBot.Slack;
 
 /// <summary>
-/// Slack's request signature (protocols.md §6): <c>X-Slack-Signature: v0=hex(HMAC-SHA256(secret, "v0:{ts}:{body}"))</c>
+/// Slack's request signature (folder README): <c>X-Slack-Signature: v0=hex(HMAC-SHA256(secret, "v0:{ts}:{body}"))</c>
 /// over the raw body bytes, with <c>X-Slack-Request-Timestamp</c> inside the window.
 /// </summary>
 internal static class SlackSignature

@@ -17,7 +17,7 @@ internal sealed record SlackPostResult(string? Ts, string? Error)
 }
 
 /// <summary>
-/// Calls the Web API with the bot token (protocols.md §6): <c>chat.postMessage</c>, <c>conversations.open</c>, and the
+/// Calls the Web API with the bot token (folder README): <c>chat.postMessage</c>, <c>conversations.open</c>, and the
 /// assistant panel's <c>assistant.threads.setSuggestedPrompts</c> and <c>assistant.threads.setStatus</c>. Slack answers
 /// 200 even for errors, with <c>{"ok":false,"error":"channel_not_found"}</c>, so <c>ok</c> is read; those are logged by
 /// code and returned, not thrown, since retrying cannot fix them. Rate limits (429 + <c>Retry-After</c>), server errors

@@ -39,7 +39,7 @@ from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 from joblib import Parallel, delayed  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
-# The clause keys of shared/eval/clauses.json and the ids the bundled policy gives those clauses.
+# The clause keys of the evaluation sets (docs/evaluation.md) and the ids the bundled policy gives those clauses.
 CLAUSES = {
     "INTENT": "intent", "AIM": "aim", "CONFIDENTIAL": "methods-1", "HARM": "methods-2", "PHOTOS": "methods-3",
     "DEFAMATION": "methods-4", "FRIENDS": "methods-5", "FBPAGE": "methods-6", "PRIVACY": "methods-7",

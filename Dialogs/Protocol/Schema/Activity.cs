@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace WWPS.PolicyBot.Protocol;
 
 /// <summary>
-/// One Bot Framework activity as it travels on the wire (reference/protocols.md §1). Mutable on purpose:
+/// One Bot Framework activity as it travels on the wire (botframework-activity spec). Mutable on purpose:
 /// the host stamps ids and timestamps, middleware may rewrite text. Outgoing activities are copied
 /// (<c>with { }</c>) before routing fields are filled in, so a caller's activity is never changed.
 /// </summary>

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace WWPS.PolicyBot.Tests.Azure;
 
 /// <summary>
-/// Response bodies in the shape reference/text-analysis.md §1.3 documents, computed from what was sent, as the
+/// Response bodies in the shape Azure's analyzetext.json spec documents, computed from what was sent, as the
 /// service would: a word decides the sentiment, and known names and numbers are found at their UTF-16 offsets.
 /// </summary>
 internal static class DocumentedResponses

@@ -14,7 +14,7 @@ public sealed class RunningBotFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Bot.DisposeAsync();
 }
 
-/// <summary>The Direct Line 3.0 subset over real HTTP, checked against what directlinejs and Web Chat rely on (protocols.md §4).</summary>
+/// <summary>The Direct Line 3.0 subset over real HTTP, checked against what directlinejs and Web Chat rely on (Direct Line README).</summary>
 public sealed class DirectLineEndpointTests(RunningBotFixture fixture) : IClassFixture<RunningBotFixture>
 {
     private readonly DirectLineClient _client = new(fixture.Bot.Client);

@@ -270,7 +270,7 @@ public sealed partial class WebChatTests
 
     /// <summary>
     /// The user's own message must settle as sent. Web Chat shows "Sending" until it sees the server's echo with its
-    /// clientActivityID, and "Send failed" after 20 s without one (protocols.md §4, the usual trap).
+    /// clientActivityID, and "Send failed" after 20 s without one (Bot/Channels/DirectLine/README.md; the usual trap).
     /// </summary>
     private static async Task ExpectSentAsync(IPage page, string text)
     {

@@ -24,7 +24,7 @@ public sealed class SentimentAccuracyTests(ReferenceSentences reference, ITestOu
         Assert.True(tuned >= plain, string.Create(CultureInfo.InvariantCulture, $"{set}: tuned {tuned:0.000} < plain {plain:0.000}"));
     }
 
-    // Positive iff compound ≥ 0, the convention of the baseline figures in reference/text-analysis.md §4.
+    // Positive iff compound ≥ 0, the convention of the accuracy figures the npm sentiment package publishes.
     private static double Accuracy(VaderAnalyzer analyzer, List<ReferenceSentence> labelled) =>
         labelled.Count(s => (analyzer.PolarityScores(s.Text).Compound >= 0) == (s.Label == 1)) / (double)labelled.Count;
 

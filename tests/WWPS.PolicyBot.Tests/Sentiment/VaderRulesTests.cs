@@ -23,7 +23,7 @@ public sealed class VaderRulesTests
         Assert.Equal(new VaderScores(negative, neutral, positive, compound), VaderAnalyzer.CreatePlain(VaderRules.Canonical).PolarityScores(text));
     }
 
-    // Measured with node 20 and npm vader-sentiment 1.1.3 (reference/text-analysis.md §3.4).
+    // Measured with node 20 and npm vader-sentiment 1.1.3.
     [Theory]
     [InlineData("I love this preschool!", 0.6696, 0.0, 0.308, 0.692)]
     [InlineData("The staff are not very helpful.", -0.3713, 0.338, 0.662, 0.0)]
