@@ -2,8 +2,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using WWPS.PolicyBot.Dialogs.Cards;
 using WWPS.PolicyBot.Protocol;
+using WWPS.PolicyBot.Replies;
 
 namespace WWPS.PolicyBot.Slack;
 
@@ -35,6 +35,18 @@ internal static partial class SlackBlocks
     public static JsonObject? Render(Activity activity)
     {
         ArgumentNullException.ThrowIfNull(activity);
+        if (activity.Reply is Reply reply)
+        {
+            if (CardLayout.Of(reply) is not { } layout)
+            {
+                return Render(ReplyRendering.AsText(activity));
+            }
+
+            var drawn = new JsonArray();
+            AddLayout(drawn, layout, new Buttons(), SlackActivities.AssistantThreadOf(activity.Conversation) is not null);
+            return Message(drawn, ReplyText.Markdown(reply));
+        }
+
         var blocks = new JsonArray();
         var card = activity.Attachments?.FirstOrDefault(a => a.ContentType == AdaptiveCardType && a.Content is { ValueKind: JsonValueKind.Object })?.Content;
         var fallback = activity.Text is { Length: > 0 } ? activity.Text : activity.Summary;
@@ -75,6 +87,11 @@ internal static partial class SlackBlocks
             }
         }
 
+        return Message(blocks, fallback);
+    }
+
+    private static JsonObject? Message(JsonArray blocks, string? fallback)
+    {
         if (blocks.Count == 0 && string.IsNullOrEmpty(fallback))
         {
             return null;
@@ -101,6 +118,97 @@ internal static partial class SlackBlocks
         body["unfurl_links"] = false;
         body["unfurl_media"] = false;
         return body;
+    }
+
+    /// <param name="feedbackButtons">
+    /// Draw the feedback pair as a <c>context_actions</c> block of <c>feedback_buttons</c>: the feedback control
+    /// Slack made for an AI app's answers. Only in assistant threads, the surface it was made for; elsewhere (channels,
+    /// a direct message outside the panel) the pair stays an actions block, which Slack draws everywhere, so a block
+    /// some surface refuses can never cost an answer.
+    /// </param>
+    private static void AddLayout(JsonArray blocks, CardLayout layout, Buttons buttons, bool feedbackButtons)
+    {
+        foreach (var element in layout.Body)
+        {
+            switch (element)
+            {
+                case CardText { Text.Length: > 0 } text:
+                    AddText(blocks, text);
+                    break;
+                case CardQuote quote:
+                    blocks.Add(Section(Cut(Quote(quote), SectionLimit)));
+                    break;
+                case CardFacts facts when facts.Facts.Count > 0:
+                    blocks.Add(new JsonObject
+                    {
+                        ["type"] = "section",
+                        ["fields"] = new JsonArray([.. facts.Facts.Take(MaxFields).Select(f => (JsonNode)MrkdwnText(Cut($"*{Mrkdwn(f.Title)}*\n{Mrkdwn(f.Value)}", 2000)))]),
+                    });
+                    break;
+                case CardFeedback feedback when feedbackButtons:
+                    blocks.Add(new JsonObject { ["type"] = "context_actions", ["elements"] = new JsonArray(buttons.Feedback(feedback)) });
+                    break;
+                case CardFeedback feedback:
+                    AddButtons(blocks, [feedback.Positive, feedback.Negative], buttons);
+                    break;
+            }
+        }
+
+        AddButtons(blocks, layout.Buttons, buttons);
+    }
+
+    /// <summary>
+    /// Plain lines in a row (a check's list of problems) share one section: fewer blocks to read past, and a long
+    /// review stays under Slack's 50.
+    /// </summary>
+    private static void AddText(JsonArray blocks, CardText text)
+    {
+        var block = TextBlock(text);
+        var plain = text.Style == TextStyle.Plain;
+        if (plain && blocks.Count > 0 && blocks[^1] is JsonObject last && last[PlainMarker] is not null
+            && last["text"]?["text"]?.GetValue<string>() is { } before && block["text"]?["text"]?.GetValue<string>() is { } after
+            && before.Length + after.Length + 1 <= SectionLimit)
+        {
+            last["text"]!["text"] = before + "\n" + after;
+            return;
+        }
+
+        if (plain)
+        {
+            block[PlainMarker] = true;
+        }
+
+        blocks.Add(block);
+    }
+
+    private static JsonObject TextBlock(CardText text) => text.Style switch
+    {
+        TextStyle.Heading when text.Text.Length <= HeaderLimit && !text.Text.Contains('\n', StringComparison.Ordinal) =>
+            new JsonObject { ["type"] = "header", ["text"] = PlainText(text.Text, HeaderLimit) },
+        TextStyle.Subtle => new JsonObject { ["type"] = "context", ["elements"] = new JsonArray(MrkdwnText(Cut(Mrkdwn(text.Text), SectionLimit))) },
+        TextStyle.Bold or TextStyle.Heading => Section(Cut(Bolden(Mrkdwn(text.Text)), SectionLimit)),
+        _ => Section(Cut(Mrkdwn(text.Text), SectionLimit)),
+    };
+
+    /// <summary>A quoted clause: its heading in bold, its words as a quotation.</summary>
+    private static string Quote(CardQuote quote)
+    {
+        var heading = Bolden(Mrkdwn(quote.Heading));
+        return quote.Text.Length == 0 ? heading : heading + "\n" + string.Join('\n', Mrkdwn(quote.Text).Split('\n').Select(l => ">" + l));
+    }
+
+    private static void AddButtons(JsonArray blocks, IEnumerable<ReplyButton> buttons, Buttons numbering)
+    {
+        var elements = new JsonArray();
+        foreach (var button in buttons.Where(b => b.Title.Length > 0).Take(MaxActions))
+        {
+            elements.Add(button.Url is { } url ? numbering.Link(button.Title, url.ToString()) : numbering.Submit(button.Title, button.Words));
+        }
+
+        if (elements.Count > 0)
+        {
+            blocks.Add(new JsonObject { ["type"] = "actions", ["elements"] = elements });
+        }
     }
 
     /// <summary>
@@ -310,7 +418,32 @@ internal static partial class SlackBlocks
 
         public JsonObject ImBack(string title, string words) => Button(SlackActivities.ImBackActionPrefix, title, "value", Cut(words, ButtonValueLimit));
 
-        /// <summary>The submit's data goes back whole as the value, so the click arrives as Web Chat's submit does.</summary>
+        /// <summary>The button's words go back as a submit's data, so the click arrives as Web Chat's submit does.</summary>
+        public JsonObject Submit(string title, string words) => Button(SlackActivities.SubmitActionPrefix, title, "value", SubmitValue(words));
+
+        /// <summary>
+        /// A <c>feedback_buttons</c> element for the feedback pair. Its action id is a submit's and each button's value
+        /// is a submit's data, so a click arrives as the same submit the ordinary buttons send and reaches the same
+        /// "was this helpful?" handling.
+        /// </summary>
+        public JsonObject Feedback(CardFeedback feedback) => new()
+        {
+            ["type"] = "feedback_buttons",
+            ["action_id"] = SlackActivities.SubmitActionPrefix + (++_count).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["positive_button"] = FeedbackButton(feedback.Positive),
+            ["negative_button"] = FeedbackButton(feedback.Negative),
+        };
+
+        /// <summary>The button's title as its text; the words it stands for ("Yes, that helped") read to screen readers.</summary>
+        private static JsonObject FeedbackButton(ReplyButton button) => new()
+        {
+            ["text"] = PlainText(button.Title, ButtonTextLimit),
+            ["value"] = SubmitValue(button.Words),
+            ["accessibility_label"] = Cut(button.Words, ButtonTextLimit),
+        };
+
+        private static string SubmitValue(string words) => new JsonObject { [CardSubmit.CommandField] = words }.ToJsonString();
+
         public JsonObject Submit(string title, JsonElement data) => Button(SlackActivities.SubmitActionPrefix, title, "value", SubmitValue(data));
 
         /// <summary>
