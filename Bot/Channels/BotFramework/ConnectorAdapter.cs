@@ -26,7 +26,6 @@ internal sealed class ConnectorAdapter : BotAdapter
         _outbox = outbox;
         Use(new Hosting.LongMessageGuard());
         Use(typing);
-        Use(new Hosting.CardFallbackMiddleware());
     }
 
     public override Task<ResourceResponse[]> SendActivitiesAsync(ITurnContext turnContext, Activity[] activities, CancellationToken cancellationToken)
