@@ -1,7 +1,6 @@
 using System.Globalization;
 using WWPS.PolicyBot.Cognitive;
 using WWPS.PolicyBot.Cognitive.Drafts;
-using WWPS.PolicyBot.Dialogs.Cards;
 using WWPS.PolicyBot.Dialogs.Engine;
 using WWPS.PolicyBot.Protocol;
 
@@ -82,7 +81,7 @@ internal sealed class DraftCheckDialog : ComponentDialog
         }
 
         await step.Context.SendActivityAsync(
-            PolicyCards.DraftReview(review, _services.Policy, progress, Commands.CheckAgain, Commands.AskQuestion, _memory is null ? null : Commands.Contact),
+            PolicyReplies.DraftReview(review, _services.Policy, progress, offerContact: _memory is not null).ToActivity(),
             cancellationToken).ConfigureAwait(false);
 
         // Wait without a prompt: "Check again", a revised post pasted straight in, or something for the router.

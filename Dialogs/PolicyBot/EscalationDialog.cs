@@ -5,6 +5,7 @@ using WWPS.PolicyBot.Cognitive;
 using WWPS.PolicyBot.Dialogs.Engine;
 using WWPS.PolicyBot.Dialogs.Escalations;
 using WWPS.PolicyBot.Protocol;
+using WWPS.PolicyBot.Replies;
 
 namespace WWPS.PolicyBot.Dialogs.PolicyBot;
 
@@ -163,10 +164,13 @@ internal sealed partial class EscalationDialog : ComponentDialog
         var person = Options.Person(EscalationText.ParseRole(step.Values.Role));
         var shown = step.Values.KeepDetails ? summary : await _services.Reviewer.RedactAsync(summary, cancellationToken).ConfigureAwait(false);
         var trimmed = !string.Equals(shown, summary, StringComparison.Ordinal);
-        var text = $"Here's what I'll send to {person.Title}:\n\n> {shown.Replace("\n", "\n> ", StringComparison.Ordinal)}\n\n" +
-            (trimmed ? $"I've hidden personal details in it. Say \"{KeepDetails}\" to send it as you wrote it.\n\n" : string.Empty) +
-            $"Shall I send it? \u201c{SendAnonymously}\u201d keeps your name from them: they reply through me without knowing who you are.";
-        await step.Context.SendActivityAsync(MessageFactory.SuggestedActions([Send, SendAnonymously, Edit, DontSend], text), cancellationToken).ConfigureAwait(false);
+        var summaryReply = new EscalationSummaryReply(
+            $"Here's what I'll send to {person.Title}:",
+            shown,
+            trimmed ? $"I've hidden personal details in it. Say \"{KeepDetails}\" to send it as you wrote it." : null,
+            $"Shall I send it? \u201c{SendAnonymously}\u201d keeps your name from them: they reply through me without knowing who you are.",
+            [Send, SendAnonymously, Edit, DontSend]);
+        await step.Context.SendActivityAsync(summaryReply.ToActivity(), cancellationToken).ConfigureAwait(false);
         return DialogTurnResult.Waiting;
     }
 

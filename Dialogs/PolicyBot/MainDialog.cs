@@ -1,5 +1,4 @@
 using WWPS.PolicyBot.Cognitive;
-using WWPS.PolicyBot.Dialogs.Cards;
 using WWPS.PolicyBot.Dialogs.Engine;
 using WWPS.PolicyBot.Dialogs.Escalations;
 using WWPS.PolicyBot.Dialogs.Insights;
@@ -97,7 +96,7 @@ internal sealed class MainDialog : InterruptibleDialog
         {
             if (_escalations is null)
             {
-                return await SayAsync(step, PolicyCards.Contact(_services.Policy, ConcernsClause, Commands.AskQuestion), cancellationToken).ConfigureAwait(false);
+                return await SayAsync(step, PolicyReplies.Contact(_services.Policy, ConcernsClause).ToActivity(), cancellationToken).ConfigureAwait(false);
             }
 
             if (turnContext.Activity.Conversation?.IsGroup == true)

@@ -1,5 +1,5 @@
 using WWPS.PolicyBot.Cognitive;
-using WWPS.PolicyBot.Dialogs.Cards;
+using WWPS.PolicyBot.Replies;
 using WWPS.PolicyBot.Dialogs.Engine;
 using WWPS.PolicyBot.Dialogs.Escalations;
 using WWPS.PolicyBot.Dialogs.Insights;

@@ -1,5 +1,4 @@
 using WWPS.PolicyBot.Cognitive;
-using WWPS.PolicyBot.Dialogs.Cards;
 using WWPS.PolicyBot.Dialogs.Engine;
 using WWPS.PolicyBot.Dialogs.Insights;
 using WWPS.PolicyBot.Protocol;
@@ -72,7 +71,7 @@ internal sealed class QuestionDialog : ComponentDialog
             memory.LastClauses = [];
             step.Values.Asked = question;
             step.Values.Options = [.. result.Answer.Citations.Select(c => c.Clause)];
-            await step.Context.SendActivityAsync(PolicyCards.Clarify(result.Answer, Commands.SomethingElse), cancellationToken).ConfigureAwait(false);
+            await step.Context.SendActivityAsync(PolicyReplies.Clarify(result.Answer).ToActivity(), cancellationToken).ConfigureAwait(false);
             return DialogTurnResult.Waiting;
         }
 
@@ -80,12 +79,12 @@ internal sealed class QuestionDialog : ComponentDialog
         {
             _insights?.Recorder?.NotCovered(question);
             await step.Context.SendActivityAsync(
-                PolicyCards.Abstain(result.Answer, Commands.AskAnother, Commands.Contact), cancellationToken).ConfigureAwait(false);
+                PolicyReplies.Abstain(result.Answer).ToActivity(), cancellationToken).ConfigureAwait(false);
             return await step.EndDialogAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         await step.Context.SendActivityAsync(
-            PolicyCards.Answer(result.Answer, result.FollowingOn, Commands.Helpful, Commands.NotHelpful, Commands.AskAnother, Commands.Contact, result.About),
+            PolicyReplies.Answer(result.Answer, result.FollowingOn, result.About).ToActivity(),
             cancellationToken).ConfigureAwait(false);
 
         // Wait without a prompt: the next message is either feedback or something new for the router.
@@ -112,7 +111,7 @@ internal sealed class QuestionDialog : ComponentDialog
             memory.LastClauses = [clause];
             memory.LastUnanswered = null;
             await step.Context.SendActivityAsync(
-                PolicyCards.Answer(answer, false, Commands.Helpful, Commands.NotHelpful, Commands.AskAnother, Commands.Contact), cancellationToken).ConfigureAwait(false);
+                PolicyReplies.Answer(answer, followingOn: false).ToActivity(), cancellationToken).ConfigureAwait(false);
             return await step.EndDialogAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 

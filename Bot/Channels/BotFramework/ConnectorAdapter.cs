@@ -1,14 +1,23 @@
 using WWPS.PolicyBot.Protocol;
+using WWPS.PolicyBot.Replies;
 
 namespace WWPS.PolicyBot.BotFramework;
 
 /// <summary>
 /// The Bot Connector adapter: a turn's replies leave through the <see cref="ConnectorOutbox"/>. The connector's ids
 /// for them are not known when the turn goes on (delivery is in the background), so each send answers with a null
-/// id; nothing in the bot updates or deletes its own messages.
+/// id; nothing in the bot updates or deletes its own messages. The connector serves many channels, so each reply is
+/// drawn for the one it goes to (<see cref="Render"/>).
 /// </summary>
 internal sealed class ConnectorAdapter : BotAdapter
 {
+    // The connector's channels whose clients draw Adaptive Cards; any other (SMS, email, Telegram…) gets the reply's
+    // text, which says everything the card does.
+    private static readonly HashSet<string> CardChannels = new(StringComparer.OrdinalIgnoreCase)
+    {
+        Channels.MsTeams, Channels.WebChat, Channels.DirectLine, Channels.Emulator,
+    };
+
     private readonly ConnectorOutbox _outbox;
 
     public ConnectorAdapter(ConnectorOutbox outbox, TypingMiddleware typing, ILogger<ConnectorAdapter> logger)
@@ -17,7 +26,6 @@ internal sealed class ConnectorAdapter : BotAdapter
         _outbox = outbox;
         Use(new Hosting.LongMessageGuard());
         Use(typing);
-        Use(new Hosting.CardFallbackMiddleware());
     }
 
     public override Task<ResourceResponse[]> SendActivitiesAsync(ITurnContext turnContext, Activity[] activities, CancellationToken cancellationToken)
@@ -25,11 +33,15 @@ internal sealed class ConnectorAdapter : BotAdapter
         ArgumentNullException.ThrowIfNull(activities);
         foreach (var activity in activities)
         {
-            _outbox.Enqueue(activity);
+            _outbox.Enqueue(Render(activity));
         }
 
         return Task.FromResult(activities.Select(_ => new ResourceResponse(null)).ToArray());
     }
+
+    /// <summary>A reply as its channel draws it: a card with its text as summary, or the text alone.</summary>
+    public static Activity Render(Activity activity) =>
+        CardChannels.Contains(activity.ChannelId ?? string.Empty) ? ReplyRendering.WithCard(activity) : ReplyRendering.AsText(activity);
 }
 
 /// <summary>

@@ -149,7 +149,7 @@ internal sealed class MessagesEndpoint(
         writer.WriteStartArray();
         foreach (var reply in replies)
         {
-            JsonSerializer.Serialize(writer, reply, ProtocolJsonContext.Default.Activity);
+            JsonSerializer.Serialize(writer, ConnectorAdapter.Render(reply), ProtocolJsonContext.Default.Activity);
         }
 
         writer.WriteEndArray();

@@ -1,10 +1,12 @@
 using WWPS.PolicyBot.Protocol;
+using WWPS.PolicyBot.Replies;
 
 namespace WWPS.PolicyBot.DirectLine;
 
 /// <summary>
 /// Runs turns for Direct Line conversations. A reply is "sent" by adding it to the conversation's activities in the
-/// store, where the client's next poll (on whichever instance it reaches) picks it up.
+/// store, where the client's next poll (on whichever instance it reaches) picks it up. Its clients (Web Chat and
+/// directlinejs) draw Adaptive Cards, so a reply is stored as its card, with its text as summary.
 /// </summary>
 internal sealed class DirectLineAdapter(ILogger<DirectLineAdapter> logger, DirectLineConversations conversations)
     : BotAdapter(logger)
@@ -34,7 +36,7 @@ internal sealed class DirectLineAdapter(ILogger<DirectLineAdapter> logger, Direc
         var responses = new ResourceResponse[activities.Count];
         for (var i = 0; i < activities.Count; i++)
         {
-            var activity = activities[i] with { };
+            var activity = ReplyRendering.WithCard(activities[i]) with { };
 
             // Web Chat decides which side of the transcript a message goes on by role (§4): without "bot" a reply
             // whose from.id happened to equal the user's would be drawn as the user's own message.

@@ -29,7 +29,6 @@ internal static class DirectLineEndpoints
         {
             var adapter = ActivatorUtilities.CreateInstance<DirectLineAdapter>(sp);
             adapter.Use(new Hosting.LongMessageGuard());
-            adapter.Use(new Hosting.CardFallbackMiddleware());
             return adapter;
         });
         return services;

@@ -3,6 +3,10 @@ using System.Text.Json.Serialization;
 
 namespace WWPS.PolicyBot.Protocol;
 
+/// <summary>Marks a reply written for no channel in particular; see <see cref="Activity.Reply"/>.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1040:Avoid empty interfaces", Justification = "A marker: the protocol carries replies it cannot read.")]
+public interface INeutralReply;
+
 /// <summary>
 /// One Bot Framework activity as it travels on the wire (botframework-activity spec). Mutable on purpose:
 /// the host stamps ids and timestamps, middleware may rewrite text. Outgoing activities are copied
@@ -47,6 +51,14 @@ public sealed record Activity
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Properties { get; set; }
+
+    /// <summary>
+    /// What the bot means to say, before any channel's format (the records in <c>Dialogs/Replies</c>): the adapter
+    /// that delivers the activity renders it into text, a card or blocks, and clears it. Never on the wire and never
+    /// stored: only the rendering is.
+    /// </summary>
+    [JsonIgnore]
+    public INeutralReply? Reply { get; set; }
 
     public bool IsType(string type) => string.Equals(Type, type, StringComparison.Ordinal);
 

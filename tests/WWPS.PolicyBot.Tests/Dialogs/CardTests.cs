@@ -1,23 +1,27 @@
 using System.Text.Json;
 using WWPS.PolicyBot.Cognitive.Drafts;
-using WWPS.PolicyBot.Dialogs.Cards;
 using WWPS.PolicyBot.Dialogs.PolicyBot;
 using WWPS.PolicyBot.Protocol;
+using WWPS.PolicyBot.Replies;
 using WWPS.PolicyBot.Tests.Testing;
 
 namespace WWPS.PolicyBot.Tests.Dialogs;
 
 public sealed class CardTests
 {
-    public static TheoryData<string> CardNames() => ["answer", "follow-up", "abstain", "contact", "draft-ok", "draft-revise", "draft-do-not-post", "draft-photo"];
+    public static TheoryData<string> CardNames() => ["answer", "follow-up", "abstain", "clarify", "contact", "draft-ok", "draft-revise", "draft-do-not-post", "draft-photo"];
 
     [Theory]
     [MemberData(nameof(CardNames))]
     public async Task EveryCardIsAdaptiveCard15WithTheSameWordsAsItsTextFallback(string name)
     {
-        var activity = await BuildAsync(name);
+        var reply = await BuildAsync(name);
+        var activity = ReplyRendering.WithCard(reply.ToActivity());
 
-        Assert.False(string.IsNullOrWhiteSpace(activity.Text));
+        // Where cards are drawn the words travel as summary; where they are not, the same words are the text.
+        Assert.False(string.IsNullOrWhiteSpace(activity.Summary));
+        Assert.Null(activity.Text);
+        Assert.Equal(activity.Summary, ReplyRendering.AsText(reply.ToActivity()).Text);
         var attachment = Assert.Single(activity.Attachments!);
         Assert.Equal("application/vnd.microsoft.card.adaptive", attachment.ContentType);
 
@@ -28,10 +32,10 @@ public sealed class CardTests
         Assert.Equal("AdaptiveCard", root.GetProperty("type").GetString());
         Assert.Equal("1.5", root.GetProperty("version").GetString());
         Assert.Equal("http://adaptivecards.io/schemas/adaptive-card.json", root.GetProperty("$schema").GetString());
-        Assert.Equal(activity.Text, root.GetProperty("fallbackText").GetString());
+        Assert.Equal(activity.Summary, root.GetProperty("fallbackText").GetString());
 
         // Every line the card shows is in the text fallback too (markup aside).
-        var fallback = activity.Text!.Replace("**", "", StringComparison.Ordinal);
+        var fallback = activity.Summary!.Replace("**", "", StringComparison.Ordinal);
         foreach (var line in ChatTranscript.CardText(root).Split('\n').Where(l => l.Length > 0))
         {
             var words = line.TrimStart('•', ' ').Replace("Breaks ", "", StringComparison.Ordinal);
@@ -43,7 +47,7 @@ public sealed class CardTests
     [MemberData(nameof(CardNames))]
     public async Task EverySubmitButtonPostsItsCommandInWebChatAndTeams(string name)
     {
-        var activity = await BuildAsync(name);
+        var activity = ReplyRendering.WithCard((await BuildAsync(name)).ToActivity());
 
         foreach (var (title, data) in ChatTranscript.CardButtons(activity))
         {
@@ -83,16 +87,17 @@ public sealed class CardTests
         Assert.Equal(expected, activity.Text);
     }
 
-    private static async Task<Activity> BuildAsync(string name)
+    private static async Task<Reply> BuildAsync(string name)
     {
         var services = PolicyBot.Services;
         return name switch
         {
-            "answer" => PolicyCards.Answer(services.Answerer.Answer("can I friend a parent on facebook?"), false, Commands.Helpful, Commands.NotHelpful, Commands.AskAnother, Commands.Contact),
-            "follow-up" => PolicyCards.Answer(services.Answerer.Answer("can I add parents on fb and can I post photos"), true, Commands.Helpful, Commands.NotHelpful, Commands.AskAnother, Commands.Contact),
-            "abstain" => PolicyCards.Abstain(services.Answerer.Answer("what is the weather tomorrow"), Commands.AskAnother, Commands.Contact),
-            "contact" => PolicyCards.Contact(services.Policy, MainDialog.ConcernsClause, Commands.AskQuestion),
-            _ => PolicyCards.DraftReview(await services.Reviewer.ReviewAsync(Draft(name), CancellationToken.None), services.Policy, "Better: 1 problem left, down from 2.", Commands.CheckAgain, Commands.AskQuestion),
+            "answer" => PolicyReplies.Answer(services.Answerer.Answer("can I friend a parent on facebook?"), followingOn: false),
+            "follow-up" => PolicyReplies.Answer(services.Answerer.Answer("can I add parents on fb and can I post photos"), followingOn: true),
+            "abstain" => PolicyReplies.Abstain(services.Answerer.Answer("what is the weather tomorrow")),
+            "clarify" => PolicyReplies.Clarify(services.Answerer.Answer("can I friend a parent on facebook?")),
+            "contact" => PolicyReplies.Contact(services.Policy, MainDialog.ConcernsClause),
+            _ => PolicyReplies.DraftReview(await services.Reviewer.ReviewAsync(Draft(name), CancellationToken.None), services.Policy, "Better: 1 problem left, down from 2.", offerContact: true),
         };
     }
 

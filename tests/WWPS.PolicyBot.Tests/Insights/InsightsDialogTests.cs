@@ -20,19 +20,19 @@ public sealed class InsightsDialogTests
         var (adapter, bot, insights, state) = Start();
 
         await SayAsync(adapter, bot, "What time does the preschool open? My number is 07700 900123");
-        Assert.StartsWith("The Social Networking Policy doesn't cover that", adapter.TakeReply()!.Text, StringComparison.Ordinal);
+        Assert.StartsWith("The Social Networking Policy doesn't cover that", TestAdapter.ReadableText(adapter.TakeReply()), StringComparison.Ordinal);
         await SayAsync(adapter, bot, "can I friend a parent on facebook?");
-        Assert.Contains("[methods-5]", adapter.TakeReply()!.Text, StringComparison.Ordinal);
+        Assert.Contains("[methods-5]", TestAdapter.ReadableText(adapter.TakeReply()), StringComparison.Ordinal);
         await SayAsync(adapter, bot, "No, that didn't help");
-        Assert.StartsWith("Sorry that didn't help", adapter.TakeReply()!.Text, StringComparison.Ordinal);
+        Assert.StartsWith("Sorry that didn't help", TestAdapter.ReadableText(adapter.TakeReply()), StringComparison.Ordinal);
         await SayAsync(adapter, bot, "is it ok to talk about work online");
-        Assert.StartsWith("I'm not sure which part of the policy you mean", adapter.TakeReply()!.Text, StringComparison.Ordinal);
+        Assert.StartsWith("I'm not sure which part of the policy you mean", TestAdapter.ReadableText(adapter.TakeReply()), StringComparison.Ordinal);
         await SayAsync(adapter, bot, "Confidentiality");
-        Assert.Contains("[methods-1]", adapter.TakeReply()!.Text, StringComparison.Ordinal);
+        Assert.Contains("[methods-1]", TestAdapter.ReadableText(adapter.TakeReply()), StringComparison.Ordinal);
         await SayAsync(adapter, bot, "is it ok to talk about work online");
         adapter.TakeReply();
         await SayAsync(adapter, bot, "Something else");
-        Assert.StartsWith("Then the policy may not cover it", adapter.TakeReply()!.Text, StringComparison.Ordinal);
+        Assert.StartsWith("Then the policy may not cover it", TestAdapter.ReadableText(adapter.TakeReply()), StringComparison.Ordinal);
 
         await insights.Recorder!.FlushAsync(default);
         var week = Assert.Single(await insights.Store.ReadWeeksAsync(insights.KeptWeeks(), default));
@@ -64,8 +64,8 @@ public sealed class InsightsDialogTests
         await SayAsync(adapter, bot, "What time does the preschool open in the morning");
 
         var reply = adapter.TakeReply()!;
-        Assert.StartsWith("We open at 9:00; the office can tell you more.\n\nTalk to the Manager or Chair · Ask another", reply.Text, StringComparison.Ordinal);
-        Assert.DoesNotContain("doesn't cover", reply.Text, StringComparison.Ordinal);
+        Assert.StartsWith("We open at 9:00; the office can tell you more.\n\nTalk to the Manager or Chair · Ask another", reply.Summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("doesn't cover", reply.Summary, StringComparison.Ordinal);
 
         // It is still a question the policy does not cover: counted, and passed on when the user asks for a person.
         await SayAsync(adapter, bot, "Talk to the Manager or Chair");
@@ -75,7 +75,7 @@ public sealed class InsightsDialogTests
 
         // Other questions are not touched.
         await SayAsync(adapter, bot, "what time does the preschool close?");
-        Assert.StartsWith("The Social Networking Policy doesn't cover that", adapter.TakeReply()!.Text, StringComparison.Ordinal);
+        Assert.StartsWith("The Social Networking Policy doesn't cover that", TestAdapter.ReadableText(adapter.TakeReply()), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class InsightsDialogTests
 
         await SayAsync(adapter, bot, "What time does the preschool open in the morning???");
 
-        var reply = adapter.TakeReply()!.Text!;
+        var reply = TestAdapter.ReadableText(adapter.TakeReply())!;
         Assert.Contains("**Contacting the preschool about a child** [methods-8]", reply, StringComparison.Ordinal);
         Assert.Contains("Was this helpful?", reply, StringComparison.Ordinal);
 
@@ -108,7 +108,7 @@ public sealed class InsightsDialogTests
 
         await SayAsync(adapter, bot, NotCoveredQuestion);
 
-        Assert.StartsWith("The Social Networking Policy doesn't cover that", adapter.TakeReply()!.Text, StringComparison.Ordinal);
+        Assert.StartsWith("The Social Networking Policy doesn't cover that", TestAdapter.ReadableText(adapter.TakeReply()), StringComparison.Ordinal);
         Assert.Empty(await state.ReadAsync([InsightsStore.WeekKey("2026-W48"), InsightsStore.GuardKey], default));
     }
 

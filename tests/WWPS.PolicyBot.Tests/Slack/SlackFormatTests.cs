@@ -1,6 +1,6 @@
 using System.Text.Json;
-using WWPS.PolicyBot.Dialogs.Cards;
 using WWPS.PolicyBot.Protocol;
+using WWPS.PolicyBot.Replies;
 using WWPS.PolicyBot.Slack;
 
 namespace WWPS.PolicyBot.Tests.Slack;
@@ -34,14 +34,17 @@ public sealed class SlackFormatTests
     [Fact]
     public void KeepsWithinBlockKitLimits()
     {
-        var card = new AdaptiveCard();
-        for (var i = 0; i < 80; i++)
-        {
-            card.Text($"Finding {i}", bold: true).Quote("Clause", new string('x', 4000));
-        }
-
-        card.Buttons(CardButton.Submit(new string('B', 100), new string('c', 3000)));
-        var activity = new Activity { Type = ActivityTypes.Message, Text = "fallback", Attachments = [card.ToAttachment("fallback")] };
+        var review = new DraftReviewReply(
+            "Don't post this",
+            null,
+            "Tone: neutral",
+            null,
+            [.. Enumerable.Range(0, 80).Select(i => new BrokenClause([$"Finding {i}"], new QuotedClause("Clause", "c-1", new string('x', 4000))))],
+            null,
+            null,
+            null,
+            [ReplyButton.Submit(new string('B', 100), new string('c', 3000))]);
+        var activity = review.ToActivity();
 
         using var message = JsonDocument.Parse(SlackBlocks.Render(activity)!.ToJsonString());
 
@@ -51,7 +54,10 @@ public sealed class SlackFormatTests
         Assert.All(blocks.Where(b => b.TryGetProperty("text", out _)), b => Assert.True(b.GetProperty("text").GetProperty("text").GetString()!.Length <= 3000));
         var button = blocks[^1].GetProperty("elements")[0];
         Assert.Equal(75, button.GetProperty("text").GetProperty("text").GetString()!.Length);
-        Assert.Equal("fallback", message.RootElement.GetProperty("text").GetString());
+        // The words, cut to Slack's 40,000 characters of message text.
+        var text = message.RootElement.GetProperty("text").GetString()!;
+        Assert.Equal(40_000, text.Length);
+        Assert.Equal(SlackBlocks.Mrkdwn(ReplyText.Markdown(review))[..39_999] + "…", text);
     }
 
     [Fact]
@@ -77,14 +83,14 @@ public sealed class SlackFormatTests
     [InlineData("channel", "1729999327.187299", false)]
     public void FeedbackPairIsSlacksFeedbackButtonsOnlyInAnAssistantThread(string conversationType, string? thread, bool feedbackButtons)
     {
-        var card = new AdaptiveCard().Text("Was this helpful?")
-            .Feedback(CardButton.Submit("Yes", "Yes, that helped"), CardButton.Submit("No", "No, that didn't help"))
-            .Buttons(CardButton.Submit("Ask another", "Ask another"));
-        var activity = new Activity
+        var answer = new AnswerReply(
+            null,
+            "It's discouraged.",
+            [],
+            new FeedbackRequest("Was this helpful?", "yes / no", ReplyButton.Submit("Yes", "Yes, that helped"), ReplyButton.Submit("No", "No, that didn't help")),
+            [ReplyButton.Say("Ask another")]);
+        var activity = answer.ToActivity() with
         {
-            Type = ActivityTypes.Message,
-            Text = "Was this helpful?",
-            Attachments = [card.ToAttachment("Was this helpful?")],
             Conversation = new ConversationAccount
             {
                 Id = "D0001",

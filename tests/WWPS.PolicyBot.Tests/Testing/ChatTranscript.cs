@@ -139,7 +139,7 @@ internal static class ChatTranscript
                     var conversation = Party(parties, line, where).Conversation!.Id!;
                     var toParty = adapter.TakeReply(conversation);
                     Assert.True(toParty is not null, $"{where}: expected {line.Party} to get \"{line.Text}\", but nothing more came to their chat.");
-                    Assert.True(Matches(line.Text, toParty.Text), $"{where}: expected {line.Party} to get \"{line.Text}\"\n  but they got \"{toParty.Text}\"");
+                    Assert.True(Matches(line.Text, TestAdapter.ReadableText(toParty)), $"{where}: expected {line.Party} to get \"{line.Text}\"\n  but they got \"{TestAdapter.ReadableText(toParty)}\"");
                     break;
                 case ChatLineKind.Clock:
                     AssertNoneLeft(adapter, where);
@@ -154,7 +154,8 @@ internal static class ChatTranscript
                 case ChatLineKind.Bot:
                     lastReply = adapter.TakeReply(userConversation);
                     Assert.True(lastReply is not null, $"{where}: expected the bot to say \"{line.Text}\", but it said nothing more.");
-                    Assert.True(Matches(line.Text, lastReply.Text), $"{where}: expected \"{line.Text}\"\n  but the bot said \"{lastReply.Text}\"");
+                    var said = TestAdapter.ReadableText(lastReply);
+                    Assert.True(Matches(line.Text, said), $"{where}: expected \"{line.Text}\"\n  but the bot said \"{said}\"");
                     if (AdaptiveCardOf(lastReply) is not null)
                     {
                         lastCard = lastReply;

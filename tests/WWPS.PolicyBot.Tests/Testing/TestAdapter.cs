@@ -2,12 +2,14 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using WWPS.PolicyBot.Protocol;
+using WWPS.PolicyBot.Replies;
 
 namespace WWPS.PolicyBot.Tests.Testing;
 
 /// <summary>
 /// An adapter whose "channel" is a queue: every turn runs to completion inside <see cref="ProcessAsync"/>, so a
-/// test reads the replies straight after, with no waiting.
+/// test reads the replies straight after, with no waiting. Replies are drawn as Web Chat gets them (a card with its
+/// text as summary); <see cref="ReadableText"/> is what a reader sees of one.
 /// </summary>
 internal sealed class TestAdapter(ILogger? logger = null, TimeProvider? timeProvider = null, string channelId = Channels.Test)
     : BotAdapter(logger ?? NullLogger.Instance)
@@ -35,7 +37,7 @@ internal sealed class TestAdapter(ILogger? logger = null, TimeProvider? timeProv
         {
             lock (_replies)
             {
-                _replies.Add(activities[i]);
+                _replies.Add(ReplyRendering.WithCard(activities[i]));
             }
 
             responses[i] = new ResourceResponse(NextId());
@@ -102,6 +104,9 @@ internal sealed class TestAdapter(ILogger? logger = null, TimeProvider? timeProv
             return reply;
         }
     }
+
+    /// <summary>A reply's words: its text, or for a card the summary Web Chat shows where it cannot draw it.</summary>
+    public static string? ReadableText(Activity? reply) => reply?.Text ?? reply?.Summary;
 
     private string NextId() => (++_nextId).ToString(CultureInfo.InvariantCulture);
 }

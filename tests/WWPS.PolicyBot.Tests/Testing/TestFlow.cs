@@ -19,10 +19,10 @@ internal sealed class TestFlow(TestAdapter adapter, BotCallbackHandler bot)
     public TestFlow Send(Activity activity) => Then(ct => adapter.ProcessAsync(activity, bot, ct));
 
     public TestFlow AssertReply(string expected) =>
-        AssertReply(reply => Assert.Equal(expected, reply.Text));
+        AssertReply(reply => Assert.Equal(expected, TestAdapter.ReadableText(reply)));
 
     public TestFlow AssertReplyContains(string fragment) =>
-        AssertReply(reply => Assert.Contains(fragment, reply.Text ?? string.Empty, StringComparison.Ordinal));
+        AssertReply(reply => Assert.Contains(fragment, TestAdapter.ReadableText(reply) ?? string.Empty, StringComparison.Ordinal));
 
     public TestFlow AssertReply(Action<Activity> check) => Then(_ =>
     {
@@ -35,7 +35,7 @@ internal sealed class TestFlow(TestAdapter adapter, BotCallbackHandler bot)
     public TestFlow AssertNoReply() => Then(_ =>
     {
         var reply = adapter.TakeReply();
-        Assert.True(reply is null, $"Expected no reply, but the bot sent \"{reply?.Text}\".");
+        Assert.True(reply is null, $"Expected no reply, but the bot sent \"{TestAdapter.ReadableText(reply)}\".");
         return Task.CompletedTask;
     });
 
