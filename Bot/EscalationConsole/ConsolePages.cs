@@ -30,8 +30,9 @@ internal static partial class ConsolePages
     public static string NeedsHttps() => Layout("Escalation console", null, """
         <h1>Escalation console</h1>
         <p>The console is only served over HTTPS, so that its sign-in cookie is never sent in the clear. Open it with an
-        <code>https://</code> address. Behind a proxy that ends TLS, set <code>ASPNETCORE_FORWARDEDHEADERS_ENABLED=true</code>;
-        for a local test on <code>http://localhost</code>, set <code>Console:CookieSecurePolicy</code> to <code>SameAsRequest</code>.</p>
+        <code>https://</code> address, or <code>http://localhost</code> on the machine the bot runs on. Behind a proxy that
+        ends TLS, name the proxy in <code>ForwardedHeaders:KnownProxies</code> or <code>ForwardedHeaders:KnownNetworks</code>
+        so the bot believes what it says about the original request (docs/deployment.md, "Behind a proxy").</p>
         """);
 
     public static string Login(ConsoleOptions options, EscalationOptions escalation, string tokenField, string token, string? error, string? returnUrl)
