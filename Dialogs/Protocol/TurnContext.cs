@@ -26,6 +26,19 @@ public interface ITurnContext
 
     /// <summary>Adds a handler that sees every send of this turn, in the order added.</summary>
     ITurnContext OnSendActivities(SendActivitiesHandler handler);
+
+    /// <summary>
+    /// From now on replies (not typing indicators) pass the send handlers but wait here instead of leaving, until
+    /// <see cref="ReleaseRepliesAsync"/> sends them or <see cref="DropHeldReplies"/> forgets them. The route table
+    /// holds a turn's replies until its state is saved, so a user is never answered for a change that was not kept.
+    /// </summary>
+    void HoldReplies();
+
+    /// <summary>Sends what was held, in order, and stops holding.</summary>
+    Task ReleaseRepliesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Forgets what was held and stops holding: later sends (the turn-error apology) leave at once.</summary>
+    void DropHeldReplies();
 }
 
 public static class TurnContextExtensions
@@ -46,6 +59,9 @@ internal sealed class TurnContext(BotAdapter adapter, Activity activity) : ITurn
     public BotAdapter Adapter { get; } = adapter;
     public Activity Activity { get; } = activity;
     public bool Responded { get; private set; }
+    // Replies waiting for the turn's state to be saved; null when not holding.
+    private List<Activity>? _held;
+
     public TurnStateBag TurnState { get; } = new();
     public IReadOnlyList<Activity>? BufferedReplies => _buffered;
 
@@ -82,7 +98,56 @@ internal sealed class TurnContext(BotAdapter adapter, Activity activity) : ITurn
         return this;
     }
 
+    public void HoldReplies() => _held ??= [];
+
+    public async Task ReleaseRepliesAsync(CancellationToken cancellationToken)
+    {
+        var held = _held;
+        _held = null;
+        if (held is { Count: > 0 })
+        {
+            await SendNowAsync([.. held], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void DropHeldReplies() => _held = null;
+
     private async Task<ResourceResponse[]> DeliverAsync(Activity[] activities, CancellationToken cancellationToken)
+    {
+        ResourceResponse[] responses;
+        if (_held is not null)
+        {
+            // Typing indicators still go now: they promise nothing, and a slow turn should show it is working. The
+            // held ones have no channel id yet; nothing in the bot edits or deletes its own messages.
+            // (A typing indicator may be sent from a timer while the turn runs, so it never touches the list.)
+            var typing = activities.Where(a => a.IsType(ActivityTypes.Typing)).ToArray();
+            if (typing.Length < activities.Length)
+            {
+                _held.AddRange(activities.Where(a => !a.IsType(ActivityTypes.Typing)));
+            }
+
+            if (typing.Length > 0)
+            {
+                await SendNowAsync(typing, cancellationToken).ConfigureAwait(false);
+            }
+
+            responses = [.. activities.Select(_ => new ResourceResponse(null))];
+        }
+        else
+        {
+            responses = await SendNowAsync(activities, cancellationToken).ConfigureAwait(false);
+        }
+
+        // A typing indicator is not an answer: prompts decide whether to re-prompt on this flag.
+        if (activities.Any(a => !a.IsType(ActivityTypes.Typing)))
+        {
+            Responded = true;
+        }
+
+        return responses;
+    }
+
+    private async Task<ResourceResponse[]> SendNowAsync(Activity[] activities, CancellationToken cancellationToken)
     {
         ResourceResponse[] responses;
         if (_buffered is not null)
@@ -93,12 +158,6 @@ internal sealed class TurnContext(BotAdapter adapter, Activity activity) : ITurn
         else
         {
             responses = await Adapter.SendActivitiesAsync(this, activities, cancellationToken).ConfigureAwait(false);
-        }
-
-        // A typing indicator is not an answer: prompts decide whether to re-prompt on this flag.
-        if (activities.Any(a => !a.IsType(ActivityTypes.Typing)))
-        {
-            Responded = true;
         }
 
         return responses;
