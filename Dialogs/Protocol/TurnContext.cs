@@ -83,12 +83,24 @@ internal sealed class TurnContext(BotAdapter adapter, Activity activity) : ITurn
         // the user's name and ids.
         var reference = Activity.GetConversationReference();
         var outgoing = activities.Select(a => (a with { }).ApplyConversationReference(reference)).ToArray();
+        if (_held is null || outgoing.All(a => a.IsType(ActivityTypes.Typing)))
+        {
+            return SendNowAsync(outgoing, cancellationToken);
+        }
 
-        return RunHandlersAsync(0);
+        // Held before the send handlers, so they see the replies when they really leave (Slack's status waits for a
+        // post that reached the thread). Typing indicators still go now: they promise nothing, and a slow turn should
+        // show it is working. (One may be sent from a timer while the turn runs, so only the turn touches the list.)
+        _held.AddRange(outgoing.Where(a => !a.IsType(ActivityTypes.Typing)));
+        Responded = true;
+        var typing = outgoing.Where(a => a.IsType(ActivityTypes.Typing)).ToArray();
+        return typing.Length == 0 ? Task.FromResult(Placeholders(outgoing.Length)) : SendTypingAsync();
 
-        Task<ResourceResponse[]> RunHandlersAsync(int index) => index < _onSend.Count
-            ? _onSend[index](this, outgoing, () => RunHandlersAsync(index + 1), cancellationToken)
-            : DeliverAsync(outgoing, cancellationToken);
+        async Task<ResourceResponse[]> SendTypingAsync()
+        {
+            await SendNowAsync(typing, cancellationToken).ConfigureAwait(false);
+            return Placeholders(outgoing.Length);
+        }
     }
 
     public ITurnContext OnSendActivities(SendActivitiesHandler handler)
@@ -112,52 +124,36 @@ internal sealed class TurnContext(BotAdapter adapter, Activity activity) : ITurn
 
     public void DropHeldReplies() => _held = null;
 
+    // A held reply has no channel id yet; nothing in the bot edits or deletes its own messages.
+    private static ResourceResponse[] Placeholders(int count) => [.. Enumerable.Range(0, count).Select(_ => new ResourceResponse(null))];
+
+    /// <summary>Through the send handlers, then out.</summary>
+    private Task<ResourceResponse[]> SendNowAsync(Activity[] outgoing, CancellationToken cancellationToken)
+    {
+        return RunHandlersAsync(0);
+
+        Task<ResourceResponse[]> RunHandlersAsync(int index) => index < _onSend.Count
+            ? _onSend[index](this, outgoing, () => RunHandlersAsync(index + 1), cancellationToken)
+            : DeliverAsync(outgoing, cancellationToken);
+    }
+
     private async Task<ResourceResponse[]> DeliverAsync(Activity[] activities, CancellationToken cancellationToken)
     {
         ResourceResponse[] responses;
-        if (_held is not null)
+        if (_buffered is not null)
         {
-            // Typing indicators still go now: they promise nothing, and a slow turn should show it is working. The
-            // held ones have no channel id yet; nothing in the bot edits or deletes its own messages.
-            // (A typing indicator may be sent from a timer while the turn runs, so it never touches the list.)
-            var typing = activities.Where(a => a.IsType(ActivityTypes.Typing)).ToArray();
-            if (typing.Length < activities.Length)
-            {
-                _held.AddRange(activities.Where(a => !a.IsType(ActivityTypes.Typing)));
-            }
-
-            if (typing.Length > 0)
-            {
-                await SendNowAsync(typing, cancellationToken).ConfigureAwait(false);
-            }
-
-            responses = [.. activities.Select(_ => new ResourceResponse(null))];
+            _buffered.AddRange(activities);
+            responses = Placeholders(activities.Length);
         }
         else
         {
-            responses = await SendNowAsync(activities, cancellationToken).ConfigureAwait(false);
+            responses = await Adapter.SendActivitiesAsync(this, activities, cancellationToken).ConfigureAwait(false);
         }
 
         // A typing indicator is not an answer: prompts decide whether to re-prompt on this flag.
         if (activities.Any(a => !a.IsType(ActivityTypes.Typing)))
         {
             Responded = true;
-        }
-
-        return responses;
-    }
-
-    private async Task<ResourceResponse[]> SendNowAsync(Activity[] activities, CancellationToken cancellationToken)
-    {
-        ResourceResponse[] responses;
-        if (_buffered is not null)
-        {
-            _buffered.AddRange(activities);
-            responses = [.. activities.Select(_ => new ResourceResponse(null))];
-        }
-        else
-        {
-            responses = await Adapter.SendActivitiesAsync(this, activities, cancellationToken).ConfigureAwait(false);
         }
 
         return responses;
