@@ -179,6 +179,53 @@ public sealed class PostgresDatabase : IDisposable, IAsyncDisposable
             return result;
         }, cancellationToken);
 
+    /// <summary>
+    /// After a purge deleted rows from <paramref name="tables"/> (a comma-separated list of the store's own tables):
+    /// a DELETE only marks rows dead, and their bytes (a child's name, a concern's text) stay in the table's files, and
+    /// its TOAST table's, until the space is reused. <c>VACUUM FULL</c> writes each table and its TOAST table anew and
+    /// drops the old files, so the purged rows are in no table file; <c>CHECKPOINT</c> then lets the server recycle
+    /// the write-ahead log that still holds their insert. Run by the one instance that holds the purge job.
+    /// </summary>
+    /// <remarks>
+    /// <c>VACUUM FULL</c> holds an exclusive lock on each table while it copies it: for a preschool's tables that is
+    /// milliseconds to a second, once an hour at most and only when something was purged. <c>lock_timeout</c> keeps it
+    /// from queueing (and holding every turn up behind it) when a long transaction has the table: it then fails, and the
+    /// next purge tries again. <c>CHECKPOINT</c> needs the <c>pg_checkpoint</c> role (PostgreSQL 15) or a superuser;
+    /// without it the server's own checkpoint (<c>checkpoint_timeout</c>, 5 minutes by default) does the same a little
+    /// later.
+    /// </remarks>
+    internal Task CompactAsync(string tables, CancellationToken cancellationToken) =>
+        RunAsync("compact " + tables, async connection =>
+        {
+            // VACUUM cannot run in a transaction, so each statement is sent on its own (a batch would be one).
+            await using var command = new NpgsqlCommand("SET lock_timeout = '5s'", connection);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                command.CommandText = $"VACUUM (FULL) {tables}";
+                command.CommandTimeout = 600;
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Pooled connections are reset when returned, unless the connection string says not to.
+                command.CommandText = "RESET lock_timeout";
+                await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            try
+            {
+                command.CommandText = "CHECKPOINT";
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+            {
+                // See remarks: the server checkpoints by itself soon enough.
+            }
+
+            return 0;
+        }, cancellationToken);
+
     public void Dispose() => _source.Dispose();
 
     public ValueTask DisposeAsync() => _source.DisposeAsync();
