@@ -44,7 +44,7 @@ internal static partial class ConsoleEndpoints
         var actor = EscalationAccess.StaffActor(role);
         var title = EscalationPerson.RoleTitle(role);
         var client = Hosting.ClientAddress.Key(http);
-        if (lockout.TryBegin(client, role) is { } wait)
+        if (await lockout.TryBeginAsync(client, role, ct).ConfigureAwait(false) is { } wait)
         {
             await service.Store.AuditAsync(null, actor, AuditActions.SignInFailed, ct).ConfigureAwait(false);
             log.Refused(role, "locked");
@@ -53,7 +53,7 @@ internal static partial class ConsoleEndpoints
 
         if (!ConsolePassword.Verify(form["password"].ToString(), hash))
         {
-            var locked = lockout.Fail(client, role);
+            var locked = await lockout.FailAsync(client, role, ct).ConfigureAwait(false);
             await service.Store.AuditAsync(null, actor, locked is null ? AuditActions.SignInFailed : AuditActions.LockedOut, ct).ConfigureAwait(false);
             log.Refused(role, locked is null ? "wrong password" : "wrong password; locked");
             if (locked is { } lockedFor)
@@ -65,7 +65,7 @@ internal static partial class ConsoleEndpoints
             return LoginForm(http, options, service, antiforgery, "That password is not right.", returnUrl, StatusCodes.Status401Unauthorized);
         }
 
-        lockout.Succeed(client, role);
+        await lockout.SucceedAsync(client, role, ct).ConfigureAwait(false);
         var session = await sessions.StartAsync(role, ct).ConfigureAwait(false);
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.Role, actor), new Claim(FingerprintClaim, ConsolePassword.Fingerprint(hash)), new Claim(SessionClaim, session)],
