@@ -197,8 +197,30 @@ public sealed class PostgresDatabase : IDisposable, IAsyncDisposable
     internal Task CompactAsync(string tables, CancellationToken cancellationToken) =>
         RunAsync("compact " + tables, async connection =>
         {
+            // VACUUM FULL keeps a deleted row while any transaction in this database still has a snapshot from before
+            // the delete (an autovacuum ANALYZE, a long query), and nothing would compact the table again. So first
+            // wait, up to 30 s, until no other session's snapshot is older than now. (Sessions of other roles show no
+            // xmin without pg_read_all_stats; the wait then cannot see them.)
+            await using var command = new NpgsqlCommand(
+                """
+                DO $$
+                DECLARE mark xid := (pg_current_xact_id()::text::bigint % 4294967296)::text::xid;
+                BEGIN
+                    FOR attempt IN 1..300 LOOP
+                        PERFORM pg_stat_clear_snapshot();
+                        EXIT WHEN NOT EXISTS (
+                            SELECT 1 FROM pg_stat_activity
+                            WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL AND age(backend_xmin) > age(mark));
+                        PERFORM pg_sleep(0.1);
+                    END LOOP;
+                END $$
+                """,
+                connection);
+            command.CommandTimeout = 60;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
             // VACUUM cannot run in a transaction, so each statement is sent on its own (a batch would be one).
-            await using var command = new NpgsqlCommand("SET lock_timeout = '5s'", connection);
+            command.CommandText = "SET lock_timeout = '5s'";
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             try
             {
