@@ -145,83 +145,6 @@ internal static partial class ConsoleEndpoints
         MapInsights(console);
     }
 
-    private static IResult LoginPage(HttpContext http, ConsoleOptions options, EscalationService service, IAntiforgery antiforgery, string? returnUrl)
-    {
-        if (!options.IsSetUp)
-        {
-            return Html(ConsolePages.NotSetUp(), StatusCodes.Status503ServiceUnavailable);
-        }
-
-        return RoleOf(http.User) is not null
-            ? new SeeOther(LocalReturnUrl(returnUrl) ?? ListPath)
-            : LoginForm(http, options, service, antiforgery, error: null, returnUrl, StatusCodes.Status200OK);
-    }
-
-    private static async Task<IResult> SignInAsync(
-        HttpContext http, ConsoleOptions options, ConsoleLockout lockout, ConsoleSessions sessions, ConsoleAlerts alerts, EscalationService service,
-        IAntiforgery antiforgery, ConsoleLog log, CancellationToken ct)
-    {
-        if (!options.IsSetUp)
-        {
-            return Html(ConsolePages.NotSetUp(), StatusCodes.Status503ServiceUnavailable);
-        }
-
-        var form = await http.Request.ReadFormAsync(ct).ConfigureAwait(false);
-        var returnUrl = form["returnUrl"].ToString();
-        if (ParseRole(form["role"].ToString()) is not { } role || options.HashFor(role) is not { } hash)
-        {
-            return LoginForm(http, options, service, antiforgery, "Choose whether you are the Manager or the Chair.", returnUrl, StatusCodes.Status400BadRequest);
-        }
-
-        var actor = EscalationAccess.StaffActor(role);
-        var title = EscalationPerson.RoleTitle(role);
-        var client = Hosting.ClientAddress.Key(http);
-        if (lockout.TryBegin(client, role) is { } wait)
-        {
-            await service.Store.AuditAsync(null, actor, AuditActions.SignInFailed, ct).ConfigureAwait(false);
-            log.Refused(role, "locked");
-            return LoginForm(http, options, service, antiforgery, Locked(title, wait), returnUrl, StatusCodes.Status429TooManyRequests);
-        }
-
-        if (!ConsolePassword.Verify(form["password"].ToString(), hash))
-        {
-            var locked = lockout.Fail(client, role);
-            await service.Store.AuditAsync(null, actor, locked is null ? AuditActions.SignInFailed : AuditActions.LockedOut, ct).ConfigureAwait(false);
-            log.Refused(role, locked is null ? "wrong password" : "wrong password; locked");
-            if (locked is { } lockedFor)
-            {
-                alerts.LockedOut(role, options.LockoutFailures, lockedFor);
-                return LoginForm(http, options, service, antiforgery, Locked(title, lockedFor), returnUrl, StatusCodes.Status429TooManyRequests);
-            }
-
-            return LoginForm(http, options, service, antiforgery, "That password is not right.", returnUrl, StatusCodes.Status401Unauthorized);
-        }
-
-        lockout.Succeed(client, role);
-        var session = await sessions.StartAsync(role, ct).ConfigureAwait(false);
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Role, actor), new Claim(FingerprintClaim, ConsolePassword.Fingerprint(hash)), new Claim(SessionClaim, session)],
-            Scheme, ClaimTypes.Role, ClaimTypes.Role);
-        await http.SignInAsync(Scheme, new ClaimsPrincipal(identity), new AuthenticationProperties { IsPersistent = false }).ConfigureAwait(false);
-        await service.Store.AuditAsync(null, actor, AuditActions.SignedIn, ct).ConfigureAwait(false);
-        log.SignedIn(role);
-        return new SeeOther(LocalReturnUrl(returnUrl) ?? ListPath);
-    }
-
-    private static async Task<IResult> SignOutAsync(HttpContext http, EscalationService service, ConsoleSessions sessions, CancellationToken ct)
-    {
-        if (RoleOf(http.User) is { } role)
-        {
-            await service.Store.AuditAsync(null, EscalationAccess.StaffActor(role), AuditActions.SignedOut, ct).ConfigureAwait(false);
-        }
-
-        // The server forgets the session first: the cookie is only cleared in this browser, and a copy of it elsewhere
-        // must stop working too.
-        await sessions.EndAsync(http.User.FindFirst(SessionClaim)?.Value, ct).ConfigureAwait(false);
-        await http.SignOutAsync(Scheme).ConfigureAwait(false);
-        return new SeeOther("/console/login");
-    }
-
     /// <summary>
     /// Opens a Web Chat conversation as the signed-in role's configured Direct Line user (the only way to get one: the
     /// public endpoints refuse that id) and sends the browser to the chat page with its token in the URL's fragment,
@@ -362,21 +285,11 @@ internal static partial class ConsoleEndpoints
         return null;
     }
 
-    private static IResult LoginForm(
-        HttpContext http, ConsoleOptions options, EscalationService service, IAntiforgery antiforgery, string? error, string? returnUrl, int status)
-    {
-        var tokens = antiforgery.GetAndStoreTokens(http);
-        return Html(ConsolePages.Login(options, service.Options, tokens.FormFieldName, tokens.RequestToken!, error, LocalReturnUrl(returnUrl)), status);
-    }
-
     private static ConsolePages.Viewer Viewer(HttpContext http, EscalationRole role, EscalationService service, IAntiforgery antiforgery)
     {
         var tokens = antiforgery.GetAndStoreTokens(http);
         return new ConsolePages.Viewer(service.Options.Person(role), tokens.FormFieldName, tokens.RequestToken!);
     }
-
-    private static string Locked(string title, TimeSpan wait) =>
-        $"Too many wrong passwords: signing in as the {title} from here is locked for {Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))} minutes.";
 
     /// <summary>Every POST needs the form token that came with the page (and its cookie): 400 without.</summary>
     private static async ValueTask<object?> RequireTokenAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -446,33 +359,4 @@ internal static partial class ConsoleEndpoints
             return Task.CompletedTask;
         }
     }
-}
-
-/// <summary>Console events: roles, ids and outcomes only. Never passwords or message text.</summary>
-internal sealed partial class ConsoleLog(ILogger<ConsoleLog> logger)
-{
-    public void SignedIn(EscalationRole role) => LogSignedIn(logger, role);
-
-    public void Refused(EscalationRole role, string reason) => LogRefused(logger, role, reason);
-
-    public void Acted(EscalationRole role, string action, long id, string outcome) => LogActed(logger, role, action, id, outcome);
-
-    public void ChatOpened(EscalationRole role) => LogChatOpened(logger, role);
-
-    public void Decided(EscalationRole role, string action, string outcome) => LogDecided(logger, role, action, outcome);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Console: the {Role} {Action} a question: {Outcome}")]
-    private static partial void LogDecided(ILogger logger, EscalationRole role, string action, string outcome);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Console: the {Role} opened a web chat as their configured Direct Line user")]
-    private static partial void LogChatOpened(ILogger logger, EscalationRole role);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Console: the {Role} signed in")]
-    private static partial void LogSignedIn(ILogger logger, EscalationRole role);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Console: sign-in as the {Role} refused ({Reason})")]
-    private static partial void LogRefused(ILogger logger, EscalationRole role, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Console: the {Role} {Action} escalation {Id}: {Outcome}")]
-    private static partial void LogActed(ILogger logger, EscalationRole role, string action, long id, string outcome);
 }

@@ -323,9 +323,14 @@ public sealed class SqliteStorage : IStorage, IStateRetention, IDisposable
         }
         catch (Exception ex)
         {
+            // A full disk (SQLITE_FULL), an I/O error or a refused write is the storage failing, which the turn-error
+            // handler tells the user as "couldn't save" (BotAdapter.NotSavedMessage), not as a bug.
+            var failure = ex is SqliteException or IOException
+                ? new StorageUnavailableException($"The state database '{DatabasePath}' cannot be written ({Describe(ex)}).", ex)
+                : ex;
             foreach (var pending in batch)
             {
-                pending.Done.TrySetException(pending.Failure ?? ex);
+                pending.Done.TrySetException(pending.Failure ?? failure);
             }
 
             return;
@@ -390,6 +395,10 @@ public sealed class SqliteStorage : IStorage, IStateRetention, IDisposable
                     writer.Delete.ExecuteNonQuery();
                 }
             }).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException)
+        {
+            throw new StorageUnavailableException($"The state database '{DatabasePath}' cannot be written ({Describe(ex)}).", ex);
         }
         finally
         {

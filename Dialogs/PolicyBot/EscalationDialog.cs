@@ -218,6 +218,7 @@ internal sealed partial class EscalationDialog : ComponentDialog
             .FirstOrDefault(e => string.Equals(e.Summary, summary, StringComparison.Ordinal));
         if (sent is not null)
         {
+            KeptDespiteFailure(turnContext, sent);
             await turnContext.SendActivityAsync(
                 $"That's already with {Options.Person(sent.Role).Title} ({Number(sent.Id)}). When they pick it up I'll tell you here.",
                 cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -237,6 +238,7 @@ internal sealed partial class EscalationDialog : ComponentDialog
         var result = await _escalations.RaiseAsync(request, cancellationToken).ConfigureAwait(false);
         var escalation = result.Escalation;
         var person = Options.Person(escalation.Role);
+        KeptDespiteFailure(turnContext, escalation);
 
         if (Options.HandoffEvents)
         {
@@ -259,6 +261,17 @@ internal sealed partial class EscalationDialog : ComponentDialog
             $"{told} {when} When they pick it up I'll tell you here, and what you write will go to them. If nobody can, I'll tell you that too.",
             cancellationToken: cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The concern is stored (and its person told) before this dialog's state is saved; if that save fails the replies
+    /// are dropped (<c>AgentApplication</c>), and the apology must not say the concern was not sent. "Send" again then
+    /// finds it (above) instead of raising it twice.
+    /// </summary>
+    private void KeptDespiteFailure(ITurnContext turnContext, Escalation escalation) =>
+        turnContext.TurnState.Set(
+            BotAdapter.NotSavedMessageKey,
+            $"Your concern is with {Options.Person(escalation.Role).Title} ({Number(escalation.Id)}), but I couldn't save the rest just now. " +
+            "Please try again in a moment.");
 
     /// <summary>
     /// The Bot Framework hand-off event (as botbuilder's EventFactory builds it) for a hub in front of the bot: the

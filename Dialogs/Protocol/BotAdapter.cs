@@ -24,6 +24,12 @@ public abstract class BotAdapter
     public const string NotSavedMessage =
         "Sorry, I couldn't save that just now, so nothing from your last message was kept (a concern was not sent). Please try again in a moment.";
 
+    /// <summary>
+    /// What to say instead of <see cref="NotSavedMessage"/> once part of the turn was kept before its state could not
+    /// be saved (a concern already stored and its person told): the apology must not deny what did happen.
+    /// </summary>
+    public static readonly TurnStateKey<string> NotSavedMessageKey = new("notSavedMessage");
+
     private readonly List<IMiddleware> _middleware = [];
 
     protected BotAdapter(ILogger logger)
@@ -106,10 +112,13 @@ public abstract class BotAdapter
         // input here is what a parent typed. Type and stack trace are enough to find the fault.
         Log.TurnFailed(Logger, exception.GetType().FullName, activity.Type, activity.ChannelId, activity.Conversation?.Id, activity.Id, exception.StackTrace);
 
-        // Invokes and events have nobody reading a chat line; only messages get the apology.
+        // Invokes and events have nobody reading a chat line; only messages get the apology. (An invoke whose turn
+        // failed has no answer: the route table drops it, and the host's 501 tells the channel nothing was done.)
         if (activity.IsType(ActivityTypes.Message))
         {
-            var text = exception is StorageUnavailableException ? NotSavedMessage : DefaultErrorMessage;
+            var text = exception is StorageUnavailableException
+                ? turnContext.TurnState.Get(NotSavedMessageKey) ?? NotSavedMessage
+                : DefaultErrorMessage;
             await turnContext.SendActivityAsync(text, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
     }

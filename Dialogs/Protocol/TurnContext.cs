@@ -26,6 +26,19 @@ public interface ITurnContext
 
     /// <summary>Adds a handler that sees every send of this turn, in the order added.</summary>
     ITurnContext OnSendActivities(SendActivitiesHandler handler);
+
+    /// <summary>
+    /// From now on replies (not typing indicators) pass the send handlers but wait here instead of leaving, until
+    /// <see cref="ReleaseRepliesAsync"/> sends them or <see cref="DropHeldReplies"/> forgets them. The route table
+    /// holds a turn's replies until its state is saved, so a user is never answered for a change that was not kept.
+    /// </summary>
+    void HoldReplies();
+
+    /// <summary>Sends what was held, in order, and stops holding.</summary>
+    Task ReleaseRepliesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Forgets what was held and stops holding: later sends (the turn-error apology) leave at once.</summary>
+    void DropHeldReplies();
 }
 
 public static class TurnContextExtensions
@@ -46,6 +59,9 @@ internal sealed class TurnContext(BotAdapter adapter, Activity activity) : ITurn
     public BotAdapter Adapter { get; } = adapter;
     public Activity Activity { get; } = activity;
     public bool Responded { get; private set; }
+    // Replies waiting for the turn's state to be saved; null when not holding.
+    private List<Activity>? _held;
+
     public TurnStateBag TurnState { get; } = new();
     public IReadOnlyList<Activity>? BufferedReplies => _buffered;
 
@@ -67,12 +83,24 @@ internal sealed class TurnContext(BotAdapter adapter, Activity activity) : ITurn
         // the user's name and ids.
         var reference = Activity.GetConversationReference();
         var outgoing = activities.Select(a => (a with { }).ApplyConversationReference(reference)).ToArray();
+        if (_held is null || outgoing.All(a => a.IsType(ActivityTypes.Typing)))
+        {
+            return SendNowAsync(outgoing, cancellationToken);
+        }
 
-        return RunHandlersAsync(0);
+        // Held before the send handlers, so they see the replies when they really leave (Slack's status waits for a
+        // post that reached the thread). Typing indicators still go now: they promise nothing, and a slow turn should
+        // show it is working. (One may be sent from a timer while the turn runs, so only the turn touches the list.)
+        _held.AddRange(outgoing.Where(a => !a.IsType(ActivityTypes.Typing)));
+        Responded = true;
+        var typing = outgoing.Where(a => a.IsType(ActivityTypes.Typing)).ToArray();
+        return typing.Length == 0 ? Task.FromResult(Placeholders(outgoing.Length)) : SendTypingAsync();
 
-        Task<ResourceResponse[]> RunHandlersAsync(int index) => index < _onSend.Count
-            ? _onSend[index](this, outgoing, () => RunHandlersAsync(index + 1), cancellationToken)
-            : DeliverAsync(outgoing, cancellationToken);
+        async Task<ResourceResponse[]> SendTypingAsync()
+        {
+            await SendNowAsync(typing, cancellationToken).ConfigureAwait(false);
+            return Placeholders(outgoing.Length);
+        }
     }
 
     public ITurnContext OnSendActivities(SendActivitiesHandler handler)
@@ -82,13 +110,40 @@ internal sealed class TurnContext(BotAdapter adapter, Activity activity) : ITurn
         return this;
     }
 
+    public void HoldReplies() => _held ??= [];
+
+    public async Task ReleaseRepliesAsync(CancellationToken cancellationToken)
+    {
+        var held = _held;
+        _held = null;
+        if (held is { Count: > 0 })
+        {
+            await SendNowAsync([.. held], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void DropHeldReplies() => _held = null;
+
+    // A held reply has no channel id yet; nothing in the bot edits or deletes its own messages.
+    private static ResourceResponse[] Placeholders(int count) => [.. Enumerable.Range(0, count).Select(_ => new ResourceResponse(null))];
+
+    /// <summary>Through the send handlers, then out.</summary>
+    private Task<ResourceResponse[]> SendNowAsync(Activity[] outgoing, CancellationToken cancellationToken)
+    {
+        return RunHandlersAsync(0);
+
+        Task<ResourceResponse[]> RunHandlersAsync(int index) => index < _onSend.Count
+            ? _onSend[index](this, outgoing, () => RunHandlersAsync(index + 1), cancellationToken)
+            : DeliverAsync(outgoing, cancellationToken);
+    }
+
     private async Task<ResourceResponse[]> DeliverAsync(Activity[] activities, CancellationToken cancellationToken)
     {
         ResourceResponse[] responses;
         if (_buffered is not null)
         {
             _buffered.AddRange(activities);
-            responses = [.. activities.Select(_ => new ResourceResponse(null))];
+            responses = Placeholders(activities.Length);
         }
         else
         {

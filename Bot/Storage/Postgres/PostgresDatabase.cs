@@ -179,6 +179,75 @@ public sealed class PostgresDatabase : IDisposable, IAsyncDisposable
             return result;
         }, cancellationToken);
 
+    /// <summary>
+    /// After a purge deleted rows from <paramref name="tables"/> (a comma-separated list of the store's own tables):
+    /// a DELETE only marks rows dead, and their bytes (a child's name, a concern's text) stay in the table's files, and
+    /// its TOAST table's, until the space is reused. <c>VACUUM FULL</c> writes each table and its TOAST table anew and
+    /// drops the old files, so the purged rows are in no table file; <c>CHECKPOINT</c> then lets the server recycle
+    /// the write-ahead log that still holds their insert. Run by the one instance that holds the purge job.
+    /// </summary>
+    /// <remarks>
+    /// <c>VACUUM FULL</c> holds an exclusive lock on each table while it copies it: for a preschool's tables that is
+    /// milliseconds to a second, once an hour at most and only when something was purged. <c>lock_timeout</c> keeps it
+    /// from queueing (and holding every turn up behind it) when a long transaction has the table: it then fails, and the
+    /// next purge tries again. <c>CHECKPOINT</c> needs the <c>pg_checkpoint</c> role (PostgreSQL 15) or a superuser;
+    /// without it the server's own checkpoint (<c>checkpoint_timeout</c>, 5 minutes by default) does the same a little
+    /// later.
+    /// </remarks>
+    internal Task CompactAsync(string tables, CancellationToken cancellationToken) =>
+        RunAsync("compact " + tables, async connection =>
+        {
+            // VACUUM FULL keeps a deleted row while any transaction in this database still has a snapshot from before
+            // the delete (an autovacuum ANALYZE, a long query), and nothing would compact the table again. So first
+            // wait, up to 30 s, until no other session's snapshot is older than now. (Sessions of other roles show no
+            // xmin without pg_read_all_stats; the wait then cannot see them.)
+            await using var command = new NpgsqlCommand(
+                """
+                DO $$
+                DECLARE mark xid := (pg_current_xact_id()::text::bigint % 4294967296)::text::xid;
+                BEGIN
+                    FOR attempt IN 1..300 LOOP
+                        PERFORM pg_stat_clear_snapshot();
+                        EXIT WHEN NOT EXISTS (
+                            SELECT 1 FROM pg_stat_activity
+                            WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL AND age(backend_xmin) > age(mark));
+                        PERFORM pg_sleep(0.1);
+                    END LOOP;
+                END $$
+                """,
+                connection);
+            command.CommandTimeout = 60;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+            // VACUUM cannot run in a transaction, so each statement is sent on its own (a batch would be one).
+            command.CommandText = "SET lock_timeout = '5s'";
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                command.CommandText = $"VACUUM (FULL) {tables}";
+                command.CommandTimeout = 600;
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Pooled connections are reset when returned, unless the connection string says not to.
+                command.CommandText = "RESET lock_timeout";
+                await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            try
+            {
+                command.CommandText = "CHECKPOINT";
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+            {
+                // See remarks: the server checkpoints by itself soon enough.
+            }
+
+            return 0;
+        }, cancellationToken);
+
     public void Dispose() => _source.Dispose();
 
     public ValueTask DisposeAsync() => _source.DisposeAsync();

@@ -285,7 +285,15 @@ public sealed class PostgresEscalationStore : IEscalationStore
             SELECT count(*) FROM purging
             """,
             [before.ToUniversalTime()], r => r.GetInt64(0), cancellationToken).ConfigureAwait(false);
-        return checked((int)counts[0]);
+        var removed = checked((int)counts[0]);
+        if (removed > 0)
+        {
+            // The purged concerns' text and names out of the tables' files, not only out of sight.
+            await _database.CompactAsync("escalations, escalation_messages, escalation_notifications, escalation_audit", cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        return removed;
     }
 
     private async Task<Escalation?> TransitionAsync(long id, string allowed, string change, string actor, string action, CancellationToken cancellationToken)

@@ -160,16 +160,25 @@ public sealed class PostgresStorage : IStorage, IStateRetention
 
     /// <summary>
     /// Deletes items not written since <paramref name="cutoff"/>, except those under <see cref="StorageKeys.Retained"/>,
-    /// which keep their own retention; the idle-state job calls it. Returns how many.
+    /// which keep their own retention; the idle-state job calls it. What it deleted is then gone from the table's files
+    /// too (<see cref="PostgresDatabase.CompactAsync"/>). Returns how many.
     /// </summary>
-    public Task<int> PurgeOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) =>
-        Database.RunAsync("purge state", async connection =>
+    public async Task<int> PurgeOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+    {
+        var removed = await Database.RunAsync("purge state", async connection =>
         {
             await using var command = new NpgsqlCommand("DELETE FROM state WHERE updated_utc < $1 AND substr(key, 1, length($2)) <> $2", connection);
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = cutoff.ToUniversalTime() });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = StorageKeys.Retained });
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+        if (removed > 0)
+        {
+            await Database.CompactAsync("state", cancellationToken).ConfigureAwait(false);
+        }
+
+        return removed;
+    }
 
     private static void Bind(NpgsqlParameterCollection parameters, string key, string etag, StoreItem change, DateTimeOffset now)
     {

@@ -19,7 +19,8 @@ public static class RouteRank
 /// <summary>
 /// The bot as a table of routes: the first route (by rank, then order added) whose selector matches handles the
 /// turn. Conversation and user state are loaded before the handler runs and saved after it returns; a turn that
-/// throws saves nothing, so a failure never leaves half-changed state behind.
+/// throws saves nothing, so a failure never leaves half-changed state behind. The handler's replies are held until
+/// the save succeeded, so nobody is answered for state that was not written.
 /// </summary>
 public sealed class AgentApplication : IBot
 {
@@ -115,10 +116,24 @@ public sealed class AgentApplication : IBot
         // it is first used (StateProperty loads it), which saves a read on every turn that does not touch it.
         await ConversationState.LoadAsync(turnContext, cancellationToken: cancellationToken).ConfigureAwait(false);
 
-        await route.Handler(turnContext, cancellationToken).ConfigureAwait(false);
+        // Replies wait until the state they follow from is saved: on a full disk the answer must not go out beside
+        // the apology, and a user told "sent" must find it so. Invoke responses leave after the turn anyway.
+        turnContext.HoldReplies();
+        try
+        {
+            await route.Handler(turnContext, cancellationToken).ConfigureAwait(false);
 
-        await ConversationState.SaveChangesAsync(turnContext, cancellationToken: cancellationToken).ConfigureAwait(false);
-        await UserState.SaveChangesAsync(turnContext, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await ConversationState.SaveChangesAsync(turnContext, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await UserState.SaveChangesAsync(turnContext, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            turnContext.DropHeldReplies();
+            turnContext.TurnState.Remove(BotAdapter.InvokeResponseKey);
+            throw;
+        }
+
+        await turnContext.ReleaseRepliesAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private Route? SelectRoute(ITurnContext turnContext)

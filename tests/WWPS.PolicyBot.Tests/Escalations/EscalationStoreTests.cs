@@ -264,6 +264,26 @@ public sealed class PostgresEscalationStoreTests(PostgresClassFixture fixture)
 
     private protected override Task<IEscalationStore> ReopenAsync(IEscalationStore first) => CreateAsync();
 
+    /// <summary>A purged concern's text and the child named in it are gone from the tables' files, not only from queries.</summary>
+    [Fact]
+    public async Task PurgedEscalationsCannotBeReadBackFromTheTableFiles()
+    {
+        const string Secret = "Oliver Hughes 07700 900123";
+        string[] tables = ["escalations", "escalation_messages", "escalation_notifications", "escalation_audit"];
+        var store = await CreateAsync();
+        var old = await store.CreateAsync(New(Time.GetUtcNow().AddHours(1)) with { Summary = $"A photo of {Secret} is on a public page." }, default);
+        await store.AddMessageAsync(old.Id, MessageSender.User, "user", $"{Secret} is my son.", default);
+        await store.SaveNotificationAsync(new EscalationNotification(old.Id, NotificationChannel.Chat, NotificationState.Sent, 1, null, null), default);
+        Assert.Equal(2, (await PostgresFiles.HoldingAsync(fixture.Database.ConnectionString, tables, Secret)).Count);
+        Time.Advance(TimeSpan.FromDays(91));
+        var recent = await store.CreateAsync(New(Time.GetUtcNow().AddHours(1)), default);
+
+        Assert.Equal(1, await store.PurgeAsync(Time.GetUtcNow() - TimeSpan.FromDays(90), default));
+
+        Assert.Empty(await PostgresFiles.HoldingAsync(fixture.Database.ConnectionString, tables, Secret));
+        Assert.Equal("My concern about a photo", (await store.GetAsync(recent.Id, default))!.Summary);
+    }
+
     [Fact]
     public async Task TimesComeBackAsTheyWereGivenToTheMicrosecond()
     {

@@ -146,6 +146,73 @@ public sealed partial class RouteTests
             .StartTestAsync();
     }
 
+    [Fact]
+    public async Task WhenStateCannotBeSavedTheUserGetsOnlyTheApologyNotTheAnswer()
+    {
+        var full = new FullDisk(_storage);
+        var app = new AgentApplication(new ConversationState(full, TimeProvider.System, TimeSpan.FromHours(1)), new UserState(full, TimeProvider.System));
+        var counter = app.ConversationState.CreateProperty("count", TestJsonContext.Default.Counter);
+        app.OnMessage(async (tc, ct) =>
+        {
+            var c = (await counter.GetAsync(tc, () => new Counter(), ct))!;
+            c.Value++;
+            if (tc.Activity.Text == "b")
+            {
+                // A typing indicator promises nothing: it still goes out while the answer waits for the save.
+                await tc.SendActivityAsync(new Activity { Type = ActivityTypes.Typing }, ct);
+            }
+
+            await tc.SendActivityAsync($"count {c.Value}", cancellationToken: ct);
+
+            // Held, but answered as far as the dialog can tell: a prompt must not ask again.
+            Assert.True(tc.Responded);
+            await tc.SendActivityAsync("and more", cancellationToken: ct);
+        });
+
+        await new TestFlow(_adapter, app)
+            .Send("a").AssertReply("count 1").AssertReply("and more")
+            .StartTestAsync();
+
+        full.IsFull = true;
+        await _adapter.ProcessAsync(_adapter.MakeMessage("b"), app.OnTurnAsync);
+        Assert.Equal([ActivityTypes.Typing, ActivityTypes.Message], _adapter.PendingReplies.Select(a => a.Type));
+        Assert.Equal([BotAdapter.NotSavedMessage], _adapter.PendingReplies.Where(a => a.Text is not null).Select(a => a.Text));
+        _adapter.TakeReply();
+        _adapter.TakeReply();
+
+        // Nothing from the lost turn was kept: the count carries on from the last saved one.
+        full.IsFull = false;
+        await new TestFlow(_adapter, app)
+            .Send("c").AssertReply("count 2").AssertReply("and more")
+            .StartTestAsync();
+    }
+
+    [Fact]
+    public async Task ExpectRepliesAndInvokesCarryNothingFromATurnWhoseStateWasNotSaved()
+    {
+        var full = new FullDisk(_storage) { IsFull = true };
+        var app = new AgentApplication(new ConversationState(full, TimeProvider.System, TimeSpan.FromHours(1)), new UserState(full, TimeProvider.System));
+        var counter = app.ConversationState.CreateProperty("count", TestJsonContext.Default.Counter);
+        app.OnMessage(async (tc, ct) =>
+        {
+            (await counter.GetAsync(tc, () => new Counter(), ct))!.Value++;
+            await tc.SendActivityAsync("the answer", cancellationToken: ct);
+        });
+        app.OnInvoke("adaptiveCard/action", async (tc, ct) =>
+        {
+            (await counter.GetAsync(tc, () => new Counter(), ct))!.Value++;
+            return new InvokeResponse(200);
+        });
+
+        var message = _adapter.MakeMessage("a") with { DeliveryMode = DeliveryModes.ExpectReplies };
+        var replied = await _adapter.ProcessAsync(message, app.OnTurnAsync);
+        var invoked = await _adapter.ProcessAsync(_adapter.Stamp(new Activity { Type = ActivityTypes.Invoke, Name = "adaptiveCard/action" }), app.OnTurnAsync);
+
+        Assert.Equal([BotAdapter.NotSavedMessage], replied.ExpectedReplies!.Select(a => a.Text));
+        Assert.Null(invoked.InvokeResponse);
+        Assert.Empty(_adapter.PendingReplies);
+    }
+
     private AgentApplication NewApp() =>
         new(new ConversationState(_storage, TimeProvider.System), new UserState(_storage, TimeProvider.System));
 
@@ -157,4 +224,19 @@ public sealed partial class RouteTests
 
     [GeneratedRegex(@"^ticket \d+$")]
     private static partial Regex TicketPattern();
+
+    /// <summary>A disk that fills up: the storage refuses every write as the real ones do then.</summary>
+    private sealed class FullDisk(IStorage inner) : IStorage
+    {
+        public bool IsFull { get; set; }
+
+        public Task<IReadOnlyDictionary<string, StoreItem>> ReadAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+            inner.ReadAsync(keys, cancellationToken);
+
+        public Task<IReadOnlyDictionary<string, string>> WriteAsync(IReadOnlyDictionary<string, StoreItem> changes, CancellationToken cancellationToken) =>
+            IsFull ? throw new StorageUnavailableException("database or disk is full") : inner.WriteAsync(changes, cancellationToken);
+
+        public Task DeleteAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+            IsFull ? throw new StorageUnavailableException("database or disk is full") : inner.DeleteAsync(keys, cancellationToken);
+    }
 }

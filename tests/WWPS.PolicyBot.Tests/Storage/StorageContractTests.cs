@@ -406,6 +406,35 @@ public sealed class PostgresStorageTests(PostgresClassFixture fixture) : Retaini
 
     private async Task<PostgresStorage> OpenAsync() => await PostgresStorage.OpenAsync(await fixture.Database.OpenAsync(), _time);
 
+    /// <summary>
+    /// Purged state is gone from the table's files, not only from queries: a DELETE leaves the row's bytes in place
+    /// until the space is reused. Short values lie in the table itself, long ones in its TOAST table.
+    /// </summary>
+    [Fact]
+    public async Task PurgedStateCannotBeReadBackFromTheTableFiles()
+    {
+        const string Secret = "Oliver Hughes 07700 900123 has nits again";
+        var storage = await OpenAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            await storage.WriteAsync(Change($"test/conversations/c{i}", $$"""{"draft":"{{Secret}} {{i}}"}"""), default);
+        }
+
+        // Random text does not compress, so this one is stored out of line, in the TOAST table, as written.
+        var noise = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12_000));
+        await storage.WriteAsync(Change("test/conversations/long", $$"""{"draft":"{{Secret}} {{noise}}"}"""), default);
+        await storage.WriteAsync(Change("test/conversations/kept", """{"draft":"nothing personal"}"""), default);
+        var before = await PostgresFiles.HoldingAsync(fixture.Database.ConnectionString, ["state"], Secret);
+        Assert.True(before.Count >= 2, "the planted text should be in the table and its TOAST table: " + string.Join(", ", before));
+
+        _time.Advance(TimeSpan.FromDays(2));
+        await storage.WriteAsync(Change("test/conversations/kept", """{"draft":"nothing personal"}"""), default);
+        Assert.Equal(21, await storage.PurgeOlderThanAsync(_time.GetUtcNow() - TimeSpan.FromDays(1)));
+
+        Assert.Empty(await PostgresFiles.HoldingAsync(fixture.Database.ConnectionString, ["state"], Secret));
+        Assert.Equal(["test/conversations/kept"], (await storage.ReadAsync(["test/conversations/kept", "test/conversations/c1"], default)).Keys);
+    }
+
     [Fact]
     public async Task TwoInstancesOnOneDatabaseSeeEachOthersWrites()
     {
