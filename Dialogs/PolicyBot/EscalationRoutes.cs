@@ -14,32 +14,15 @@ namespace WWPS.PolicyBot.Dialogs.PolicyBot;
 /// </summary>
 internal sealed partial class EscalationRoutes(EscalationService? service)
 {
-    private static readonly HashSet<string> ListWords = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "escalations", "list", "list escalations", "concerns", "show escalations", "waiting",
-    };
-
-    private static readonly HashSet<string> MineWords = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "my concerns", "my concern", "my escalations", "my escalation",
-    };
-
-    private static readonly HashSet<string> WithdrawWords = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "withdraw", "withdraw my concern", "withdraw it", "cancel my concern", "end the conversation", "end conversation", "end chat",
-        "back to the bot",
-    };
-
-    private static readonly HashSet<string> WhoAmIWords = new(StringComparer.OrdinalIgnoreCase) { "whoami", "who am i", "who am i?" };
-
     /// <summary>True when the turn was handled here and the dialogs must not run.</summary>
     public async Task<bool> TryHandleAsync(ITurnContext turnContext, CancellationToken cancellationToken)
     {
         var activity = turnContext.Activity;
-        var text = activity.Text?.Trim() ?? string.Empty;
+        var recognized = Recognizer.Of(turnContext);
+        var text = recognized.Text;
         var party = PartyId.From(activity);
         var role = await NoteStaffAsync(turnContext, cancellationToken).ConfigureAwait(false);
-        if (WhoAmIWords.Contains(text))
+        if (recognized.Is(Command.WhoAmI))
         {
             await turnContext.SendActivityAsync(WhoAmI(activity), cancellationToken: cancellationToken).ConfigureAwait(false);
             return true;
@@ -56,7 +39,7 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
             {
                 // Summaries and replies are for the staff member alone: in a group chat or channel, say where to go
                 // instead of answering a command others would read.
-                if (ListWords.Contains(text) || StaffCommand().IsMatch(text))
+                if (recognized.Is(Command.List) || recognized.Escalation is not null)
                 {
                     await SayAsync(turnContext, BotText.ConcernsInPrivate, cancellationToken).ConfigureAwait(false);
                     return true;
@@ -65,20 +48,20 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
                 return false;
             }
 
-            return await HandleStaffAsync(turnContext, role.Value, text, cancellationToken).ConfigureAwait(false);
+            return await HandleStaffAsync(turnContext, role.Value, recognized, cancellationToken).ConfigureAwait(false);
         }
 
         if (activity.Conversation?.IsGroup == true)
         {
             // A user's concern is private too: in a group chat or channel nothing is relayed, shown or listed, and
             // that conversation never becomes where news of their concern goes.
-            if (IsStaffOnly(text))
+            if (IsStaffOnly(recognized))
             {
                 await DenyAsync(turnContext, EscalationAccess.UserActor(party), cancellationToken).ConfigureAwait(false);
                 return true;
             }
 
-            if (MineWords.Contains(text) || StaffCommand().IsMatch(text))
+            if (recognized.Is(Command.Mine) || recognized.Escalation is not null)
             {
                 await SayAsync(turnContext, BotText.ConcernsInPrivate, cancellationToken).ConfigureAwait(false);
                 return true;
@@ -87,7 +70,7 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
             return false;
         }
 
-        return await HandleUserAsync(turnContext, party, text, cancellationToken).ConfigureAwait(false);
+        return await HandleUserAsync(turnContext, party, recognized, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -182,12 +165,13 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
         }
     }
 
-    private async Task<bool> HandleStaffAsync(ITurnContext turnContext, EscalationRole role, string text, CancellationToken cancellationToken)
+    private async Task<bool> HandleStaffAsync(ITurnContext turnContext, EscalationRole role, Recognized recognized, CancellationToken cancellationToken)
     {
+        var text = recognized.Text;
         var svc = service!;
         var actor = EscalationAccess.StaffActor(role);
 
-        if (ListWords.Contains(text))
+        if (recognized.Is(Command.List))
         {
             await svc.Store.AuditAsync(null, actor, AuditActions.Listed, cancellationToken).ConfigureAwait(false);
             var open = await svc.Store.ListAsync(new EscalationFilter(role, Statuses: EscalationFilter.Open), cancellationToken).ConfigureAwait(false);
@@ -198,10 +182,10 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
             return true;
         }
 
-        if (StaffCommand().Match(text) is { Success: true } command)
+        if (recognized.Escalation is { } command)
         {
-            var verb = command.Groups["verb"].Value.ToLowerInvariant();
-            var id = long.Parse(command.Groups["id"].Value, CultureInfo.InvariantCulture);
+            var verb = command.Verb;
+            var id = command.Id;
             var escalation = await svc.Store.GetAsync(id, cancellationToken).ConfigureAwait(false);
             if (escalation is null || !EscalationAccess.CanHandle(escalation, PartyId.From(turnContext.Activity), svc.Options))
             {
@@ -230,7 +214,7 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
                         .ConfigureAwait(false);
                     return true;
                 default:
-                    return await ReplyAsync(turnContext, escalation, command.Groups["text"].Value.Trim(), cancellationToken).ConfigureAwait(false);
+                    return await ReplyAsync(turnContext, escalation, command.Text, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -277,12 +261,13 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
         return true;
     }
 
-    private async Task<bool> HandleUserAsync(ITurnContext turnContext, PartyId party, string text, CancellationToken cancellationToken)
+    private async Task<bool> HandleUserAsync(ITurnContext turnContext, PartyId party, Recognized recognized, CancellationToken cancellationToken)
     {
+        var text = recognized.Text;
         var svc = service!;
         var actor = EscalationAccess.UserActor(party);
         var open = await FollowUserAsync(turnContext, party, cancellationToken).ConfigureAwait(false);
-        if (MineWords.Contains(text))
+        if (recognized.Is(Command.Mine))
         {
             var mine = await svc.Store.ListAsync(new EscalationFilter(User: party), cancellationToken).ConfigureAwait(false);
             await svc.Store.AuditAsync(null, actor, AuditActions.Listed, cancellationToken).ConfigureAwait(false);
@@ -293,15 +278,15 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
             return true;
         }
 
-        if (IsStaffOnly(text))
+        if (IsStaffOnly(recognized))
         {
             await DenyAsync(turnContext, actor, cancellationToken).ConfigureAwait(false);
             return true;
         }
 
-        if (StaffCommand().Match(text) is { Success: true } show)
+        if (recognized.Escalation is { } show)
         {
-            var id = long.Parse(show.Groups["id"].Value, CultureInfo.InvariantCulture);
+            var id = show.Id;
             var escalation = await svc.Store.GetAsync(id, cancellationToken).ConfigureAwait(false);
             if (escalation is null || !EscalationAccess.CanRead(escalation, party, svc.Options))
             {
@@ -315,7 +300,7 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
             return true;
         }
 
-        if (open is not null && WithdrawWords.Contains(Commands.Clean(text)))
+        if (open is not null && recognized.Is(Command.Withdraw))
         {
             var withdrawn = await svc.WithdrawAsync(open.Id, cancellationToken).ConfigureAwait(false);
             await SayAsync(turnContext, withdrawn is null
@@ -348,8 +333,8 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
     }
 
     /// <summary>The Manager's and Chair's commands, other than "show N" (which a user may say about their own concern).</summary>
-    private static bool IsStaffOnly(string text) =>
-        ListWords.Contains(text) || StaffCommand().Match(text) is { Success: true, Groups: var g } && !string.Equals(g["verb"].Value, "show", StringComparison.OrdinalIgnoreCase);
+    private static bool IsStaffOnly(Recognized recognized) =>
+        recognized.Is(Command.List) || recognized.Escalation is { Verb: not "show" };
 
     private async Task DenyAsync(ITurnContext turnContext, string actor, CancellationToken cancellationToken)
     {
@@ -404,7 +389,4 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
         var line = text.ReplaceLineEndings(" ");
         return line.Length <= 80 ? line : line[..77] + "…";
     }
-
-    [GeneratedRegex(@"^(?<verb>accept|close|show|read|open|reply)\s+#?(?<id>\d{1,12})\b[\s:,-]*(?<text>.*)$", RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant)]
-    private static partial Regex StaffCommand();
 }

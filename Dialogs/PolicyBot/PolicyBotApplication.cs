@@ -53,6 +53,7 @@ public static class PolicyBotApplication
             // Teams puts "<at>PolicyBot</at>" in group messages; Web Chat's card buttons send their data with no text.
             turnContext.Activity.RemoveRecipientMention();
             CardSubmit.ApplyTo(turnContext.Activity);
+            Recognizer.Of(turnContext);
 
             // Relayed messages, the Manager's and Chair's commands and "whoami" never reach the dialogs.
             if (await escalationRoutes.TryHandleAsync(turnContext, cancellationToken).ConfigureAwait(false))
