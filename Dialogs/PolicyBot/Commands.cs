@@ -43,6 +43,10 @@ internal enum Command
 /// an old card still means something on its own. Only a whole message is a command: "how do I cancel a session?"
 /// is a question.
 /// </summary>
+/// <remarks>
+/// Words that help read text rather than name a command stay with what reads it: <see cref="PostDetector"/>'s
+/// question starts, <see cref="FollowUps"/>' cues, prepositions and filler, a choice prompt's synonyms.
+/// </remarks>
 internal static partial class Commands
 {
     public const string AskAnother = "Ask another";

@@ -64,7 +64,7 @@ public static class PolicyBotApplication
             await turnContext.SendActivityAsync(MainDialog.Welcome(services), cancellationToken).ConfigureAwait(false);
         });
         app.OnEvent("handoff.status", people.HandleHandoffStatusAsync);
-        app.OnMessage(turnContext => Said(turnContext, Command.WhoAmI), EscalationRoutes.WhoAmIAsync);
+        app.OnMessage(Said(Command.WhoAmI), EscalationRoutes.WhoAmIAsync);
 
         if (enabled is not null)
         {
@@ -72,22 +72,22 @@ public static class PolicyBotApplication
             var concerns = new ConcernRoutes(enabled);
 
             // The Manager and the Chair. Their lists and replies are for them alone, never in a group chat or channel.
-            app.OnMessage(turnContext => Speaker.Find(turnContext) is { IsStaff: true, InGroup: true } && IsEscalationCommand(turnContext), EscalationRoutes.ConcernsInPrivateAsync);
-            app.OnMessage(turnContext => Speaker.Find(turnContext) is { IsStaff: true, InGroup: false } && Said(turnContext, Command.List), staff.ListAsync);
-            app.OnMessage(turnContext => Speaker.Find(turnContext) is { IsStaff: true, InGroup: false } && Recognizer.Of(turnContext).Escalation is not null, staff.CommandAsync);
-            app.OnMessage(turnContext => Speaker.Find(turnContext) is { IsStaff: true, Handling.Count: 1 } && HasWords(turnContext), staff.ReplyToHandledAsync);
-            app.OnMessage(turnContext => Speaker.Find(turnContext) is { IsStaff: true, Handling.Count: > 1 } && HasWords(turnContext), StaffRoutes.AskWhichAsync);
+            app.OnMessage(When((s, r) => s is { IsStaff: true, InGroup: true } && (r.Is(Command.List) || r.Escalation is not null)), EscalationRoutes.ConcernsInPrivateAsync);
+            app.OnMessage(When((s, r) => s is { IsStaff: true, InGroup: false } && r.Is(Command.List)), staff.ListAsync);
+            app.OnMessage(When((s, r) => s is { IsStaff: true, InGroup: false } && r.Escalation is not null), staff.CommandAsync);
+            app.OnMessage(When((s, r) => s is { IsStaff: true, Handling.Count: 1 } && r.Text.Length > 0), staff.ReplyToHandledAsync);
+            app.OnMessage(When((s, r) => s is { IsStaff: true, Handling.Count: > 1 } && r.Text.Length > 0), StaffRoutes.AskWhichAsync);
 
             // Someone who raises concerns. In a group chat or channel nothing is relayed, shown or listed.
-            app.OnMessage(turnContext => Speaker.Find(turnContext) is { IsStaff: false, InGroup: true } && EscalationRoutes.IsStaffOnly(Recognizer.Of(turnContext)), people.DenyAsync);
-            app.OnMessage(turnContext => Speaker.Find(turnContext) is { IsStaff: false, InGroup: true } && (Said(turnContext, Command.Mine) || Recognizer.Of(turnContext).Escalation is not null), EscalationRoutes.ConcernsInPrivateAsync);
-            app.OnMessage(turnContext => Speaker.Find(turnContext) is { IsStaff: false, InGroup: false } && Said(turnContext, Command.Mine), concerns.ListMineAsync);
-            app.OnMessage(turnContext => Speaker.Find(turnContext) is { IsStaff: false, InGroup: false } && EscalationRoutes.IsStaffOnly(Recognizer.Of(turnContext)), people.DenyAsync);
-            app.OnMessage(turnContext => Speaker.Find(turnContext) is { IsStaff: false, InGroup: false } && Recognizer.Of(turnContext).Escalation is not null, concerns.ShowAsync);
-            app.OnMessage(turnContext => Speaker.Find(turnContext) is { Open: not null } && Said(turnContext, Command.Withdraw), concerns.WithdrawAsync);
+            app.OnMessage(When((s, r) => s is { IsStaff: false, InGroup: true } && EscalationRoutes.IsStaffOnly(r)), people.DenyAsync);
+            app.OnMessage(When((s, r) => s is { IsStaff: false, InGroup: true } && (r.Is(Command.Mine) || r.Escalation is not null)), EscalationRoutes.ConcernsInPrivateAsync);
+            app.OnMessage(When((s, r) => s is { IsStaff: false, InGroup: false } && r.Is(Command.Mine)), concerns.ListMineAsync);
+            app.OnMessage(When((s, r) => s is { IsStaff: false, InGroup: false } && EscalationRoutes.IsStaffOnly(r)), people.DenyAsync);
+            app.OnMessage(When((s, r) => s is { IsStaff: false, InGroup: false } && r.Escalation is not null), concerns.ShowAsync);
+            app.OnMessage(When((s, r) => s is { Open: not null } && r.Is(Command.Withdraw)), concerns.WithdrawAsync);
 
-            // While the Manager or the Chair is handling their concern, the bot stays quiet: what they write goes to that person.
-            app.OnMessage(turnContext => Speaker.Find(turnContext) is { Open.Status: EscalationStatus.Accepted }, concerns.RelayAsync);
+            // While the Manager or the Chair is handling their concern the bot stays quiet: what the user writes goes to that person.
+            app.OnMessage(When((s, _) => s is { Open.Status: EscalationStatus.Accepted }), concerns.RelayAsync);
         }
 
         // Everything else is a conversation with the bot: questions, follow-ups, draft checks, concerns raised, help
@@ -96,9 +96,9 @@ public static class PolicyBotApplication
         return app;
     }
 
-    private static bool Said(ITurnContext turnContext, Command command) => Recognizer.Of(turnContext).Is(command);
+    private static Func<ITurnContext, bool> Said(Command command) => turnContext => Recognizer.Of(turnContext).Is(command);
 
-    private static bool HasWords(ITurnContext turnContext) => Recognizer.Of(turnContext).Text.Length > 0;
-
-    private static bool IsEscalationCommand(ITurnContext turnContext) => Said(turnContext, Command.List) || Recognizer.Of(turnContext).Escalation is not null;
+    /// <summary>A selector over who is writing and what they said; false when escalations are off or the sender has no id.</summary>
+    private static Func<ITurnContext, bool> When(Func<Speaker, Recognized, bool> test) =>
+        turnContext => Speaker.Find(turnContext) is { } speaker && test(speaker, Recognizer.Of(turnContext));
 }

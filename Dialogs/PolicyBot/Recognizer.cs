@@ -55,13 +55,13 @@ internal static class Recognizer
         var media = DraftCheckDialog.MediaOf(activity);
         return new Recognized(
             text,
-            PolicyBot.Commands.Normalize(text),
-            PolicyBot.Commands.Of(text),
-            PolicyBot.Commands.DraftAfterCheck(text),
-            PolicyBot.Commands.ContactRole(text),
-            PolicyBot.Commands.EscalationCommandOf(text),
+            Commands.Normalize(text),
+            Commands.Of(text),
+            Commands.DraftAfterCheck(text),
+            Commands.ContactRole(text),
+            Commands.EscalationCommandOf(text),
             media,
             PostDetector.LooksLikePost(text, media),
-            PolicyBot.Commands.ReadsLikeConcern(text));
+            Commands.ReadsLikeConcern(text));
     }
 }
