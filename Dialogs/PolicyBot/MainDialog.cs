@@ -95,30 +95,30 @@ internal sealed class MainDialog : InterruptibleDialog
     /// What a message starts when no dialog is waiting for it (or the one waiting let it go), in order: the first
     /// whose condition holds. Help, cancel and start over come before these (<see cref="Recognize"/>).
     /// </summary>
-    private IEnumerable<(Func<Recognized, ITurnContext, bool> When, Func<WaterfallStepContext<RouteValues>, Recognized, CancellationToken, Task<DialogTurnResult>> Then)> Starts()
+    private IEnumerable<Start> Starts()
     {
-        yield return ((r, _) => r.Is(Command.Contact), ContactAsync);
-        yield return ((r, _) => r.Is(Command.Ask), (step, _, ct) => step.BeginDialogAsync(QuestionDialog.DialogId, new QuestionValues(), ct));
-        yield return ((r, _) => r.Is(Command.CheckAgain), (step, _, ct) => step.BeginDialogAsync(DraftCheckDialog.DialogId, new DraftValues { Revising = true }, ct));
+        yield return new((r, _) => r.Is(Command.Contact), ContactAsync);
+        yield return new((r, _) => r.Is(Command.Ask), (step, _, ct) => step.BeginDialogAsync(QuestionDialog.DialogId, new QuestionValues(), ct));
+        yield return new((r, _) => r.Is(Command.CheckAgain), (step, _, ct) => step.BeginDialogAsync(DraftCheckDialog.DialogId, new DraftValues { Revising = true }, ct));
 
         // "check my post" with the photo attached: the photo is kept and the words asked for.
-        yield return ((r, _) => r.Is(Command.Check),
+        yield return new((r, _) => r.Is(Command.Check),
             (step, r, ct) => step.BeginDialogAsync(DraftCheckDialog.DialogId, r.Media.Count > 0 ? new DraftValues { Text = string.Empty } : new DraftValues(), ct));
-        yield return ((r, _) => r.Draft is not null, (step, r, ct) => step.BeginDialogAsync(DraftCheckDialog.DialogId, new DraftValues { Text = r.Draft }, ct));
+        yield return new((r, _) => r.Draft is not null, (step, r, ct) => step.BeginDialogAsync(DraftCheckDialog.DialogId, new DraftValues { Text = r.Draft }, ct));
 
         // Buttons from a card answered earlier: the dialog that offered them has moved on, the words still stand.
-        yield return ((r, _) => r.Is(Command.Helpful), (step, _, ct) => SayAsync(step, MessageFactory.Text(BotText.Thanks), ct));
-        yield return ((r, _) => r.Is(Command.NotHelpful), NotHelpfulAsync);
-        yield return ((r, _) => r.Is(Command.Greeting), (step, _, ct) => SayAsync(step, Welcome(_services), ct));
-        yield return ((r, _) => r.Is(Command.Thanks), (step, _, ct) => SayAsync(step, MessageFactory.Text(BotText.YouAreWelcome), ct));
-        yield return ((r, tc) => _escalations is not null && r.ReadsLikeConcern && r.Media.Count == 0 && tc.Activity.Conversation?.IsGroup != true,
+        yield return new((r, _) => r.Is(Command.Helpful), (step, _, ct) => SayAsync(step, MessageFactory.Text(BotText.Thanks), ct));
+        yield return new((r, _) => r.Is(Command.NotHelpful), NotHelpfulAsync);
+        yield return new((r, _) => r.Is(Command.Greeting), (step, _, ct) => SayAsync(step, Welcome(_services), ct));
+        yield return new((r, _) => r.Is(Command.Thanks), (step, _, ct) => SayAsync(step, MessageFactory.Text(BotText.YouAreWelcome), ct));
+        yield return new((r, tc) => _escalations is not null && r.ReadsLikeConcern && r.Media.Count == 0 && tc.Activity.Conversation?.IsGroup != true,
             (step, r, ct) => step.BeginDialogAsync(EscalationDialog.DialogId, new EscalationValues { Offer = true, Summary = r.Text }, ct));
-        yield return ((r, _) => r.LooksLikePost, (step, r, ct) => step.BeginDialogAsync(DraftCheckDialog.DialogId, new DraftValues { Text = r.Text }, ct));
+        yield return new((r, _) => r.LooksLikePost, (step, r, ct) => step.BeginDialogAsync(DraftCheckDialog.DialogId, new DraftValues { Text = r.Text }, ct));
 
         // A card submit that is not ours, or an empty message: say what the bot can do rather than nothing.
-        yield return ((r, _) => r.Text.Length == 0,
+        yield return new((r, _) => r.Text.Length == 0,
             (step, _, ct) => SayAsync(step, MessageFactory.SuggestedActions([Commands.AskQuestion, Commands.CheckPost, Commands.Help], BotText.StartPrompt), ct));
-        yield return ((_, _) => true, (step, r, ct) => step.BeginDialogAsync(QuestionDialog.DialogId, new QuestionValues { Question = r.Text }, ct));
+        yield return new((_, _) => true, (step, r, ct) => step.BeginDialogAsync(QuestionDialog.DialogId, new QuestionValues { Question = r.Text }, ct));
     }
 
     private async Task<DialogTurnResult> RouteAsync(WaterfallStepContext<RouteValues> step, CancellationToken cancellationToken)
@@ -142,6 +142,10 @@ internal sealed class MainDialog : InterruptibleDialog
         var start = Starts().First(s => s.When(recognized, turnContext));
         return await start.Then(step, recognized, cancellationToken).ConfigureAwait(false);
     }
+
+    private delegate Task<DialogTurnResult> StartHandler(WaterfallStepContext<RouteValues> step, Recognized recognized, CancellationToken cancellationToken);
+
+    private sealed record Start(Func<Recognized, ITurnContext, bool> When, StartHandler Then);
 
     private async Task<DialogTurnResult> ContactAsync(WaterfallStepContext<RouteValues> step, Recognized recognized, CancellationToken cancellationToken)
     {
