@@ -90,17 +90,16 @@ internal sealed class DraftCheckDialog : ComponentDialog
 
     private static Task<DialogTurnResult> AfterReviewAsync(WaterfallStepContext<DraftValues> step, CancellationToken cancellationToken)
     {
-        var text = step.Result as string;
-        var media = MediaOf(step.Context.Activity);
+        var recognized = Recognizer.Of(step.Context);
         var next = new DraftValues { Revising = true, PreviousVerdict = step.Values.PreviousVerdict, PreviousProblems = step.Values.PreviousProblems };
-        if (Commands.IsCheckAgain(text))
+        if (recognized.Is(Command.CheckAgain))
         {
             return step.ReplaceDialogAsync(StepsId, next, cancellationToken);
         }
 
-        if (PostDetector.LooksLikePost(text, media))
+        if (recognized.LooksLikePost)
         {
-            return step.ReplaceDialogAsync(StepsId, next with { Text = text ?? string.Empty }, cancellationToken);
+            return step.ReplaceDialogAsync(StepsId, next with { Text = step.Result as string ?? string.Empty }, cancellationToken);
         }
 
         return step.EndDialogAsync(Reroute.Instance, cancellationToken);

@@ -32,16 +32,6 @@ internal sealed partial class EscalationDialog : ComponentDialog
     private const string TextPromptId = "escalation-text";
     private const string ChoicePromptId = "escalation-choice";
 
-    private static readonly HashSet<string> SendWords = new(StringComparer.OrdinalIgnoreCase) { Send, "send it", "yes", "yes send it", "ok", "confirm", "go ahead" };
-    private static readonly HashSet<string> AnonymousWords = new(StringComparer.OrdinalIgnoreCase)
-    {
-        SendAnonymously, "send anonymously", "anonymously", "anonymous", "send without my name", "without my name",
-    };
-
-    private static readonly HashSet<string> EditWords = new(StringComparer.OrdinalIgnoreCase) { Edit, "edit it", "change it", "change" };
-    private static readonly HashSet<string> DontSendWords = new(StringComparer.OrdinalIgnoreCase) { DontSend, "dont send", "do not send", "no", "don't send it" };
-    private static readonly HashSet<string> KeepWords = new(StringComparer.OrdinalIgnoreCase) { KeepDetails, "keep the details", "keep", "keep personal details" };
-
     private readonly CognitiveServices _services;
     private readonly EscalationService _escalations;
 
@@ -176,26 +166,26 @@ internal sealed partial class EscalationDialog : ComponentDialog
 
     private async Task<DialogTurnResult> DecideAsync(WaterfallStepContext<EscalationValues> step, CancellationToken cancellationToken)
     {
-        var answer = Commands.Clean(step.Result as string);
-        if (EditWords.Contains(answer))
+        var answer = Recognizer.Of(step.Context);
+        if (answer.Is(Command.Edit))
         {
             return await step.ReplaceDialogAsync(StepsId, step.Values with { Summary = null, Editing = true, KeepDetails = false, Role = null }, cancellationToken)
                 .ConfigureAwait(false);
         }
 
-        if (KeepWords.Contains(answer))
+        if (answer.Is(Command.KeepDetails))
         {
             return await step.ReplaceDialogAsync(StepsId, step.Values with { KeepDetails = true }, cancellationToken).ConfigureAwait(false);
         }
 
-        if (DontSendWords.Contains(answer))
+        if (answer.Is(Command.DontSend))
         {
             await step.Context.SendActivityAsync("OK, I haven't sent anything. Ask me about the policy any time.", cancellationToken: cancellationToken).ConfigureAwait(false);
             return await step.EndDialogAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        var anonymous = AnonymousWords.Contains(answer);
-        if (!SendWords.Contains(answer) && !anonymous)
+        var anonymous = answer.Is(Command.SendAnonymously);
+        if (!answer.Is(Command.Send) && !anonymous)
         {
             await step.Context.SendActivityAsync($"Nothing has been sent yet. Say \"{Send}\", \"{SendAnonymously}\", \"{Edit}\" or \"{DontSend}\".", cancellationToken: cancellationToken)
                 .ConfigureAwait(false);

@@ -1,94 +1,86 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using WWPS.PolicyBot.Dialogs.Escalations;
 using WWPS.PolicyBot.Protocol;
 
 namespace WWPS.PolicyBot.Dialogs.PolicyBot;
 
 /// <summary>
-/// What happens to a message before the dialogs see it: "whoami" for anyone; the Manager's and Chair's commands
-/// (list, show, accept, reply, close) and their replies; and a user's messages while their escalation is accepted,
-/// which are relayed and not answered by the bot. Anything else goes on to the dialogs.
+/// Who is writing, as escalations see it, found once before a route is chosen (route selectors are synchronous and
+/// cannot ask the store): the Manager or the Chair, or a user and their open concern. Absent when escalations are off
+/// or the sender has no id.
 /// </summary>
-internal sealed partial class EscalationRoutes(EscalationService? service)
+/// <param name="Role">The Manager or the Chair; null for everyone else.</param>
+/// <param name="InGroup">A group chat or channel, where concerns are never shown, relayed or taken.</param>
+/// <param name="Open">A user's open concern, in a one-to-one chat; null otherwise.</param>
+/// <param name="Handling">The concerns the Manager or the Chair has accepted, in a one-to-one chat; empty otherwise.</param>
+internal sealed record Speaker(PartyId Party, EscalationRole? Role, bool InGroup, Escalation? Open, IReadOnlyList<Escalation> Handling)
 {
-    private static readonly HashSet<string> ListWords = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "escalations", "list", "list escalations", "concerns", "show escalations", "waiting",
-    };
+    public static readonly TurnStateKey<Speaker> Key = new("policyBot.speaker");
 
-    private static readonly HashSet<string> MineWords = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "my concerns", "my concern", "my escalations", "my escalation",
-    };
+    public bool IsStaff => Role is not null;
 
-    private static readonly HashSet<string> WithdrawWords = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "withdraw", "withdraw my concern", "withdraw it", "cancel my concern", "end the conversation", "end conversation", "end chat",
-        "back to the bot",
-    };
+    public static Speaker? Find(ITurnContext turnContext) => turnContext.TurnState.Get(Key);
 
-    private static readonly HashSet<string> WhoAmIWords = new(StringComparer.OrdinalIgnoreCase) { "whoami", "who am i", "who am i?" };
+    /// <summary>For a route whose selector has found the speaker.</summary>
+    public static Speaker Of(ITurnContext turnContext) =>
+        Find(turnContext) ?? throw new InvalidOperationException("No speaker for this turn: the route's selector should have required one.");
+}
 
-    /// <summary>True when the turn was handled here and the dialogs must not run.</summary>
-    public async Task<bool> TryHandleAsync(ITurnContext turnContext, CancellationToken cancellationToken)
+/// <summary>
+/// What the escalation routes share: finding the <see cref="Speaker"/> before a route is chosen (and keeping where
+/// to reach staff and users with an open concern), "whoami", the hand-off hub's status event, and the replies that
+/// refuse (concerns are private; escalations are the staff's). The routes themselves are in
+/// <see cref="PolicyBotApplication"/>; the staff's handlers in <see cref="StaffRoutes"/>, users' in <see cref="ConcernRoutes"/>.
+/// </summary>
+internal sealed class EscalationRoutes(EscalationService? service)
+{
+    /// <summary>Before a message's route is chosen: who is writing (see <see cref="Speaker"/>).</summary>
+    public async Task NoteSpeakerAsync(ITurnContext turnContext, CancellationToken cancellationToken)
     {
-        var activity = turnContext.Activity;
-        var text = activity.Text?.Trim() ?? string.Empty;
-        var party = PartyId.From(activity);
         var role = await NoteStaffAsync(turnContext, cancellationToken).ConfigureAwait(false);
-        if (WhoAmIWords.Contains(text))
+        if (service is not { Options.IsEnabled: true } || PartyId.From(turnContext.Activity) is not { } party)
         {
-            await turnContext.SendActivityAsync(WhoAmI(activity), cancellationToken: cancellationToken).ConfigureAwait(false);
-            return true;
+            return;
         }
 
-        if (service is not { Options.IsEnabled: true } || party is null)
+        var inGroup = turnContext.Activity.Conversation?.IsGroup == true;
+        Escalation? open = null;
+        IReadOnlyList<Escalation> handling = [];
+        if (!inGroup && role is { } staff)
         {
-            return false;
+            handling = await service.Store.ListAsync(new EscalationFilter(staff, Statuses: [EscalationStatus.Accepted]), cancellationToken).ConfigureAwait(false);
+        }
+        else if (!inGroup)
+        {
+            // A user's concern is private: in a group chat or channel that conversation never becomes where news of it goes.
+            open = await FollowUserAsync(turnContext, party, cancellationToken).ConfigureAwait(false);
         }
 
-        if (role is not null)
-        {
-            if (activity.Conversation?.IsGroup == true)
-            {
-                // Summaries and replies are for the staff member alone: in a group chat or channel, say where to go
-                // instead of answering a command others would read.
-                if (ListWords.Contains(text) || StaffCommand().IsMatch(text))
-                {
-                    await SayAsync(turnContext, BotText.ConcernsInPrivate, cancellationToken).ConfigureAwait(false);
-                    return true;
-                }
-
-                return false;
-            }
-
-            return await HandleStaffAsync(turnContext, role.Value, text, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (activity.Conversation?.IsGroup == true)
-        {
-            // A user's concern is private too: in a group chat or channel nothing is relayed, shown or listed, and
-            // that conversation never becomes where news of their concern goes.
-            if (IsStaffOnly(text))
-            {
-                await DenyAsync(turnContext, EscalationAccess.UserActor(party), cancellationToken).ConfigureAwait(false);
-                return true;
-            }
-
-            if (MineWords.Contains(text) || StaffCommand().IsMatch(text))
-            {
-                await SayAsync(turnContext, BotText.ConcernsInPrivate, cancellationToken).ConfigureAwait(false);
-                return true;
-            }
-
-            return false;
-        }
-
-        return await HandleUserAsync(turnContext, party, text, cancellationToken).ConfigureAwait(false);
+        turnContext.TurnState.Set(Speaker.Key, new Speaker(party, role, inGroup, open, handling));
     }
+
+    public static Task WhoAmIAsync(ITurnContext turnContext, CancellationToken cancellationToken) =>
+        turnContext.SendActivityAsync(WhoAmI(turnContext.Activity), cancellationToken: cancellationToken);
+
+    /// <summary>
+    /// Summaries, replies and concerns are for one person: in a group chat or channel, say where to go instead of
+    /// answering where others would read it.
+    /// </summary>
+    public static Task ConcernsInPrivateAsync(ITurnContext turnContext, CancellationToken cancellationToken) =>
+        SayAsync(turnContext, BotText.ConcernsInPrivate, cancellationToken);
+
+    /// <summary>A user tried one of the Manager's and Chair's commands.</summary>
+    public async Task DenyAsync(ITurnContext turnContext, CancellationToken cancellationToken)
+    {
+        await service!.Store.AuditAsync(null, EscalationAccess.UserActor(Speaker.Of(turnContext).Party), AuditActions.Denied, cancellationToken).ConfigureAwait(false);
+        await SayAsync(turnContext, "Only the Manager and the Chair can see and answer escalations. Say \"my concerns\" to see your own.", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The Manager's and Chair's commands, other than "show N" (which a user may say about their own concern).</summary>
+    public static bool IsStaffOnly(Recognized recognized) =>
+        recognized.Is(Command.List) || recognized.Escalation is { Verb: not "show" };
 
     /// <summary>
     /// <c>handoff.status</c> from an agent hub (protocols.md §1.6): accepted, completed (closed) or failed for the
@@ -134,7 +126,7 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
     /// When the Manager or the Chair writes to the bot (or opens a chat with it) one to one, that chat is where new
     /// concerns reach them: keep it, and deliver at once anything that could not reach them before. Null for everyone else.
     /// </summary>
-    public async Task<EscalationRole?> NoteStaffAsync(ITurnContext turnContext, CancellationToken cancellationToken)
+    private async Task<EscalationRole?> NoteStaffAsync(ITurnContext turnContext, CancellationToken cancellationToken)
     {
         if (service is not { Options.IsEnabled: true } || service.Options.RoleOf(PartyId.From(turnContext.Activity)) is not { } role)
         {
@@ -156,7 +148,7 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
     /// A user with an open escalation may be writing from a new conversation (a new Web Chat tab, or after the bot
     /// restarted): news of their concern (accepted, replies, closed) goes there from now on. Returns that escalation.
     /// </summary>
-    public async Task<Escalation?> FollowUserAsync(ITurnContext turnContext, PartyId party, CancellationToken cancellationToken)
+    private async Task<Escalation?> FollowUserAsync(ITurnContext turnContext, PartyId party, CancellationToken cancellationToken)
     {
         var open = (await service!.Store.ListAsync(new EscalationFilter(User: party, Statuses: EscalationFilter.Open), cancellationToken).ConfigureAwait(false))
             .FirstOrNull();
@@ -182,184 +174,8 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
         }
     }
 
-    private async Task<bool> HandleStaffAsync(ITurnContext turnContext, EscalationRole role, string text, CancellationToken cancellationToken)
+    internal static async Task<string> DescribeAsync(EscalationService svc, Escalation escalation, bool forStaff, CancellationToken cancellationToken)
     {
-        var svc = service!;
-        var actor = EscalationAccess.StaffActor(role);
-
-        if (ListWords.Contains(text))
-        {
-            await svc.Store.AuditAsync(null, actor, AuditActions.Listed, cancellationToken).ConfigureAwait(false);
-            var open = await svc.Store.ListAsync(new EscalationFilter(role, Statuses: EscalationFilter.Open), cancellationToken).ConfigureAwait(false);
-            await SayAsync(turnContext, open.Count == 0
-                ? "Nothing is waiting for you."
-                : "Your escalations:\n\n" + string.Join('\n', open.Reverse().Select(e => $"- {Number(e.Id)} {Status(e)} from {EscalationService.Words.UserName(e)}: {Short(e.Summary)}")) +
-                  "\n\nSay \"show N\" to read one, \"accept N\" to take it, \"reply N your message\" and \"close N\" when done.", cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-
-        if (StaffCommand().Match(text) is { Success: true } command)
-        {
-            var verb = command.Groups["verb"].Value.ToLowerInvariant();
-            var id = long.Parse(command.Groups["id"].Value, CultureInfo.InvariantCulture);
-            var escalation = await svc.Store.GetAsync(id, cancellationToken).ConfigureAwait(false);
-            if (escalation is null || !EscalationAccess.CanHandle(escalation, PartyId.From(turnContext.Activity), svc.Options))
-            {
-                await svc.Store.AuditAsync(escalation?.Id, actor, AuditActions.Denied, cancellationToken).ConfigureAwait(false);
-                await SayAsync(turnContext, $"There is no escalation {Number(id)} for you.", cancellationToken).ConfigureAwait(false);
-                return true;
-            }
-
-            switch (verb)
-            {
-                case "show" or "read" or "open":
-                    await svc.Store.AuditAsync(id, actor, AuditActions.Viewed, cancellationToken).ConfigureAwait(false);
-                    await SayAsync(turnContext, await DescribeAsync(escalation, forStaff: true, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-                    return true;
-                case "accept":
-                    var accepted = await svc.AcceptAsync(id, actor, cancellationToken).ConfigureAwait(false);
-                    await SayAsync(turnContext, accepted is null
-                        ? $"{Number(id)} is {Status(escalation)}, so it can't be accepted."
-                        : $"You've accepted {Number(id)} from {EscalationService.Words.UserName(accepted)}:\n\n> {accepted.Summary}\n\n" +
-                          $"What you write now goes to them (or say \"reply {id} …\" when you have more than one). Say \"close {id}\" when you're done.",
-                        cancellationToken).ConfigureAwait(false);
-                    return true;
-                case "close":
-                    var closed = await svc.CloseAsync(id, actor, cancellationToken).ConfigureAwait(false);
-                    await SayAsync(turnContext, closed is null ? $"{Number(id)} is already {Status(escalation)}." : $"Closed {Number(id)}. I've told them.", cancellationToken)
-                        .ConfigureAwait(false);
-                    return true;
-                default:
-                    return await ReplyAsync(turnContext, escalation, command.Groups["text"].Value.Trim(), cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        // Plain words while they handle exactly one accepted escalation: a reply to it.
-        var active = await svc.Store.ListAsync(new EscalationFilter(role, Statuses: [EscalationStatus.Accepted]), cancellationToken).ConfigureAwait(false);
-        if (active.Count == 1 && text.Length > 0)
-        {
-            return await ReplyAsync(turnContext, active[0], text, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (active.Count > 1 && text.Length > 0)
-        {
-            await SayAsync(turnContext, $"You have {active.Count} conversations open ({string.Join(", ", active.Reverse().Select(e => Number(e.Id)))}): " +
-                "say \"reply N your message\" so I know which one it's for.", cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-
-        return false;
-    }
-
-    private async Task<bool> ReplyAsync(ITurnContext turnContext, Escalation escalation, string text, CancellationToken cancellationToken)
-    {
-        if (escalation.Status != EscalationStatus.Accepted)
-        {
-            await SayAsync(turnContext, escalation.Status == EscalationStatus.Waiting
-                ? $"Accept {Number(escalation.Id)} first (\"accept {escalation.Id}\"); then your replies go to them."
-                : $"{Number(escalation.Id)} is {Status(escalation)}; your reply was not sent.", cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-
-        if (text.Length == 0)
-        {
-            await SayAsync(turnContext, $"Say \"reply {escalation.Id} your message\".", cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-
-        if (!await service!.SendFromStaffAsync(escalation, text, cancellationToken).ConfigureAwait(false))
-        {
-            await SayAsync(turnContext, $"I couldn't deliver that to {EscalationService.Words.UserName(escalation)} just now (they may have closed their chat). " +
-                "It's saved with the escalation; try again later, or contact them through the preschool.", cancellationToken).ConfigureAwait(false);
-        }
-
-        // Delivered: nothing to add, as in any chat.
-        return true;
-    }
-
-    private async Task<bool> HandleUserAsync(ITurnContext turnContext, PartyId party, string text, CancellationToken cancellationToken)
-    {
-        var svc = service!;
-        var actor = EscalationAccess.UserActor(party);
-        var open = await FollowUserAsync(turnContext, party, cancellationToken).ConfigureAwait(false);
-        if (MineWords.Contains(text))
-        {
-            var mine = await svc.Store.ListAsync(new EscalationFilter(User: party), cancellationToken).ConfigureAwait(false);
-            await svc.Store.AuditAsync(null, actor, AuditActions.Listed, cancellationToken).ConfigureAwait(false);
-            await SayAsync(turnContext, mine.Count == 0
-                ? "You haven't raised any concerns with me. Say \"talk to the Manager or Chair\" to raise one."
-                : "Your concerns:\n\n" + string.Join('\n', mine.Select(e => $"- {Number(e.Id)} to {svc.Options.Person(e.Role).Title}: {Status(e)}")), cancellationToken)
-                .ConfigureAwait(false);
-            return true;
-        }
-
-        if (IsStaffOnly(text))
-        {
-            await DenyAsync(turnContext, actor, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-
-        if (StaffCommand().Match(text) is { Success: true } show)
-        {
-            var id = long.Parse(show.Groups["id"].Value, CultureInfo.InvariantCulture);
-            var escalation = await svc.Store.GetAsync(id, cancellationToken).ConfigureAwait(false);
-            if (escalation is null || !EscalationAccess.CanRead(escalation, party, svc.Options))
-            {
-                await svc.Store.AuditAsync(escalation?.Id, actor, AuditActions.Denied, cancellationToken).ConfigureAwait(false);
-                await SayAsync(turnContext, $"You have no concern {Number(id)}. Say \"my concerns\" to see your own.", cancellationToken).ConfigureAwait(false);
-                return true;
-            }
-
-            await svc.Store.AuditAsync(id, actor, AuditActions.Viewed, cancellationToken).ConfigureAwait(false);
-            await SayAsync(turnContext, await DescribeAsync(escalation, forStaff: false, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-
-        if (open is not null && WithdrawWords.Contains(Commands.Clean(text)))
-        {
-            var withdrawn = await svc.WithdrawAsync(open.Id, cancellationToken).ConfigureAwait(false);
-            await SayAsync(turnContext, withdrawn is null
-                ? $"Your concern ({Number(open.Id)}) is already {Status(open)}."
-                : $"OK, I've withdrawn your concern ({Number(open.Id)}) and told {svc.Options.Person(open.Role).Title}. I'm back: ask me anything about the policy.",
-                cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-
-        if (open is not { Status: EscalationStatus.Accepted } accepted)
-        {
-            // None, or waiting: the bot answers as usual meanwhile.
-            return false;
-        }
-
-        if (text.Length == 0)
-        {
-            await SayAsync(turnContext, $"I can only pass on words while you're talking with {svc.Options.Person(accepted.Role).Title}.", cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-
-        if (!await svc.RelayFromUserAsync(accepted, text, cancellationToken).ConfigureAwait(false))
-        {
-            await SayAsync(turnContext, $"I couldn't pass that to {svc.Options.Person(accepted.Role).Title} just now. It's saved, and they'll see it with your concern; " +
-                $"if it can't wait, contact the preschool{EscalationService.Words.Contacts(svc.Policy)}.", cancellationToken).ConfigureAwait(false);
-        }
-
-        // The bot stays quiet while a person is handling the concern.
-        return true;
-    }
-
-    /// <summary>The Manager's and Chair's commands, other than "show N" (which a user may say about their own concern).</summary>
-    private static bool IsStaffOnly(string text) =>
-        ListWords.Contains(text) || StaffCommand().Match(text) is { Success: true, Groups: var g } && !string.Equals(g["verb"].Value, "show", StringComparison.OrdinalIgnoreCase);
-
-    private async Task DenyAsync(ITurnContext turnContext, string actor, CancellationToken cancellationToken)
-    {
-        await service!.Store.AuditAsync(null, actor, AuditActions.Denied, cancellationToken).ConfigureAwait(false);
-        await SayAsync(turnContext, "Only the Manager and the Chair can see and answer escalations. Say \"my concerns\" to see your own.", cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<string> DescribeAsync(Escalation escalation, bool forStaff, CancellationToken cancellationToken)
-    {
-        var svc = service!;
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"{Number(escalation.Id)} to {svc.Options.Person(escalation.Role).Title}, {Status(escalation)}");
         if (forStaff)
@@ -392,19 +208,16 @@ internal sealed partial class EscalationRoutes(EscalationService? service)
             : "To make someone the Manager or the Chair, the administrator puts these in the bot's settings " +
               "(Escalation:Manager:ChannelId and Escalation:Manager:UserId, or the same under Escalation:Chair).");
 
-    private static Task<ResourceResponse> SayAsync(ITurnContext turnContext, string text, CancellationToken cancellationToken) =>
+    internal static Task<ResourceResponse> SayAsync(ITurnContext turnContext, string text, CancellationToken cancellationToken) =>
         turnContext.SendActivityAsync(text, cancellationToken: cancellationToken);
 
-    private static string Number(long id) => "#" + id.ToString(CultureInfo.InvariantCulture);
+    internal static string Number(long id) => "#" + id.ToString(CultureInfo.InvariantCulture);
 
-    private static string Status(Escalation e) => EscalationText.Name(e.Status);
+    internal static string Status(Escalation e) => EscalationText.Name(e.Status);
 
-    private static string Short(string text)
+    internal static string Short(string text)
     {
         var line = text.ReplaceLineEndings(" ");
         return line.Length <= 80 ? line : line[..77] + "…";
     }
-
-    [GeneratedRegex(@"^(?<verb>accept|close|show|read|open|reply)\s+#?(?<id>\d{1,12})\b[\s:,-]*(?<text>.*)$", RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant)]
-    private static partial Regex StaffCommand();
 }

@@ -50,15 +50,32 @@ internal sealed class MainDialog : InterruptibleDialog
 
     protected override string StartOverText => BotText.StartOverText;
 
+    /// <summary>Help, cancel and start over as the command table reads them (<see cref="Recognizer"/>).</summary>
+    protected override Interruption? Recognize(ITurnContext turnContext)
+    {
+        ArgumentNullException.ThrowIfNull(turnContext);
+        if (!turnContext.Activity.IsType(ActivityTypes.Message))
+        {
+            return null;
+        }
+
+        var recognized = Recognizer.Of(turnContext);
+        return recognized.Is(Command.Help) ? Interruption.Help
+            : recognized.Is(Command.Cancel) ? Interruption.Cancel
+            : recognized.Is(Command.StartOver) ? Interruption.StartOver
+            : null;
+    }
+
     protected override async Task<DialogTurnResult?> OnInterruptAsync(DialogContext innerContext, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(innerContext);
         var turnContext = innerContext.Context;
-        if (Recognize(turnContext) is Interruption.Cancel or Interruption.StartOver)
+        var interruption = Recognize(turnContext);
+        if (interruption is Interruption.Cancel or Interruption.StartOver)
         {
             await ForgetAsync(turnContext, cancellationToken).ConfigureAwait(false);
         }
-        else if (Recognize(turnContext) is null && StartsSomethingElse(turnContext.Activity.Text))
+        else if (interruption is null && turnContext.Activity.IsType(ActivityTypes.Message) && StartsSomethingElse(Recognizer.Of(turnContext)))
         {
             await innerContext.CancelAllDialogsAsync(cancellationToken).ConfigureAwait(false);
             return await innerContext.BeginDialogAsync(RouteId, null, cancellationToken).ConfigureAwait(false);
@@ -70,14 +87,42 @@ internal sealed class MainDialog : InterruptibleDialog
     internal static Activity Welcome(CognitiveServices services) =>
         MessageFactory.SuggestedActions([Commands.AskQuestion, Commands.CheckPost, Commands.Help], BotText.Welcome(services.Policy.Metadata));
 
-    private static bool StartsSomethingElse(string? text) =>
-        Commands.IsContact(text) || Commands.IsCheck(text) || Commands.DraftAfterCheck(text) is not null || Commands.IsAsk(text);
+    private static bool StartsSomethingElse(Recognized recognized) =>
+        recognized.Is(Command.Contact | Command.Check | Command.Ask) || recognized.Draft is not null;
+
+    /// <summary>
+    /// What a message starts when no dialog is waiting for it (or the one waiting let it go), in order: the first
+    /// whose condition holds. Help, cancel and start over come before these (<see cref="Recognize"/>).
+    /// </summary>
+    private IEnumerable<Start> Starts()
+    {
+        yield return new((r, _) => r.Is(Command.Contact), ContactAsync);
+        yield return new((r, _) => r.Is(Command.Ask), (step, _, ct) => step.BeginDialogAsync(QuestionDialog.DialogId, new QuestionValues(), ct));
+        yield return new((r, _) => r.Is(Command.CheckAgain), (step, _, ct) => step.BeginDialogAsync(DraftCheckDialog.DialogId, new DraftValues { Revising = true }, ct));
+
+        // "check my post" with the photo attached: the photo is kept and the words asked for.
+        yield return new((r, _) => r.Is(Command.Check),
+            (step, r, ct) => step.BeginDialogAsync(DraftCheckDialog.DialogId, r.Media.Count > 0 ? new DraftValues { Text = string.Empty } : new DraftValues(), ct));
+        yield return new((r, _) => r.Draft is not null, (step, r, ct) => step.BeginDialogAsync(DraftCheckDialog.DialogId, new DraftValues { Text = r.Draft }, ct));
+
+        // Buttons from a card answered earlier: the dialog that offered them has moved on, the words still stand.
+        yield return new((r, _) => r.Is(Command.Helpful), (step, _, ct) => SayAsync(step, MessageFactory.Text(BotText.Thanks), ct));
+        yield return new((r, _) => r.Is(Command.NotHelpful), NotHelpfulAsync);
+        yield return new((r, _) => r.Is(Command.Greeting), (step, _, ct) => SayAsync(step, Welcome(_services), ct));
+        yield return new((r, _) => r.Is(Command.Thanks), (step, _, ct) => SayAsync(step, MessageFactory.Text(BotText.YouAreWelcome), ct));
+        yield return new((r, tc) => _escalations is not null && r.ReadsLikeConcern && r.Media.Count == 0 && tc.Activity.Conversation?.IsGroup != true,
+            (step, r, ct) => step.BeginDialogAsync(EscalationDialog.DialogId, new EscalationValues { Offer = true, Summary = r.Text }, ct));
+        yield return new((r, _) => r.LooksLikePost, (step, r, ct) => step.BeginDialogAsync(DraftCheckDialog.DialogId, new DraftValues { Text = r.Text }, ct));
+
+        // A card submit that is not ours, or an empty message: say what the bot can do rather than nothing.
+        yield return new((r, _) => r.Text.Length == 0,
+            (step, _, ct) => SayAsync(step, MessageFactory.SuggestedActions([Commands.AskQuestion, Commands.CheckPost, Commands.Help], BotText.StartPrompt), ct));
+        yield return new((_, _) => true, (step, r, ct) => step.BeginDialogAsync(QuestionDialog.DialogId, new QuestionValues { Question = r.Text }, ct));
+    }
 
     private async Task<DialogTurnResult> RouteAsync(WaterfallStepContext<RouteValues> step, CancellationToken cancellationToken)
     {
         var turnContext = step.Context;
-        var text = turnContext.Activity.Text?.Trim() ?? string.Empty;
-        var media = DraftCheckDialog.MediaOf(turnContext.Activity);
         switch (Recognize(turnContext))
         {
             case Interruption.Help:
@@ -92,86 +137,37 @@ internal sealed class MainDialog : InterruptibleDialog
                     .ConfigureAwait(false);
         }
 
-        if (Commands.IsContact(text))
+        var recognized = Recognizer.Of(turnContext);
+        var start = Starts().First(s => s.When(recognized, turnContext));
+        return await start.Then(step, recognized, cancellationToken).ConfigureAwait(false);
+    }
+
+    private delegate Task<DialogTurnResult> StartHandler(WaterfallStepContext<RouteValues> step, Recognized recognized, CancellationToken cancellationToken);
+
+    private sealed record Start(Func<Recognized, ITurnContext, bool> When, StartHandler Then);
+
+    private async Task<DialogTurnResult> ContactAsync(WaterfallStepContext<RouteValues> step, Recognized recognized, CancellationToken cancellationToken)
+    {
+        if (_escalations is null)
         {
-            if (_escalations is null)
-            {
-                return await SayAsync(step, PolicyReplies.Contact(_services.Policy, ConcernsClause).ToActivity(), cancellationToken).ConfigureAwait(false);
-            }
-
-            if (turnContext.Activity.Conversation?.IsGroup == true)
-            {
-                // A concern is for the Manager or the Chair alone: never put one together where others read along.
-                return await SayAsync(step, MessageFactory.Text(BotText.ConcernsInPrivate), cancellationToken).ConfigureAwait(false);
-            }
-
-            return await step.BeginDialogAsync(EscalationDialog.DialogId, await EscalationStartAsync(turnContext, text, cancellationToken).ConfigureAwait(false), cancellationToken)
-                .ConfigureAwait(false);
+            return await SayAsync(step, PolicyReplies.Contact(_services.Policy, ConcernsClause).ToActivity(), cancellationToken).ConfigureAwait(false);
         }
 
-        if (Commands.IsAsk(text))
+        if (step.Context.Activity.Conversation?.IsGroup == true)
         {
-            return await step.BeginDialogAsync(QuestionDialog.DialogId, new QuestionValues(), cancellationToken).ConfigureAwait(false);
+            // A concern is for the Manager or the Chair alone: never put one together where others read along.
+            return await SayAsync(step, MessageFactory.Text(BotText.ConcernsInPrivate), cancellationToken).ConfigureAwait(false);
         }
 
-        if (Commands.IsCheckAgain(text))
-        {
-            return await step.BeginDialogAsync(DraftCheckDialog.DialogId, new DraftValues { Revising = true }, cancellationToken).ConfigureAwait(false);
-        }
+        return await step.BeginDialogAsync(EscalationDialog.DialogId, await EscalationStartAsync(step.Context, recognized, cancellationToken).ConfigureAwait(false), cancellationToken)
+            .ConfigureAwait(false);
+    }
 
-        if (Commands.IsCheck(text))
-        {
-            // "check my post" with the photo attached: the photo is kept and the words asked for.
-            return await step.BeginDialogAsync(
-                DraftCheckDialog.DialogId, media.Count > 0 ? new DraftValues { Text = string.Empty } : new DraftValues(), cancellationToken).ConfigureAwait(false);
-        }
-
-        if (Commands.DraftAfterCheck(text) is { } draft)
-        {
-            return await step.BeginDialogAsync(DraftCheckDialog.DialogId, new DraftValues { Text = draft }, cancellationToken).ConfigureAwait(false);
-        }
-
-        // Buttons from a card answered earlier: the dialog that offered them has moved on, the words still stand.
-        if (Commands.IsHelpful(text))
-        {
-            return await SayAsync(step, MessageFactory.Text(BotText.Thanks), cancellationToken).ConfigureAwait(false);
-        }
-
-        if (Commands.IsNotHelpful(text))
-        {
-            // "No" on an older answer card: the last question answered is the one it most likely was about.
-            QuestionDialog.RecordNotHelpful(_insights, await _memory.GetAsync(turnContext, cancellationToken: cancellationToken).ConfigureAwait(false));
-            return await SayAsync(step, QuestionDialog.NotHelpfulOffer(), cancellationToken).ConfigureAwait(false);
-        }
-
-        if (Commands.IsGreeting(text))
-        {
-            return await SayAsync(step, Welcome(_services), cancellationToken).ConfigureAwait(false);
-        }
-
-        if (Commands.IsThanks(text))
-        {
-            return await SayAsync(step, MessageFactory.Text(BotText.YouAreWelcome), cancellationToken).ConfigureAwait(false);
-        }
-
-        if (_escalations is not null && Commands.ReadsLikeConcern(text) && media.Count == 0 && turnContext.Activity.Conversation?.IsGroup != true)
-        {
-            return await step.BeginDialogAsync(EscalationDialog.DialogId, new EscalationValues { Offer = true, Summary = text }, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (PostDetector.LooksLikePost(text, media))
-        {
-            return await step.BeginDialogAsync(DraftCheckDialog.DialogId, new DraftValues { Text = text }, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (text.Length == 0)
-        {
-            // A card submit that is not ours, or an empty message: say what the bot can do rather than nothing.
-            return await SayAsync(step, MessageFactory.SuggestedActions([Commands.AskQuestion, Commands.CheckPost, Commands.Help], BotText.StartPrompt), cancellationToken)
-                .ConfigureAwait(false);
-        }
-
-        return await step.BeginDialogAsync(QuestionDialog.DialogId, new QuestionValues { Question = text }, cancellationToken).ConfigureAwait(false);
+    /// <summary>"No" on an older answer card: the last question answered is the one it most likely was about.</summary>
+    private async Task<DialogTurnResult> NotHelpfulAsync(WaterfallStepContext<RouteValues> step, Recognized recognized, CancellationToken cancellationToken)
+    {
+        QuestionDialog.RecordNotHelpful(_insights, await _memory.GetAsync(step.Context, cancellationToken: cancellationToken).ConfigureAwait(false));
+        return await SayAsync(step, QuestionDialog.NotHelpfulOffer(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A child dialog let go of a message that was not for it: route that same message afresh.</summary>
@@ -190,10 +186,10 @@ internal sealed class MainDialog : InterruptibleDialog
     /// Right after a question the policy did not cover, or a "don't post this" check, that is what gets passed on
     /// (the user still sees it and can edit it); otherwise the escalation asks what it is about.
     /// </summary>
-    private async Task<EscalationValues> EscalationStartAsync(ITurnContext turnContext, string text, CancellationToken cancellationToken)
+    private async Task<EscalationValues> EscalationStartAsync(ITurnContext turnContext, Recognized recognized, CancellationToken cancellationToken)
     {
         var memory = await _memory.GetAsync(turnContext, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var values = new EscalationValues { Requested = Commands.ContactRole(text) };
+        var values = new EscalationValues { Requested = recognized.ContactRole };
         if (memory?.LastUnanswered is { } question)
         {
             values = values with { Source = "question", Summary = $"A question the policy doesn't answer: \"{question}\"" };

@@ -8,8 +8,9 @@ using WWPS.PolicyBot.Protocol;
 namespace WWPS.PolicyBot.Dialogs.PolicyBot;
 
 /// <summary>
-/// The bot's routes: greet people who join, and run every message through the main dialog (questions, follow-ups,
-/// draft checks, help, cancel). Channels (Teams, Web Chat, Slack) all hand their turns to the application this
+/// The bot's route table: everything it does, in the order it is tried. Before a route is chosen each message is
+/// read once (<see cref="Recognizer"/>) and, with escalations on, who is writing is found (<see cref="Speaker"/>); the
+/// selectors below read only those. Channels (Teams, Web Chat, Slack) all hand their turns to the application this
 /// builds; none of it knows which channel it is in.
 /// </summary>
 public static class PolicyBotApplication
@@ -39,30 +40,65 @@ public static class PolicyBotApplication
         var memory = conversationState.CreateProperty(MemoryProperty, PolicyBotJsonContext.Default.ConversationMemory);
         var dialogState = DialogState.CreateProperty(conversationState);
         var main = new MainDialog(services, memory, escalations, insights);
-        var escalationRoutes = new EscalationRoutes(escalations);
+        var enabled = escalations is { Options.IsEnabled: true } ? escalations : null;
+        var people = new EscalationRoutes(enabled);
 
-        // One welcome per join, however many joined at once: a group chat should not get the same greeting five times.
-        app.OnMembersAdded(async (turnContext, _, cancellationToken) =>
+        app.BeforeSelection(async (turnContext, cancellationToken) =>
         {
-            await escalationRoutes.NoteArrivalAsync(turnContext, cancellationToken).ConfigureAwait(false);
-            await turnContext.SendActivityAsync(MainDialog.Welcome(services), cancellationToken).ConfigureAwait(false);
-        });
-
-        app.OnMessage(async (turnContext, cancellationToken) =>
-        {
-            // Teams puts "<at>PolicyBot</at>" in group messages; Web Chat's card buttons send their data with no text.
-            turnContext.Activity.RemoveRecipientMention();
-            CardSubmit.ApplyTo(turnContext.Activity);
-
-            // Relayed messages, the Manager's and Chair's commands and "whoami" never reach the dialogs.
-            if (await escalationRoutes.TryHandleAsync(turnContext, cancellationToken).ConfigureAwait(false))
+            if (!turnContext.Activity.IsType(ActivityTypes.Message))
             {
                 return;
             }
 
-            await DialogRunner.RunAsync(main, turnContext, dialogState, cancellationToken).ConfigureAwait(false);
+            // Teams puts "<at>PolicyBot</at>" in group messages; Web Chat's card buttons send their data with no text.
+            turnContext.Activity.RemoveRecipientMention();
+            CardSubmit.ApplyTo(turnContext.Activity);
+            Recognizer.Of(turnContext);
+            await people.NoteSpeakerAsync(turnContext, cancellationToken).ConfigureAwait(false);
         });
-        app.OnEvent("handoff.status", escalationRoutes.HandleHandoffStatusAsync);
+
+        // One welcome per join, however many joined at once: a group chat should not get the same greeting five times.
+        app.OnMembersAdded(async (turnContext, _, cancellationToken) =>
+        {
+            await people.NoteArrivalAsync(turnContext, cancellationToken).ConfigureAwait(false);
+            await turnContext.SendActivityAsync(MainDialog.Welcome(services), cancellationToken).ConfigureAwait(false);
+        });
+        app.OnEvent("handoff.status", people.HandleHandoffStatusAsync);
+        app.OnMessage(Said(Command.WhoAmI), EscalationRoutes.WhoAmIAsync);
+
+        if (enabled is not null)
+        {
+            var staff = new StaffRoutes(enabled);
+            var concerns = new ConcernRoutes(enabled);
+
+            // The Manager and the Chair. Their lists and replies are for them alone, never in a group chat or channel.
+            app.OnMessage(When((s, r) => s is { IsStaff: true, InGroup: true } && (r.Is(Command.List) || r.Escalation is not null)), EscalationRoutes.ConcernsInPrivateAsync);
+            app.OnMessage(When((s, r) => s is { IsStaff: true, InGroup: false } && r.Is(Command.List)), staff.ListAsync);
+            app.OnMessage(When((s, r) => s is { IsStaff: true, InGroup: false } && r.Escalation is not null), staff.CommandAsync);
+            app.OnMessage(When((s, r) => s is { IsStaff: true, Handling.Count: 1 } && r.Text.Length > 0), staff.ReplyToHandledAsync);
+            app.OnMessage(When((s, r) => s is { IsStaff: true, Handling.Count: > 1 } && r.Text.Length > 0), StaffRoutes.AskWhichAsync);
+
+            // Someone who raises concerns. In a group chat or channel nothing is relayed, shown or listed.
+            app.OnMessage(When((s, r) => s is { IsStaff: false, InGroup: true } && EscalationRoutes.IsStaffOnly(r)), people.DenyAsync);
+            app.OnMessage(When((s, r) => s is { IsStaff: false, InGroup: true } && (r.Is(Command.Mine) || r.Escalation is not null)), EscalationRoutes.ConcernsInPrivateAsync);
+            app.OnMessage(When((s, r) => s is { IsStaff: false, InGroup: false } && r.Is(Command.Mine)), concerns.ListMineAsync);
+            app.OnMessage(When((s, r) => s is { IsStaff: false, InGroup: false } && EscalationRoutes.IsStaffOnly(r)), people.DenyAsync);
+            app.OnMessage(When((s, r) => s is { IsStaff: false, InGroup: false } && r.Escalation is not null), concerns.ShowAsync);
+            app.OnMessage(When((s, r) => s is { Open: not null } && r.Is(Command.Withdraw)), concerns.WithdrawAsync);
+
+            // While the Manager or the Chair is handling their concern the bot stays quiet: what the user writes goes to that person.
+            app.OnMessage(When((s, _) => s is { Open.Status: EscalationStatus.Accepted }), concerns.RelayAsync);
+        }
+
+        // Everything else is a conversation with the bot: questions, follow-ups, draft checks, concerns raised, help
+        // and cancel (MainDialog decides what a message starts; the dialog waiting for an answer hears it first).
+        app.OnMessage((turnContext, cancellationToken) => DialogRunner.RunAsync(main, turnContext, dialogState, cancellationToken));
         return app;
     }
+
+    private static Func<ITurnContext, bool> Said(Command command) => turnContext => Recognizer.Of(turnContext).Is(command);
+
+    /// <summary>A selector over who is writing and what they said; false when escalations are off or the sender has no id.</summary>
+    private static Func<ITurnContext, bool> When(Func<Speaker, Recognized, bool> test) =>
+        turnContext => Speaker.Find(turnContext) is { } speaker && test(speaker, Recognizer.Of(turnContext));
 }

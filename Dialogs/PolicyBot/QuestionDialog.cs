@@ -18,17 +18,6 @@ internal sealed class QuestionDialog : ComponentDialog
     private const string StepsId = "question-steps";
     private const string AskPromptId = "question-text";
 
-    private static readonly HashSet<string> YesWords = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "yes", "y", "yep", "yeah", "yup", "it did", "it helped", "that helped", "helpful", "very helpful", "yes it did", "yes thanks",
-        "yes thank you", "👍",
-    };
-
-    private static readonly HashSet<string> NoWords = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "no", "n", "nope", "nah", "not really", "it didn't", "it did not", "didn't help", "not helpful", "no it didn't", "👎",
-    };
-
     private readonly CognitiveServices _services;
     private readonly StateProperty<ConversationMemory> _memory;
     private readonly InsightsService? _insights;
@@ -101,9 +90,9 @@ internal sealed class QuestionDialog : ComponentDialog
 
         step.Values.Options = null;
         step.Values.Asked = null;
-        var text = Commands.Clean(step.Result as string);
+        var recognized = Recognizer.Of(step.Context);
         var memory = (await _memory.GetAsync(step.Context, () => new ConversationMemory(), cancellationToken).ConfigureAwait(false))!;
-        if (Chosen(options, text) is { } clause && _services.Answerer.AnswerFrom(asked, clause) is { } answer)
+        if (Chosen(options, recognized.Normalized) is { } clause && _services.Answerer.AnswerFrom(asked, clause) is { } answer)
         {
             _insights?.Recorder?.Clarified(asked, options, clause);
             // Remembered as if the question had named it, so "what about Instagram?" next builds on the clause chosen.
@@ -115,7 +104,7 @@ internal sealed class QuestionDialog : ComponentDialog
             return await step.EndDialogAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        if (Commands.IsSomethingElse(text))
+        if (recognized.Is(Command.SomethingElse))
         {
             _insights?.Recorder?.Clarified(asked, options, chosen: null);
             memory.LastUnanswered = asked;
@@ -127,28 +116,28 @@ internal sealed class QuestionDialog : ComponentDialog
         return await step.EndDialogAsync(Reroute.Instance, cancellationToken).ConfigureAwait(false);
     }
 
-    private string? Chosen(List<string> options, string text)
+    private string? Chosen(List<string> options, string normalized)
     {
-        if (int.TryParse(text.TrimEnd('.', ')'), out var number) && number >= 1 && number <= options.Count)
+        if (int.TryParse(normalized.TrimEnd('.', ')'), out var number) && number >= 1 && number <= options.Count)
         {
             return options[number - 1];
         }
 
         return options.FirstOrDefault(id =>
-            string.Equals(id, text, StringComparison.OrdinalIgnoreCase)
-            || string.Equals(_services.Policy.Find(id)?.Title, text, StringComparison.OrdinalIgnoreCase));
+            string.Equals(Commands.Normalize(id), normalized, StringComparison.Ordinal)
+            || string.Equals(Commands.Normalize(_services.Policy.Find(id)?.Title), normalized, StringComparison.Ordinal));
     }
 
     private async Task<DialogTurnResult> FeedbackAsync(WaterfallStepContext<QuestionValues> step, CancellationToken cancellationToken)
     {
-        var text = Commands.Clean(step.Result as string);
-        if (Commands.IsHelpful(text) || YesWords.Contains(text))
+        var recognized = Recognizer.Of(step.Context);
+        if (recognized.Is(Command.Helpful | Command.Yes))
         {
             await step.Context.SendActivityAsync(BotText.Thanks, cancellationToken: cancellationToken).ConfigureAwait(false);
             return await step.EndDialogAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        if (Commands.IsNotHelpful(text) || NoWords.Contains(text))
+        if (recognized.Is(Command.NotHelpful | Command.No))
         {
             RecordNotHelpful(_insights, await _memory.GetAsync(step.Context, cancellationToken: cancellationToken).ConfigureAwait(false));
             await step.Context.SendActivityAsync(NotHelpfulOffer(), cancellationToken).ConfigureAwait(false);

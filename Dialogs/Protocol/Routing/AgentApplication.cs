@@ -25,6 +25,7 @@ public static class RouteRank
 public sealed class AgentApplication : IBot
 {
     private readonly List<Route> _routes = [];
+    private readonly List<RouteHandler> _beforeSelection = [];
 
     public AgentApplication(ConversationState conversationState, UserState userState)
     {
@@ -38,6 +39,18 @@ public sealed class AgentApplication : IBot
     public UserState UserState { get; }
 
     /// <summary>Messages whose whole text (trimmed) equals <paramref name="text"/>, ignoring case.</summary>
+    /// <summary>
+    /// Work done on every turn before a route is chosen, in the order added. Selectors are synchronous and cheap, so
+    /// what they need to know about the turn (a reading of the message, who is writing) is found here once and put in
+    /// turn state for them. It runs before conversation state is loaded and must not use it.
+    /// </summary>
+    public AgentApplication BeforeSelection(RouteHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        _beforeSelection.Add(handler);
+        return this;
+    }
+
     public AgentApplication OnMessage(string text, RouteHandler handler, int rank = RouteRank.Default)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -106,6 +119,11 @@ public sealed class AgentApplication : IBot
     public async Task OnTurnAsync(ITurnContext turnContext, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(turnContext);
+        foreach (var handler in _beforeSelection)
+        {
+            await handler(turnContext, cancellationToken).ConfigureAwait(false);
+        }
+
         var route = SelectRoute(turnContext);
         if (route is null)
         {

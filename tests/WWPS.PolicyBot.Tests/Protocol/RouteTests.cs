@@ -40,6 +40,27 @@ public sealed partial class RouteTests
         Assert.Equal(["first"], _handled);
     }
 
+    private static readonly TurnStateKey<string> Mood = new("mood");
+
+    [Theory]
+    [InlineData("I'm so happy", "happy route")]
+    [InlineData("meh", "fallback")]
+    public async Task SelectorsReadWhatTheTurnLearnedBeforeSelection(string text, string expected)
+    {
+        var app = NewApp()
+            .BeforeSelection(async (tc, ct) =>
+            {
+                await Task.Yield();
+                tc.TurnState.Set(Mood, tc.Activity.Text!.Contains("happy", StringComparison.Ordinal) ? "happy" : "flat");
+            })
+            .OnMessage(Record("fallback"))
+            .OnMessage(tc => tc.TurnState.Get(Mood) == "happy", Record("happy route"));
+
+        await _adapter.ProcessAsync(_adapter.MakeMessage(text), app.OnTurnAsync);
+
+        Assert.Equal([expected], _handled);
+    }
+
     [Fact]
     public async Task MembersAddedLeavesOutTheBotItself()
     {
