@@ -123,6 +123,12 @@ internal static partial class Commands
     {
         var normalized = Normalize(text);
         var found = ByPhrase.GetValueOrDefault(normalized);
+        if (text.AsSpan().TrimEnd().EndsWith("?", StringComparison.Ordinal))
+        {
+            // A question is not consent: "ok?" or "yes?" at "Shall I send it?" asks something; it must not send a concern.
+            found &= ~(Command.Send | Command.SendAnonymously);
+        }
+
         return AskForRole().IsMatch(normalized) ? found | Command.Contact : found;
     }
 

@@ -38,7 +38,6 @@ public sealed class AgentApplication : IBot
     public ConversationState ConversationState { get; }
     public UserState UserState { get; }
 
-    /// <summary>Messages whose whole text (trimmed) equals <paramref name="text"/>, ignoring case.</summary>
     /// <summary>
     /// Work done on every turn before a route is chosen, in the order added. Selectors are synchronous and cheap, so
     /// what they need to know about the turn (a reading of the message, who is writing) is found here once and put in
@@ -51,6 +50,7 @@ public sealed class AgentApplication : IBot
         return this;
     }
 
+    /// <summary>Messages whose whole text (trimmed) equals <paramref name="text"/>, ignoring case.</summary>
     public AgentApplication OnMessage(string text, RouteHandler handler, int rank = RouteRank.Default)
     {
         ArgumentNullException.ThrowIfNull(text);
