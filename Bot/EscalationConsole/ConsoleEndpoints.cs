@@ -170,7 +170,7 @@ internal static partial class ConsoleEndpoints
 
         var actor = EscalationAccess.StaffActor(role);
         var title = EscalationPerson.RoleTitle(role);
-        var client = Hosting.ClientAddress.Key(http);
+        var client = Plumbing.ClientAddress.Key(http);
         if (lockout.TryBegin(client, role) is { } wait)
         {
             await service.Store.AuditAsync(null, actor, AuditActions.SignInFailed, ct).ConfigureAwait(false);
@@ -401,7 +401,7 @@ internal static partial class ConsoleEndpoints
         headers.ContentSecurityPolicy =
             "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
         return http.RequestServices.GetRequiredService<ConsoleOptions>().CookieSecurePolicy == CookieSecurePolicy.Always && !http.Request.IsHttps
-                && !Hosting.ConnectionOrigin.Of(http).IsThisMachine
+                && !Plumbing.ConnectionOrigin.Of(http).IsThisMachine
             ? ValueTask.FromResult<object?>(Html(ConsolePages.NeedsHttps(), StatusCodes.Status400BadRequest))
             : next(context);
     }

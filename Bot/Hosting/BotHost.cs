@@ -7,6 +7,7 @@ using WWPS.PolicyBot.Dialogs.Escalations;
 using WWPS.PolicyBot.EscalationConsole;
 using WWPS.PolicyBot.Escalations;
 using WWPS.PolicyBot.Insights;
+using WWPS.PolicyBot.Plumbing;
 using WWPS.PolicyBot.Dialogs.Insights;
 using WWPS.PolicyBot.Protocol;
 using WWPS.PolicyBot.Slack;

@@ -1,3 +1,4 @@
+using WWPS.PolicyBot.Plumbing;
 using WWPS.PolicyBot.Protocol;
 
 namespace WWPS.PolicyBot.BotFramework;
@@ -15,9 +16,9 @@ internal sealed class ConnectorAdapter : BotAdapter
         : base(logger)
     {
         _outbox = outbox;
-        Use(new Hosting.LongMessageGuard());
+        Use(new LongMessageGuard());
         Use(typing);
-        Use(new Hosting.CardFallbackMiddleware());
+        Use(new CardFallbackMiddleware());
     }
 
     public override Task<ResourceResponse[]> SendActivitiesAsync(ITurnContext turnContext, Activity[] activities, CancellationToken cancellationToken)

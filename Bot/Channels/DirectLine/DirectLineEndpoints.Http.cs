@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using WWPS.PolicyBot.Plumbing;
 using WWPS.PolicyBot.Protocol;
 
 namespace WWPS.PolicyBot.DirectLine;
@@ -36,7 +37,7 @@ internal static partial class DirectLineEndpoints
     /// words the chat page shows.
     /// </summary>
     internal static IResult MessageTooLong(Activity activity) =>
-        Error(StatusCodes.Status413PayloadTooLarge, "MessageSizeTooBig", Hosting.LongMessageGuard.Refusal(activity.Text!.Length));
+        Error(StatusCodes.Status413PayloadTooLarge, "MessageSizeTooBig", LongMessageGuard.Refusal(activity.Text!.Length));
 
     internal static IResult BadRequest(string message) => Error(StatusCodes.Status400BadRequest, "BadArgument", message);
 

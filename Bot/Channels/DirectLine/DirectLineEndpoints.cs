@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using WWPS.PolicyBot.Plumbing;
 using WWPS.PolicyBot.Protocol;
 
 namespace WWPS.PolicyBot.DirectLine;
@@ -21,13 +22,14 @@ internal static partial class DirectLineEndpoints
     {
         services.AddSingleton(DirectLineOptions.From(configuration));
         services.AddDirectLineRateLimits(configuration);
+        services.AddChannelPlumbing();
         services.AddSingleton<DirectLineConversations>();
         services.TryAddSingleton<IDirectLineIdentityPolicy, NoReservedDirectLineIds>();
         services.AddSingleton(sp =>
         {
             var adapter = ActivatorUtilities.CreateInstance<DirectLineAdapter>(sp);
-            adapter.Use(new Hosting.LongMessageGuard());
-            adapter.Use(new Hosting.CardFallbackMiddleware());
+            adapter.Use(new LongMessageGuard());
+            adapter.Use(new CardFallbackMiddleware());
             return adapter;
         });
         return services;
@@ -231,7 +233,7 @@ internal static partial class DirectLineEndpoints
             return BadRequest("An activity needs a type.");
         }
 
-        if (Hosting.LongMessageGuard.IsTooLong(activity))
+        if (LongMessageGuard.IsTooLong(activity))
         {
             return MessageTooLong(activity);
         }

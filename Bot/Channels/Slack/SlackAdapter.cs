@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using WWPS.PolicyBot.Plumbing;
 using WWPS.PolicyBot.Protocol;
 
 namespace WWPS.PolicyBot.Slack;
@@ -26,7 +27,7 @@ internal sealed class SlackAdapter : BotAdapter
     {
         _api = api;
         _options = options;
-        Use(new Hosting.LongMessageGuard());
+        Use(new LongMessageGuard());
         Use(new SlackAssistant(api));
         Use(new SlackUserNames(api));
     }

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 
-namespace WWPS.PolicyBot.Hosting;
+namespace WWPS.PolicyBot.Plumbing;
 
 /// <summary>
 /// Where a request's connection really came from, read before any forwarded header is applied, and whether the

@@ -1,6 +1,6 @@
 using WWPS.PolicyBot.Protocol;
 
-namespace WWPS.PolicyBot.Hosting;
+namespace WWPS.PolicyBot.Plumbing;
 
 /// <summary>
 /// The dialogs send every Adaptive Card with the same content as plain text, so channels that cannot draw cards
