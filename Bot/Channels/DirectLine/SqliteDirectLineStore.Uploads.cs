@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using static WWPS.PolicyBot.DirectLine.DirectLineRows;
 
 namespace WWPS.PolicyBot.DirectLine;
 
@@ -27,22 +28,9 @@ internal sealed partial class SqliteDirectLineStore
                 }
             }
 
-            var kept = held.Sum(h => h.Length);
-            var evict = new List<long>();
-            foreach (var (rowId, size) in held)
-            {
-                if (kept + length <= perConversation)
-                {
-                    break;
-                }
-
-                evict.Add(rowId);
-                kept -= size;
-            }
-
+            var (evict, freed) = DirectLineRows.UploadsToEvict(held, length, perConversation);
             command.CommandText = "SELECT COALESCE(SUM(length), 0) FROM directline_uploads";
             var all = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-            var freed = held.Where(h => evict.Contains(h.RowId)).Sum(h => h.Length);
             if (all - freed + length > total)
             {
                 return false;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using WWPS.PolicyBot.Protocol;
 using WWPS.PolicyBot.Storage;
+using static WWPS.PolicyBot.DirectLine.DirectLineRows;
 
 namespace WWPS.PolicyBot.DirectLine;
 
@@ -131,8 +132,7 @@ internal sealed partial class SqliteDirectLineStore : IDirectLineStore, IDisposa
                 return null;
             }
 
-            var user = JsonSerializer.Deserialize(reader.GetString(0), ProtocolJsonContext.Default.ChannelAccount)!;
-            found = new DirectLineConversation(conversationId, user, reader.IsDBNull(1) ? null : reader.GetString(1));
+            found = DirectLineRows.Conversation(conversationId, reader, 0);
             lastActive = reader.GetInt64(2);
         }
 
@@ -205,28 +205,24 @@ internal sealed partial class SqliteDirectLineStore : IDirectLineStore, IDisposa
         await using var command = Command(connection, transaction, "SELECT sequence, bytes, json FROM directline_activities WHERE conversation_id = $id AND sequence > $after ORDER BY sequence");
         command.Parameters.AddWithValue("$id", conversationId);
         command.Parameters.AddWithValue("$after", watermark);
-        var activities = new List<string>();
-        long held = 0, through = watermark;
+        var page = new ActivityPage(maxBytes, watermark);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                // The size is read before the text, so the row past the page is never loaded.
                 var bytes = reader.GetInt64(1);
-                if (activities.Count > 0 && held + bytes > maxBytes)
+                if (!page.Fits(bytes))
                 {
-                    return (activities, through);
+                    return (page.Activities, page.Through);
                 }
 
-                activities.Add(reader.GetString(2));
-                held += bytes;
-                through = reader.GetInt64(0);
+                page.Add(reader.GetInt64(0), bytes, reader.GetString(2));
             }
         }
 
         command.CommandText = "SELECT last_sequence FROM directline_conversations WHERE id = $id";
         var last = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        return (activities, last is null ? watermark : Convert.ToInt64(last, CultureInfo.InvariantCulture));
+        return (page.Activities, last is null ? watermark : Convert.ToInt64(last, CultureInfo.InvariantCulture));
     }
 
     public Task<int> SweepAsync(DateTimeOffset activeSince, DateTimeOffset unstartedSince, DateTimeOffset now, long maxActivityBytes, CancellationToken cancellationToken) =>
@@ -375,8 +371,4 @@ internal sealed partial class SqliteDirectLineStore : IDirectLineStore, IDisposa
         command.CommandText = sql;
         return command;
     }
-
-    private static long Ms(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
-
-    private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 }

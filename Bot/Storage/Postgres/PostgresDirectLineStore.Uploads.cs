@@ -5,6 +5,7 @@ using System.Text.Json;
 using Npgsql;
 using WWPS.PolicyBot.DirectLine;
 using WWPS.PolicyBot.Protocol;
+using static WWPS.PolicyBot.DirectLine.DirectLineRows;
 using static WWPS.PolicyBot.Storage.Postgres.PostgresStatements;
 
 namespace WWPS.PolicyBot.Storage.Postgres;
@@ -39,20 +40,7 @@ internal sealed partial class PostgresDirectLineStore
                 }
             }
 
-            var kept = held.Sum(h => h.Length);
-            var evict = new List<long>();
-            var freed = 0L;
-            foreach (var (id, size) in held)
-            {
-                if (kept + length <= perConversation)
-                {
-                    break;
-                }
-
-                evict.Add(id);
-                kept -= size;
-                freed += size;
-            }
+            var (evict, freed) = DirectLineRows.UploadsToEvict(held, length, perConversation);
 
             await using (var command = Command(connection, transaction, "SELECT COALESCE(SUM(length), 0)::bigint FROM directline_uploads"))
             {

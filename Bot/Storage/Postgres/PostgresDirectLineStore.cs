@@ -5,6 +5,7 @@ using System.Text.Json;
 using Npgsql;
 using WWPS.PolicyBot.DirectLine;
 using WWPS.PolicyBot.Protocol;
+using static WWPS.PolicyBot.DirectLine.DirectLineRows;
 using static WWPS.PolicyBot.Storage.Postgres.PostgresStatements;
 
 namespace WWPS.PolicyBot.Storage.Postgres;
@@ -183,8 +184,7 @@ internal sealed partial class PostgresDirectLineStore : IDirectLineStore
                     return null;
                 }
 
-                var user = JsonSerializer.Deserialize(reader.GetString(0), ProtocolJsonContext.Default.ChannelAccount)!;
-                found = new DirectLineConversation(conversationId, user, reader.IsDBNull(1) ? null : reader.GetString(1));
+                found = DirectLineRows.Conversation(conversationId, reader, 0);
                 lastActive = reader.GetInt64(2);
             }
 
@@ -273,8 +273,8 @@ internal sealed partial class PostgresDirectLineStore : IDirectLineStore
                 WHERE c.id = $1
                 ORDER BY a.sequence
                 """, conversationId, watermark);
-            var activities = new List<string>();
-            long last = watermark, held = 0, through = watermark;
+            var page = new ActivityPage(maxBytes, watermark);
+            var last = watermark;
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -284,19 +284,16 @@ internal sealed partial class PostgresDirectLineStore : IDirectLineStore
                     continue;
                 }
 
-                // A page: past maxBytes (always one at least) the rest waits for the next read, from this watermark.
                 var bytes = reader.GetInt64(2);
-                if (activities.Count > 0 && held + bytes > maxBytes)
+                if (!page.Fits(bytes))
                 {
-                    return (activities, through);
+                    return (page.Activities, page.Through);
                 }
 
-                activities.Add(reader.GetString(3));
-                held += bytes;
-                through = reader.GetInt64(1);
+                page.Add(reader.GetInt64(1), bytes, reader.GetString(3));
             }
 
-            return (activities, last);
+            return (page.Activities, last);
         }, cancellationToken);
 
     public Task<int> SweepAsync(DateTimeOffset activeSince, DateTimeOffset unstartedSince, DateTimeOffset now, long maxActivityBytes, CancellationToken cancellationToken) =>
@@ -380,8 +377,4 @@ internal sealed partial class PostgresDirectLineStore : IDirectLineStore
             """, ids, sequences.ToArray()));
         await trim.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
-
-    private static long Ms(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
-
-    private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 }
