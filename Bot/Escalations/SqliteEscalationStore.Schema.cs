@@ -1,9 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using WWPS.PolicyBot.Dialogs.Escalations;
-using WWPS.PolicyBot.Protocol;
-using WWPS.PolicyBot.Storage;
 
 namespace WWPS.PolicyBot.Escalations;
 

@@ -1,10 +1,7 @@
 using System.Buffers;
 using System.Data;
-using System.Globalization;
-using System.Text.Json;
 using Npgsql;
 using WWPS.PolicyBot.DirectLine;
-using WWPS.PolicyBot.Protocol;
 using static WWPS.PolicyBot.DirectLine.DirectLineRows;
 using static WWPS.PolicyBot.Storage.Postgres.PostgresStatements;
 

@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Data;
-using System.Globalization;
 using System.Text.Json;
 using Npgsql;
 using WWPS.PolicyBot.DirectLine;
