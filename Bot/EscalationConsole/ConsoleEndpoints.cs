@@ -319,7 +319,7 @@ internal static partial class ConsoleEndpoints
         headers.ContentSecurityPolicy =
             "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
         return http.RequestServices.GetRequiredService<ConsoleOptions>().CookieSecurePolicy == CookieSecurePolicy.Always && !http.Request.IsHttps
-                && !Hosting.ConnectionOrigin.Of(http).IsThisMachine
+                && !Plumbing.ConnectionOrigin.Of(http).IsThisMachine
             ? ValueTask.FromResult<object?>(Html(ConsolePages.NeedsHttps(), StatusCodes.Status400BadRequest))
             : next(context);
     }

@@ -8,7 +8,7 @@ using WWPS.PolicyBot.Protocol;
 namespace WWPS.PolicyBot.EscalationConsole;
 
 /// <summary>
-/// Wrong console passwords, counted per client address (<see cref="Hosting.ClientAddress"/>) and role: after
+/// Wrong console passwords, counted per client address (<see cref="Plumbing.ClientAddress"/>) and role: after
 /// <see cref="ConsoleOptions.LockoutFailures"/> in a row that client cannot sign in as that role for
 /// <see cref="ConsoleOptions.Lockout"/>, whatever password it gives, and each further lockout of the same client and
 /// role doubles the wait (up to a day). Someone guessing from one place is slowed more and more, while the Manager

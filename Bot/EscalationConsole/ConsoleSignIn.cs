@@ -42,7 +42,7 @@ internal static partial class ConsoleEndpoints
 
         var actor = EscalationAccess.StaffActor(role);
         var title = EscalationPerson.RoleTitle(role);
-        var client = Hosting.ClientAddress.Key(http);
+        var client = Plumbing.ClientAddress.Key(http);
         if (await lockout.TryBeginAsync(client, role, ct).ConfigureAwait(false) is { } wait)
         {
             await service.Store.AuditAsync(null, actor, AuditActions.SignInFailed, ct).ConfigureAwait(false);

@@ -12,7 +12,7 @@ namespace WWPS.PolicyBot.Escalations;
 /// against a power cut, not only a killed process) and goes one at a time through a gate; reads use pooled connections.
 /// The file is shared with <see cref="Storage.SqliteStorage"/> in WAL mode, so its turns are not blocked by these writes.
 /// </summary>
-public sealed class SqliteEscalationStore : IEscalationStore, IDisposable
+public sealed partial class SqliteEscalationStore : IEscalationStore, IDisposable
 {
     private const string Columns =
         "id, requested_role, role, source, summary, user_channel, user_id, user_name, user_reference, status, created_utc, deadline_utc, accepted_utc, ended_utc";
@@ -27,77 +27,6 @@ public sealed class SqliteEscalationStore : IEscalationStore, IDisposable
         _path = path;
         _connectionString = connectionString;
         _time = time;
-    }
-
-    /// <summary>Opens the database at <paramref name="path"/> (created if missing) and makes sure the tables exist.</summary>
-    public static async Task<SqliteEscalationStore> OpenAsync(string path, TimeProvider time, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        ArgumentNullException.ThrowIfNull(time);
-        var connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            // busy_timeout: the state store writes to the same file from its own connection.
-            DefaultTimeout = 30,
-        }.ToString();
-        var store = new SqliteEscalationStore(connectionString, path, time);
-        await using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            PRAGMA journal_mode = WAL;
-            CREATE TABLE IF NOT EXISTS escalations (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                requested_role TEXT NOT NULL,
-                role TEXT NOT NULL,
-                source TEXT NOT NULL,
-                summary TEXT NOT NULL,
-                user_channel TEXT NOT NULL,
-                user_id TEXT NOT NULL,
-                user_name TEXT,
-                user_reference TEXT NOT NULL,
-                status TEXT NOT NULL,
-                created_utc TEXT NOT NULL,
-                deadline_utc TEXT NOT NULL,
-                accepted_utc TEXT,
-                ended_utc TEXT
-            );
-            CREATE INDEX IF NOT EXISTS escalations_user ON escalations (user_channel, user_id, status);
-            CREATE INDEX IF NOT EXISTS escalations_status ON escalations (status, deadline_utc);
-            CREATE TABLE IF NOT EXISTS escalation_messages (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                escalation_id INTEGER NOT NULL,
-                sender TEXT NOT NULL,
-                text TEXT NOT NULL,
-                sent_utc TEXT NOT NULL
-            );
-            CREATE INDEX IF NOT EXISTS escalation_messages_escalation ON escalation_messages (escalation_id, id);
-            CREATE TABLE IF NOT EXISTS escalation_audit (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                escalation_id INTEGER,
-                actor TEXT NOT NULL,
-                action TEXT NOT NULL,
-                at_utc TEXT NOT NULL
-            );
-            CREATE INDEX IF NOT EXISTS escalation_audit_escalation ON escalation_audit (escalation_id, id);
-            CREATE TABLE IF NOT EXISTS escalation_notifications (
-                escalation_id INTEGER NOT NULL,
-                channel TEXT NOT NULL,
-                state TEXT NOT NULL,
-                attempts INTEGER NOT NULL,
-                next_attempt_utc TEXT,
-                last_error TEXT,
-                PRIMARY KEY (escalation_id, channel)
-            );
-            CREATE TABLE IF NOT EXISTS escalation_contacts (
-                role TEXT PRIMARY KEY NOT NULL,
-                reference TEXT NOT NULL,
-                updated_utc TEXT NOT NULL
-            );
-            """;
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return store;
     }
 
     public async Task<Escalation> CreateAsync(NewEscalation escalation, CancellationToken cancellationToken)
@@ -275,70 +204,6 @@ public sealed class SqliteEscalationStore : IEscalationStore, IDisposable
                 }
             },
             r => new AuditEntry(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1), r.GetString(2), r.GetString(3), Parse(r.GetString(4))),
-            cancellationToken);
-
-    public Task SetContactAsync(EscalationRole role, ConversationReference reference, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(reference);
-        return WriteAsync(async (connection, transaction) =>
-        {
-            await using var upsert = Command(connection, transaction, """
-                INSERT INTO escalation_contacts (role, reference, updated_utc) VALUES ($role, $reference, $now)
-                ON CONFLICT (role) DO UPDATE SET reference = excluded.reference, updated_utc = excluded.updated_utc
-                """);
-            upsert.Parameters.AddWithValue("$role", EscalationText.Name(role));
-            upsert.Parameters.AddWithValue("$reference", Serialize(reference));
-            upsert.Parameters.AddWithValue("$now", Stamp(_time.GetUtcNow()));
-            return await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }, cancellationToken);
-    }
-
-    public async Task<ConversationReference?> GetContactAsync(EscalationRole role, CancellationToken cancellationToken)
-    {
-        var found = await QueryAsync(
-            "SELECT reference FROM escalation_contacts WHERE role = $role",
-            p => p.AddWithValue("$role", EscalationText.Name(role)),
-            r => Deserialize(r.GetString(0)),
-            cancellationToken).ConfigureAwait(false);
-        return found.Count > 0 ? found[0] : null;
-    }
-
-    public Task SaveNotificationAsync(EscalationNotification notification, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(notification);
-        return WriteAsync(async (connection, transaction) =>
-        {
-            await using var upsert = Command(connection, transaction, """
-                INSERT INTO escalation_notifications (escalation_id, channel, state, attempts, next_attempt_utc, last_error)
-                VALUES ($id, $channel, $state, $attempts, $next, $error)
-                ON CONFLICT (escalation_id, channel) DO UPDATE SET state = excluded.state, attempts = excluded.attempts,
-                    next_attempt_utc = excluded.next_attempt_utc, last_error = excluded.last_error
-                """);
-            upsert.Parameters.AddWithValue("$id", notification.EscalationId);
-            upsert.Parameters.AddWithValue("$channel", notification.Channel.ToString().ToLowerInvariant());
-            upsert.Parameters.AddWithValue("$state", notification.State.ToString().ToLowerInvariant());
-            upsert.Parameters.AddWithValue("$attempts", notification.Attempts);
-            upsert.Parameters.AddWithValue("$next", notification.NextAttempt is { } next ? Stamp(next) : DBNull.Value);
-            upsert.Parameters.AddWithValue("$error", (object?)notification.LastError ?? DBNull.Value);
-            return await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }, cancellationToken);
-    }
-
-    public Task<IReadOnlyList<EscalationNotification>> GetNotificationsAsync(long id, CancellationToken cancellationToken) =>
-        QueryAsync(
-            "SELECT escalation_id, channel, state, attempts, next_attempt_utc, last_error FROM escalation_notifications WHERE escalation_id = $id ORDER BY channel",
-            p => p.AddWithValue("$id", id),
-            ReadNotification,
-            cancellationToken);
-
-    public Task<IReadOnlyList<EscalationNotification>> DueNotificationsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
-        QueryAsync(
-            """
-            SELECT escalation_id, channel, state, attempts, next_attempt_utc, last_error FROM escalation_notifications
-            WHERE state = 'pending' AND next_attempt_utc <= $now ORDER BY escalation_id, channel
-            """,
-            p => p.AddWithValue("$now", Stamp(now)),
-            ReadNotification,
             cancellationToken);
 
     public async Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken)

@@ -9,6 +9,7 @@ using WWPS.PolicyBot.DirectLine;
 using WWPS.PolicyBot.EscalationConsole;
 using WWPS.PolicyBot.Escalations;
 using WWPS.PolicyBot.Insights;
+using WWPS.PolicyBot.Plumbing;
 using WWPS.PolicyBot.Protocol;
 using WWPS.PolicyBot.Slack;
 using WWPS.PolicyBot.Storage;

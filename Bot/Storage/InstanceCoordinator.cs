@@ -16,13 +16,18 @@ internal interface IInstanceCoordinator
     /// <summary>Runs <paramref name="work"/> unless another instance (or this one) is running the same job now; false when skipped.</summary>
     Task<bool> RunExclusiveAsync(string job, Func<CancellationToken, Task> work, CancellationToken cancellationToken);
 
+    /// <summary>True when other instances may take turns of the same conversations, so a turn must lock here too.</summary>
+    bool IsShared { get; }
+
     /// <summary>Waits until no other instance is in a turn of this conversation, and holds it until disposed.</summary>
     Task<IAsyncDisposable> LockConversationAsync(string conversationKey, CancellationToken cancellationToken);
 }
 
-/// <summary>One process: jobs exclusive within it; conversations are already serialised by each channel in-process.</summary>
+/// <summary>One process: jobs exclusive within it; conversations are serialised in-process (Bot/Channels/Plumbing/ConversationTurnLock.cs).</summary>
 internal sealed class LocalInstanceCoordinator : IInstanceCoordinator
 {
+    public bool IsShared => false;
+
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _jobs = new(StringComparer.Ordinal);
 
     public async Task<bool> RunExclusiveAsync(string job, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
@@ -62,6 +67,8 @@ internal sealed class LocalInstanceCoordinator : IInstanceCoordinator
 /// </summary>
 internal sealed class PostgresInstanceCoordinator(PostgresDatabase database) : IInstanceCoordinator
 {
+    public bool IsShared => true;
+
     public async Task<bool> RunExclusiveAsync(string job, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Identity.Client;
+using WWPS.PolicyBot.Plumbing;
 
 namespace WWPS.PolicyBot.BotFramework;
 
@@ -44,8 +45,7 @@ internal static class BotFrameworkChannel
         services.AddSingleton<ConnectorOutbox>();
         services.AddSingleton<TypingMiddleware>();
         services.AddSingleton<ConnectorAdapter>();
-        services.AddSingleton<ActivityDeduplicator>();
-        services.AddSingleton<ConversationLocks>();
+        services.AddChannelPlumbing();
         services.AddSingleton<MessagesEndpoint>();
         return services;
     }

@@ -1,3 +1,4 @@
+using WWPS.PolicyBot.Plumbing;
 using WWPS.PolicyBot.Protocol;
 using WWPS.PolicyBot.Replies;
 
@@ -24,7 +25,7 @@ internal sealed class ConnectorAdapter : BotAdapter
         : base(logger)
     {
         _outbox = outbox;
-        Use(new Hosting.LongMessageGuard());
+        Use(new LongMessageGuard());
         Use(typing);
     }
 

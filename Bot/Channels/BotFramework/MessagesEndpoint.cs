@@ -1,4 +1,5 @@
 using System.Text.Json;
+using WWPS.PolicyBot.Plumbing;
 using WWPS.PolicyBot.Protocol;
 
 namespace WWPS.PolicyBot.BotFramework;
@@ -14,7 +15,7 @@ internal sealed class MessagesEndpoint(
     ConnectorAdapter adapter,
     IBot bot,
     ActivityDeduplicator deduplicator,
-    ConversationLocks locks,
+    ConversationTurnLock turns,
     IHostApplicationLifetime lifetime,
     ILogger<MessagesEndpoint> logger)
 {
@@ -40,7 +41,7 @@ internal sealed class MessagesEndpoint(
             return;
         }
 
-        var body = await Hosting.RequestBody.ReadAsync(request, options.MaxRequestBytes, aborted).ConfigureAwait(false);
+        var body = await RequestBody.ReadAsync(request, options.MaxRequestBytes, aborted).ConfigureAwait(false);
         if (body is null)
         {
             await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, "activity too large").ConfigureAwait(false);
@@ -88,7 +89,7 @@ internal sealed class MessagesEndpoint(
         }
 
         TurnOutcome outcome;
-        using (await locks.AcquireAsync(activity.ChannelId + "\n" + conversationId, aborted).ConfigureAwait(false))
+        await using (await turns.AcquireAsync(activity.ChannelId, conversationId, aborted).ConfigureAwait(false))
         {
             // The turn is not cancelled when the channel hangs up: state must be saved whole, and the replies still
             // go out through the connector. Only shutdown stops it.
@@ -137,7 +138,7 @@ internal sealed class MessagesEndpoint(
     /// any forwarded header was applied: a header is only what a caller wrote. A request relayed by a proxy on this
     /// machine arrives from loopback too, so one that says it was forwarded is refused.
     /// </summary>
-    private static bool IsLocal(HttpContext context) => Hosting.ConnectionOrigin.Of(context).IsThisMachine;
+    private static bool IsLocal(HttpContext context) => ConnectionOrigin.Of(context).IsThisMachine;
 
     private static async Task WriteRepliesAsync(HttpResponse response, IReadOnlyList<Activity> replies, CancellationToken cancellationToken)
     {

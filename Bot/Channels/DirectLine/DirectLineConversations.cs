@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using WWPS.PolicyBot.Plumbing;
 using WWPS.PolicyBot.Protocol;
 
 namespace WWPS.PolicyBot.DirectLine;
@@ -38,7 +39,7 @@ internal sealed record DirectLineConversation(string Id, ChannelAccount User, st
 /// stored only as hashes.
 /// </summary>
 internal sealed class DirectLineConversations(
-    DirectLineOptions options, IDirectLineStore store, TimeProvider time, Storage.IInstanceCoordinator? coordinator = null) : IDisposable
+    DirectLineOptions options, IDirectLineStore store, TimeProvider time, ConversationTurnLock? turns = null) : IDisposable
 {
     // A token lives 30 minutes; directlinejs refreshes its own every 15 and the page the one it keeps for a reload
     // every 10, so five can be live at once; one more lets a page that refreshed in a hurry keep its in-flight polls.
@@ -55,8 +56,8 @@ internal sealed class DirectLineConversations(
     /// <summary>Reads building a page at the same time, across all clients.</summary>
     public const int ConcurrentReads = 8;
 
-    private readonly ConcurrentDictionary<string, TurnGate> _turns = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _reads = new(ConcurrentReads, ConcurrentReads);
+    private readonly ConversationTurnLock _turns = turns ?? new ConversationTurnLock();
 
     // Per conversation with an open stream: completed (and replaced) when this process appends an activity.
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _news = new(StringComparer.Ordinal);
@@ -220,69 +221,13 @@ internal sealed class DirectLineConversations(
     }
 
     /// <summary>
-    /// One turn at a time per conversation, in this process and (through the coordinator) across instances on one
-    /// database, so its state and the order of its replies stay consistent whichever instance a request reaches.
+    /// One turn at a time per conversation, in this process and across instances on one database (the lock every
+    /// channel shares), so its state and the order of its replies stay consistent whichever instance a request reaches.
     /// </summary>
-    public async Task<IAsyncDisposable> LockTurnAsync(DirectLineConversation conversation, CancellationToken cancellationToken)
-    {
-        var local = await LockLocallyAsync(conversation, cancellationToken).ConfigureAwait(false);
-        if (coordinator is null)
-        {
-            return local;
-        }
-
-        try
-        {
-            var shared = await coordinator.LockConversationAsync("directline:" + conversation.Id, cancellationToken).ConfigureAwait(false);
-            return new BothLeases(shared, local);
-        }
-        catch
-        {
-            await local.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    private async Task<TurnLease> LockLocallyAsync(DirectLineConversation conversation, CancellationToken cancellationToken)
+    public Task<IAsyncDisposable> LockTurnAsync(DirectLineConversation conversation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(conversation);
-        while (true)
-        {
-            var gate = _turns.GetOrAdd(conversation.Id, static _ => new TurnGate());
-            lock (gate)
-            {
-                if (gate.Retired)
-                {
-                    continue;
-                }
-
-                gate.Users++;
-            }
-
-            try
-            {
-                await gate.Semaphore.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                Leave(conversation.Id, gate);
-                throw;
-            }
-
-            return new TurnLease(this, conversation.Id, gate);
-        }
-    }
-
-    private void Leave(string conversationId, TurnGate gate)
-    {
-        lock (gate)
-        {
-            if (--gate.Users == 0)
-            {
-                gate.Retired = true;
-                _turns.TryRemove(new KeyValuePair<string, TurnGate>(conversationId, gate));
-            }
-        }
+        return _turns.AcquireAsync(Channels.DirectLine, conversation.Id, cancellationToken);
     }
 
     /// <summary>
@@ -319,45 +264,4 @@ internal sealed class DirectLineConversations(
     private static string NewId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
 
     private static string Hash(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-
-    private sealed class TurnGate
-    {
-        public SemaphoreSlim Semaphore { get; } = new(1, 1);
-
-        public int Users { get; set; }
-
-        public bool Retired { get; set; }
-    }
-
-    private sealed class TurnLease(DirectLineConversations owner, string conversationId, TurnGate gate) : IAsyncDisposable
-    {
-        private int _disposed;
-
-        public ValueTask DisposeAsync()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                gate.Semaphore.Release();
-                owner.Leave(conversationId, gate);
-            }
-
-            return ValueTask.CompletedTask;
-        }
-    }
-
-    /// <summary>The instances' lock, released before this process's own.</summary>
-    private sealed class BothLeases(IAsyncDisposable shared, IAsyncDisposable local) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            try
-            {
-                await shared.DisposeAsync().ConfigureAwait(false);
-            }
-            finally
-            {
-                await local.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-    }
 }

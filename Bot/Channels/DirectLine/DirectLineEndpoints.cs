@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using WWPS.PolicyBot.Plumbing;
 using WWPS.PolicyBot.Protocol;
 
 namespace WWPS.PolicyBot.DirectLine;
@@ -12,7 +11,7 @@ namespace WWPS.PolicyBot.DirectLine;
 /// refresh, start, reconnect, send, and poll by watermark. The bot issues its own opaque tokens, each bound to one
 /// conversation; conversations, tokens and activities are kept in the bot's database.
 /// </summary>
-internal static class DirectLineEndpoints
+internal static partial class DirectLineEndpoints
 {
     /// <summary>The client's <c>domain</c>: directlinejs appends <c>/conversations…</c> to it directly.</summary>
     public const string BasePath = "/v3/directline";
@@ -23,12 +22,13 @@ internal static class DirectLineEndpoints
     {
         services.AddSingleton(DirectLineOptions.From(configuration));
         services.AddDirectLineRateLimits(configuration);
+        services.AddChannelPlumbing();
         services.AddSingleton<DirectLineConversations>();
         services.TryAddSingleton<IDirectLineIdentityPolicy, NoReservedDirectLineIds>();
         services.AddSingleton(sp =>
         {
             var adapter = ActivatorUtilities.CreateInstance<DirectLineAdapter>(sp);
-            adapter.Use(new Hosting.LongMessageGuard());
+            adapter.Use(new LongMessageGuard());
             return adapter;
         });
         return services;
@@ -232,7 +232,7 @@ internal static class DirectLineEndpoints
             return BadRequest("An activity needs a type.");
         }
 
-        if (Hosting.LongMessageGuard.IsTooLong(activity))
+        if (LongMessageGuard.IsTooLong(activity))
         {
             return MessageTooLong(activity);
         }
@@ -319,108 +319,4 @@ internal static class DirectLineEndpoints
 
     private static long? ParseWatermark(string? watermark) =>
         long.TryParse(watermark, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
-
-    internal static string? BearerToken(HttpRequest request)
-    {
-        var header = request.Headers.Authorization.ToString();
-        const string scheme = "Bearer ";
-        return header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && header.Length > scheme.Length
-            ? header[scheme.Length..].Trim()
-            : null;
-    }
-
-    internal static string ServiceUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{BasePath}/";
-
-    private static int Seconds(TimeSpan span) => (int)Math.Max(0, Math.Floor(span.TotalSeconds));
-
-    internal static IResult Denied(TokenCheck status) => status == TokenCheck.ConversationNotFound
-        ? Error(StatusCodes.Status404NotFound, "NotFound", "Conversation not found or ended.")
-        : Error(StatusCodes.Status403Forbidden, "TokenExpired", "Token missing, expired, or not valid for this conversation.");
-
-    /// <summary>A public client asked for a user id kept for someone the bot trusts (staff open theirs from the console).</summary>
-    internal static IResult Reserved() => Error(
-        StatusCodes.Status403Forbidden, "Forbidden", "That user id is reserved for a member of staff, who opens their chat from the escalation console.");
-
-    /// <summary>
-    /// A message longer than the bot reads: refused before it is stored, in the service's own code for it, with the
-    /// words the chat page shows.
-    /// </summary>
-    internal static IResult MessageTooLong(Activity activity) =>
-        Error(StatusCodes.Status413PayloadTooLarge, "MessageSizeTooBig", Hosting.LongMessageGuard.Refusal(activity.Text!.Length));
-
-    internal static IResult BadRequest(string message) => Error(StatusCodes.Status400BadRequest, "BadArgument", message);
-
-    internal static IResult TooBusy() => Error(StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable", "Too many open conversations; try again shortly.");
-
-    internal static IResult Error(int status, string code, string message) =>
-        Results.Json(new ErrorResponse(new ErrorDetail(code, message)), Json.ErrorResponse, statusCode: status);
-
-    private readonly record struct Body<T>(T? Value, IResult? Error);
-
-    /// <summary>Reads a JSON body of at most <paramref name="maxBytes"/>; malformed JSON is the client's fault (400), never ours.</summary>
-    private static async Task<Body<T>> ReadJsonAsync<T>(HttpContext http, JsonTypeInfo<T> typeInfo, int maxBytes, bool allowEmpty)
-        where T : class
-    {
-        if (http.Request.ContentLength > maxBytes)
-        {
-            return new(null, Error(StatusCodes.Status413PayloadTooLarge, "BadArgument", "Request body too large."));
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > maxBytes)
-            {
-                return new(null, Error(StatusCodes.Status413PayloadTooLarge, "BadArgument", "Request body too large."));
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        if (buffer.Length == 0)
-        {
-            return allowEmpty ? new(null, null) : new(null, BadRequest("A JSON body is required."));
-        }
-
-        try
-        {
-            var value = JsonSerializer.Deserialize(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), typeInfo);
-            return value is null && !allowEmpty ? new(null, BadRequest("A JSON body is required.")) : new(value, null);
-        }
-        catch (JsonException)
-        {
-            // The parser's message quotes the input, which may be what a parent typed: it is not passed on or logged.
-            return new(null, BadRequest("The body is not valid JSON for this call."));
-        }
-    }
-}
-
-/// <summary>Direct Line events: conversation ids, activity ids, kinds and timings, never message text.</summary>
-internal static partial class DirectLineLog
-{
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Direct Line conversation {ConversationId} started")]
-    public static partial void ConversationStarted(ILogger logger, string conversationId);
-
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Direct Line {ConversationId}: received {ActivityType} {ActivityId}")]
-    public static partial void ActivityReceived(ILogger logger, string conversationId, string activityId, string? activityType);
-
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "Direct Line {ConversationId}: {ActivityType} turn took {Milliseconds:F1} ms")]
-    public static partial void TurnCompleted(ILogger logger, string conversationId, string? activityType, double milliseconds);
-
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Direct Line refused a new conversation: {Max} are open")]
-    public static partial void ConversationRefused(ILogger logger, int max);
-
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Direct Line dropped {Count} replies for an expired conversation")]
-    public static partial void ReplyDropped(ILogger logger, int count);
-
-    [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "Direct Line {ConversationId}: upload of {Count} files, {Bytes} bytes")]
-    public static partial void UploadReceived(ILogger logger, string conversationId, int count, long bytes);
-
-    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Direct Line {ConversationId}: upload refused, the allowance for uploads is full")]
-    public static partial void UploadRefused(ILogger logger, string conversationId);
-
-    [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "Direct Line {ConversationId}: upload could not be stored (storage unavailable)")]
-    public static partial void UploadFailed(ILogger logger, string conversationId);
 }

@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using WWPS.PolicyBot.Plumbing;
 
 namespace WWPS.PolicyBot.DirectLine;
 
 /// <summary>
 /// Per-client limits on the anonymous Direct Line calls (ASP.NET Core's rate limiter), so one client cannot take
 /// every conversation or keep the bot busy for everyone: new conversations (<c>tokens/generate</c> and token-less
-/// start) and messages (send and upload), each a token bucket per client address (<see cref="Hosting.ClientAddress"/>).
+/// start) and messages (send and upload), each a token bucket per client address (<see cref="ClientAddress"/>).
 /// A refused call gets 429 with <c>Retry-After</c> and the usual Direct Line error body, which the page shows.
 /// </summary>
 internal static class DirectLineRateLimits
@@ -29,8 +30,8 @@ internal static class DirectLineRateLimits
 
         services.AddRateLimiter(limiter =>
         {
-            limiter.AddPolicy(NewConversations, http => RateLimitPartition.GetTokenBucketLimiter(Hosting.ClientAddress.Key(http), _ => conversations));
-            limiter.AddPolicy(Messages, http => RateLimitPartition.GetTokenBucketLimiter(Hosting.ClientAddress.Key(http), _ => messages));
+            limiter.AddPolicy(NewConversations, http => RateLimitPartition.GetTokenBucketLimiter(ClientAddress.Key(http), _ => conversations));
+            limiter.AddPolicy(Messages, http => RateLimitPartition.GetTokenBucketLimiter(ClientAddress.Key(http), _ => messages));
             limiter.OnRejected = RejectAsync;
 
             // Across all clients, a bound on the calls that read a body and run a turn at once (each holds its body, up

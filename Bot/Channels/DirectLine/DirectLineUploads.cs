@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
+using WWPS.PolicyBot.Plumbing;
 using WWPS.PolicyBot.Protocol;
 
 namespace WWPS.PolicyBot.DirectLine;
@@ -96,7 +97,7 @@ internal static class DirectLineUploads
             return DirectLineEndpoints.BadRequest("Only a message can carry uploaded files.");
         }
 
-        if (Hosting.LongMessageGuard.IsTooLong(activity))
+        if (LongMessageGuard.IsTooLong(activity))
         {
             return DirectLineEndpoints.MessageTooLong(activity);
         }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using WWPS.PolicyBot.Protocol;
 using WWPS.PolicyBot.Storage;
+using static WWPS.PolicyBot.DirectLine.DirectLineRows;
 
 namespace WWPS.PolicyBot.DirectLine;
 
@@ -11,7 +12,7 @@ namespace WWPS.PolicyBot.DirectLine;
 /// time (SQLite has one writer), each an IMMEDIATE transaction so that two processes sharing the file cannot
 /// interleave a read and its write. Times are whole milliseconds since the Unix epoch.
 /// </summary>
-internal sealed class SqliteDirectLineStore : IDirectLineStore, IDisposable
+internal sealed partial class SqliteDirectLineStore : IDirectLineStore, IDisposable
 {
     /// <summary>The schema this code reads and writes, recorded in <c>schema_versions</c>.</summary>
     public const int SchemaVersion = 1;
@@ -48,87 +49,6 @@ internal sealed class SqliteDirectLineStore : IDirectLineStore, IDisposable
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString(), keepAlive: true, cancellationToken);
-
-    private static async Task<SqliteDirectLineStore> OpenAsync(string connectionString, bool keepAlive, CancellationToken cancellationToken)
-    {
-        SqliteConnection? alive = null;
-        if (keepAlive)
-        {
-            alive = new SqliteConnection(connectionString);
-            await alive.OpenAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        var store = new SqliteDirectLineStore(connectionString, alive);
-        try
-        {
-            await store.WriteAsync(async (connection, transaction) =>
-            {
-                await using var command = Command(connection, transaction, """
-                    CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL);
-                    SELECT version FROM schema_versions WHERE component = 'directline';
-                    """);
-                var found = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-                var version = found is null ? 0 : Convert.ToInt32(found, CultureInfo.InvariantCulture);
-                if (version > SchemaVersion)
-                {
-                    throw new StorageUnavailableException(
-                        $"The database holds Direct Line schema version {version.ToString(CultureInfo.InvariantCulture)}, newer than this build knows ({SchemaVersion.ToString(CultureInfo.InvariantCulture)}). Run the newer build.");
-                }
-
-                if (version < 1)
-                {
-                    command.CommandText = """
-                        CREATE TABLE directline_conversations (
-                            id TEXT PRIMARY KEY NOT NULL,
-                            user_json TEXT NOT NULL,
-                            locale TEXT,
-                            last_active INTEGER NOT NULL,
-                            started INTEGER NOT NULL DEFAULT 0,
-                            last_sequence INTEGER NOT NULL DEFAULT 0,
-                            last_timestamp INTEGER NOT NULL DEFAULT 0,
-                            activity_bytes INTEGER NOT NULL DEFAULT 0,
-                            upload_bytes INTEGER NOT NULL DEFAULT 0
-                        ) WITHOUT ROWID;
-                        CREATE INDEX directline_conversations_active ON directline_conversations (last_active);
-                        CREATE TABLE directline_tokens (
-                            hash TEXT PRIMARY KEY NOT NULL,
-                            conversation_id TEXT NOT NULL,
-                            expires INTEGER NOT NULL,
-                            issued INTEGER NOT NULL
-                        ) WITHOUT ROWID;
-                        CREATE INDEX directline_tokens_conversation ON directline_tokens (conversation_id, issued);
-                        CREATE TABLE directline_activities (
-                            conversation_id TEXT NOT NULL,
-                            sequence INTEGER NOT NULL,
-                            json TEXT NOT NULL,
-                            bytes INTEGER NOT NULL,
-                            PRIMARY KEY (conversation_id, sequence)
-                        ) WITHOUT ROWID;
-                        CREATE TABLE directline_uploads (
-                            conversation_id TEXT NOT NULL,
-                            upload_id TEXT NOT NULL,
-                            content_type TEXT NOT NULL,
-                            length INTEGER NOT NULL,
-                            created INTEGER NOT NULL,
-                            data BLOB NOT NULL
-                        );
-                        CREATE UNIQUE INDEX directline_uploads_id ON directline_uploads (conversation_id, upload_id);
-                        INSERT INTO schema_versions (component, version) VALUES ('directline', 1)
-                            ON CONFLICT (component) DO UPDATE SET version = excluded.version;
-                        """;
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                return 0;
-            }, cancellationToken).ConfigureAwait(false);
-            return store;
-        }
-        catch
-        {
-            store.Dispose();
-            throw;
-        }
-    }
 
     public Task<bool> TryCreateAsync(
         DirectLineConversation conversation, DateTimeOffset now, int max, DateTimeOffset activeSince, DateTimeOffset unstartedSince, CancellationToken cancellationToken) =>
@@ -212,8 +132,7 @@ internal sealed class SqliteDirectLineStore : IDirectLineStore, IDisposable
                 return null;
             }
 
-            var user = JsonSerializer.Deserialize(reader.GetString(0), ProtocolJsonContext.Default.ChannelAccount)!;
-            found = new DirectLineConversation(conversationId, user, reader.IsDBNull(1) ? null : reader.GetString(1));
+            found = DirectLineRows.Conversation(conversationId, reader, 0);
             lastActive = reader.GetInt64(2);
         }
 
@@ -286,131 +205,24 @@ internal sealed class SqliteDirectLineStore : IDirectLineStore, IDisposable
         await using var command = Command(connection, transaction, "SELECT sequence, bytes, json FROM directline_activities WHERE conversation_id = $id AND sequence > $after ORDER BY sequence");
         command.Parameters.AddWithValue("$id", conversationId);
         command.Parameters.AddWithValue("$after", watermark);
-        var activities = new List<string>();
-        long held = 0, through = watermark;
+        var page = new ActivityPage(maxBytes, watermark);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                // The size is read before the text, so the row past the page is never loaded.
                 var bytes = reader.GetInt64(1);
-                if (activities.Count > 0 && held + bytes > maxBytes)
+                if (!page.Fits(bytes))
                 {
-                    return (activities, through);
+                    return (page.Activities, page.Through);
                 }
 
-                activities.Add(reader.GetString(2));
-                held += bytes;
-                through = reader.GetInt64(0);
+                page.Add(reader.GetInt64(0), bytes, reader.GetString(2));
             }
         }
 
         command.CommandText = "SELECT last_sequence FROM directline_conversations WHERE id = $id";
         var last = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        return (activities, last is null ? watermark : Convert.ToInt64(last, CultureInfo.InvariantCulture));
-    }
-
-    public async Task<bool> TryKeepUploadAsync(
-        string conversationId, string uploadId, string contentType, Stream content, long length, DateTimeOffset now, long perConversation, long total,
-        CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(content);
-        return await WriteAsync(async (connection, transaction) =>
-        {
-            // The conversation's oldest uploads that must go for this one to fit, then whether all together still fit.
-            await using var command = Command(connection, transaction, """
-                SELECT rowid, length FROM directline_uploads WHERE conversation_id = $id ORDER BY created, rowid
-                """);
-            command.Parameters.AddWithValue("$id", conversationId);
-            var held = new List<(long RowId, long Length)>();
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    held.Add((reader.GetInt64(0), reader.GetInt64(1)));
-                }
-            }
-
-            var kept = held.Sum(h => h.Length);
-            var evict = new List<long>();
-            foreach (var (rowId, size) in held)
-            {
-                if (kept + length <= perConversation)
-                {
-                    break;
-                }
-
-                evict.Add(rowId);
-                kept -= size;
-            }
-
-            command.CommandText = "SELECT COALESCE(SUM(length), 0) FROM directline_uploads";
-            var all = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-            var freed = held.Where(h => evict.Contains(h.RowId)).Sum(h => h.Length);
-            if (all - freed + length > total)
-            {
-                return false;
-            }
-
-            command.CommandText = "DELETE FROM directline_uploads WHERE rowid = $row";
-            foreach (var rowId in evict)
-            {
-                command.Parameters.Clear();
-                command.Parameters.AddWithValue("$row", rowId);
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            command.CommandText = """
-                INSERT INTO directline_uploads (conversation_id, upload_id, content_type, length, created, data)
-                    VALUES ($id, $upload, $type, $length, $now, zeroblob($length));
-                SELECT last_insert_rowid();
-                """;
-            command.Parameters.Clear();
-            command.Parameters.AddWithValue("$id", conversationId);
-            command.Parameters.AddWithValue("$upload", uploadId);
-            command.Parameters.AddWithValue("$type", contentType);
-            command.Parameters.AddWithValue("$length", length);
-            command.Parameters.AddWithValue("$now", Ms(now));
-            var row = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-
-            // Straight from the request's spooled copy into the row, a chunk at a time.
-            await using (var blob = new SqliteBlob(connection, "directline_uploads", "data", row))
-            {
-                await content.CopyToAsync(blob, 81920, cancellationToken).ConfigureAwait(false);
-            }
-
-            command.CommandText = "UPDATE directline_conversations SET upload_bytes = (SELECT COALESCE(SUM(length), 0) FROM directline_uploads WHERE conversation_id = $id) WHERE id = $id";
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return true;
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task<(string ContentType, long Length)?> FindUploadAsync(string conversationId, string uploadId, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT content_type, length FROM directline_uploads WHERE conversation_id = $id AND upload_id = $upload";
-        command.Parameters.AddWithValue("$id", conversationId);
-        command.Parameters.AddWithValue("$upload", uploadId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetString(0), reader.GetInt64(1)) : null;
-    }
-
-    public async Task CopyUploadAsync(string conversationId, string uploadId, Stream destination, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(destination);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = connection.BeginTransaction(deferred: true);
-        await using var command = Command(connection, transaction, "SELECT rowid FROM directline_uploads WHERE conversation_id = $id AND upload_id = $upload");
-        command.Parameters.AddWithValue("$id", conversationId);
-        command.Parameters.AddWithValue("$upload", uploadId);
-        if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not long row)
-        {
-            return;
-        }
-
-        await using var blob = new SqliteBlob(connection, "directline_uploads", "data", row, readOnly: true);
-        await blob.CopyToAsync(destination, 81920, cancellationToken).ConfigureAwait(false);
+        return (page.Activities, last is null ? watermark : Convert.ToInt64(last, CultureInfo.InvariantCulture));
     }
 
     public Task<int> SweepAsync(DateTimeOffset activeSince, DateTimeOffset unstartedSince, DateTimeOffset now, long maxActivityBytes, CancellationToken cancellationToken) =>
@@ -559,8 +371,4 @@ internal sealed class SqliteDirectLineStore : IDirectLineStore, IDisposable
         command.CommandText = sql;
         return command;
     }
-
-    private static long Ms(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
-
-    private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 }

@@ -1,3 +1,4 @@
+using WWPS.PolicyBot.Plumbing;
 using WWPS.PolicyBot.Protocol;
 
 namespace WWPS.PolicyBot.Slack;
@@ -25,7 +26,7 @@ internal sealed class SlackAdapter : BotAdapter
     {
         _api = api;
         _options = options;
-        Use(new Hosting.LongMessageGuard());
+        Use(new LongMessageGuard());
         Use(new SlackAssistant(api));
         Use(new SlackUserNames(api, time));
     }

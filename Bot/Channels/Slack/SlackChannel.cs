@@ -1,5 +1,4 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using WWPS.PolicyBot.BotFramework;
+using WWPS.PolicyBot.Plumbing;
 
 namespace WWPS.PolicyBot.Slack;
 
@@ -25,8 +24,8 @@ internal static class SlackChannel
         services.AddSingleton<SlackAdapter>();
         if (options.IsEnabled)
         {
-            // One memory of ids taken in, shared with the Bot Framework channel when that is registered too.
-            services.TryAddSingleton<ActivityDeduplicator>();
+            // One memory of ids taken in and one turn lock, shared with the other channels registered.
+            services.AddChannelPlumbing();
             services.AddSingleton<SlackInbox>();
             services.AddHostedService(sp => sp.GetRequiredService<SlackInbox>());
             services.AddSingleton<SlackEndpoints>();

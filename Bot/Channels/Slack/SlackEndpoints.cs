@@ -2,8 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
-using WWPS.PolicyBot.BotFramework;
-using WWPS.PolicyBot.Hosting;
+using WWPS.PolicyBot.Plumbing;
 
 namespace WWPS.PolicyBot.Slack;
 

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using WWPS.PolicyBot.Plumbing;
 using WWPS.PolicyBot.Protocol;
 
 namespace WWPS.PolicyBot.Slack;
@@ -7,7 +8,9 @@ namespace WWPS.PolicyBot.Slack;
 /// Runs Slack turns after the HTTP request has been answered: Slack wants a 2xx within 3 seconds, and a question,
 /// the draft check and the reply to Slack can take longer. A fixed set of workers each owns a bounded queue and a
 /// share of the conversations (by channel id), so one conversation's turns run one at a time and in the order they
-/// arrived, and two conversations in different shares never wait for each other.
+/// arrived, and two conversations in different shares never wait for each other. Each turn still takes the
+/// <see cref="ConversationTurnLock"/> that every channel shares: with several instances on one database, two messages
+/// of one conversation that reached different instances still run one at a time.
 /// </summary>
 internal sealed class SlackInbox : BackgroundService
 {
@@ -16,12 +19,14 @@ internal sealed class SlackInbox : BackgroundService
     private long _bytes;
     private readonly SlackAdapter _adapter;
     private readonly IBot _bot;
+    private readonly ConversationTurnLock _turns;
     private readonly ILogger<SlackInbox> _logger;
 
-    public SlackInbox(SlackOptions options, SlackAdapter adapter, IBot bot, ILogger<SlackInbox> logger)
+    public SlackInbox(SlackOptions options, SlackAdapter adapter, IBot bot, ConversationTurnLock turns, ILogger<SlackInbox> logger)
     {
         _adapter = adapter;
         _bot = bot;
+        _turns = turns;
         _logger = logger;
         _maxBytes = options.QueueBytes;
         _queues = [.. Enumerable.Range(0, options.Workers).Select(_ => Channel.CreateBounded<Activity>(new BoundedChannelOptions(options.QueueCapacity)
@@ -79,7 +84,10 @@ internal sealed class SlackInbox : BackgroundService
                 try
                 {
                     // The adapter's turn-error handler logs and apologises; this only catches what escapes it.
-                    await _adapter.ProcessActivityAsync(activity, _bot.OnTurnAsync, stoppingToken).ConfigureAwait(false);
+                    await using (await _turns.AcquireAsync(activity.ChannelId, activity.Conversation?.Id ?? "", stoppingToken).ConfigureAwait(false))
+                    {
+                        await _adapter.ProcessActivityAsync(activity, _bot.OnTurnAsync, stoppingToken).ConfigureAwait(false);
+                    }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

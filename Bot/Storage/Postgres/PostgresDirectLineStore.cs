@@ -1,9 +1,9 @@
-using System.Buffers;
-using System.Data;
 using System.Text.Json;
 using Npgsql;
 using WWPS.PolicyBot.DirectLine;
 using WWPS.PolicyBot.Protocol;
+using static WWPS.PolicyBot.DirectLine.DirectLineRows;
+using static WWPS.PolicyBot.Storage.Postgres.PostgresStatements;
 
 namespace WWPS.PolicyBot.Storage.Postgres;
 
@@ -27,7 +27,7 @@ namespace WWPS.PolicyBot.Storage.Postgres;
 /// request's spooled copy and streamed back a row at a time: a 40 MB video never sits whole in memory, and no single
 /// value grows large enough to strain the server.
 /// </remarks>
-internal sealed class PostgresDirectLineStore : IDirectLineStore
+internal sealed partial class PostgresDirectLineStore : IDirectLineStore
 {
     private const int ChunkBytes = 256 * 1024;
 
@@ -181,8 +181,7 @@ internal sealed class PostgresDirectLineStore : IDirectLineStore
                     return null;
                 }
 
-                var user = JsonSerializer.Deserialize(reader.GetString(0), ProtocolJsonContext.Default.ChannelAccount)!;
-                found = new DirectLineConversation(conversationId, user, reader.IsDBNull(1) ? null : reader.GetString(1));
+                found = DirectLineRows.Conversation(conversationId, reader, 0);
                 lastActive = reader.GetInt64(2);
             }
 
@@ -271,8 +270,8 @@ internal sealed class PostgresDirectLineStore : IDirectLineStore
                 WHERE c.id = $1
                 ORDER BY a.sequence
                 """, conversationId, watermark);
-            var activities = new List<string>();
-            long last = watermark, held = 0, through = watermark;
+            var page = new ActivityPage(maxBytes, watermark);
+            var last = watermark;
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -282,124 +281,17 @@ internal sealed class PostgresDirectLineStore : IDirectLineStore
                     continue;
                 }
 
-                // A page: past maxBytes (always one at least) the rest waits for the next read, from this watermark.
                 var bytes = reader.GetInt64(2);
-                if (activities.Count > 0 && held + bytes > maxBytes)
+                if (!page.Fits(bytes))
                 {
-                    return (activities, through);
+                    return (page.Activities, page.Through);
                 }
 
-                activities.Add(reader.GetString(3));
-                held += bytes;
-                through = reader.GetInt64(1);
+                page.Add(reader.GetInt64(1), bytes, reader.GetString(3));
             }
 
-            return (activities, last);
+            return (page.Activities, last);
         }, cancellationToken);
-
-    public Task<bool> TryKeepUploadAsync(
-        string conversationId, string uploadId, string contentType, Stream content, long length, DateTimeOffset now, long perConversation, long total,
-        CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(content);
-        return _database.RunInTransactionAsync("keep a Direct Line upload", async (connection, transaction) =>
-        {
-            // The allowance is shared by all conversations: admit one upload at a time, as SQLite's one writer does.
-            // The conversation's row is locked before its uploads, the order every transaction here keeps.
-            await using (var locks = Batch(connection, transaction, Lock(UploadLock),
-                BatchCommand("SELECT 1 FROM directline_conversations WHERE id = $1 FOR UPDATE", conversationId)))
-            {
-                await locks.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            // The conversation's oldest uploads that must go for this one to fit, then whether all together still fit.
-            var held = new List<(long Id, long Length)>();
-            await using (var command = Command(connection, transaction,
-                "SELECT id, length FROM directline_uploads WHERE conversation_id = $1 ORDER BY created, id", conversationId))
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    held.Add((reader.GetInt64(0), reader.GetInt64(1)));
-                }
-            }
-
-            var kept = held.Sum(h => h.Length);
-            var evict = new List<long>();
-            var freed = 0L;
-            foreach (var (id, size) in held)
-            {
-                if (kept + length <= perConversation)
-                {
-                    break;
-                }
-
-                evict.Add(id);
-                kept -= size;
-                freed += size;
-            }
-
-            await using (var command = Command(connection, transaction, "SELECT COALESCE(SUM(length), 0)::bigint FROM directline_uploads"))
-            {
-                var all = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-                if (all - freed + length > total)
-                {
-                    return false;
-                }
-            }
-
-            long row;
-            await using (var batch = Batch(connection, transaction,
-                BatchCommand("DELETE FROM directline_uploads WHERE id = ANY($1)", evict.ToArray()),
-                BatchCommand("INSERT INTO directline_uploads (conversation_id, upload_id, content_type, length, created) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                    conversationId, uploadId, contentType, length, Ms(now))))
-            {
-                row = await LastScalarAsync(batch, cancellationToken).ConfigureAwait(false);
-            }
-
-            await WriteChunksAsync(connection, transaction, row, content, length, cancellationToken).ConfigureAwait(false);
-
-            await using (var command = Command(connection, transaction,
-                "UPDATE directline_conversations SET upload_bytes = (SELECT COALESCE(SUM(length), 0) FROM directline_uploads WHERE conversation_id = $1) WHERE id = $1",
-                conversationId))
-            {
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            return true;
-        }, cancellationToken);
-    }
-
-    public Task<(string ContentType, long Length)?> FindUploadAsync(string conversationId, string uploadId, CancellationToken cancellationToken) =>
-        _database.RunAsync<(string, long)?>("read a Direct Line upload", async connection =>
-        {
-            await using var command = Command(connection, null,
-                "SELECT content_type, length FROM directline_uploads WHERE conversation_id = $1 AND upload_id = $2", conversationId, uploadId);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetString(0), reader.GetInt64(1)) : null;
-        }, cancellationToken);
-
-    public Task CopyUploadAsync(string conversationId, string uploadId, Stream destination, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(destination);
-        return _database.RunAsync("read a Direct Line upload", async connection =>
-        {
-            // Sequential access: each chunk is streamed from the connection to the destination, not buffered as a whole row.
-            await using var command = Command(connection, null, """
-                SELECT c.data FROM directline_upload_chunks c JOIN directline_uploads u ON u.id = c.upload
-                WHERE u.conversation_id = $1 AND u.upload_id = $2
-                ORDER BY c.chunk
-                """, conversationId, uploadId);
-            await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                await using var chunk = await reader.GetStreamAsync(0, cancellationToken).ConfigureAwait(false);
-                await chunk.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
-            }
-
-            return 0;
-        }, cancellationToken);
-    }
 
     public Task<int> SweepAsync(DateTimeOffset activeSince, DateTimeOffset unstartedSince, DateTimeOffset now, long maxActivityBytes, CancellationToken cancellationToken) =>
         _database.RunInTransactionAsync("sweep Direct Line conversations", async (connection, transaction) =>
@@ -482,111 +374,4 @@ internal sealed class PostgresDirectLineStore : IDirectLineStore
             """, ids, sequences.ToArray()));
         await trim.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>Copies <paramref name="length"/> bytes from <paramref name="content"/> into chunk rows, one buffer's worth at a time.</summary>
-    private static async Task WriteChunksAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, long upload, Stream content, long length, CancellationToken cancellationToken)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
-        try
-        {
-            await using var insert = Command(connection, transaction, "INSERT INTO directline_upload_chunks (upload, chunk, data) VALUES ($1, $2, $3)");
-            var uploadParameter = new NpgsqlParameter<long> { TypedValue = upload };
-            var chunkParameter = new NpgsqlParameter<int>();
-            var dataParameter = new NpgsqlParameter<ReadOnlyMemory<byte>> { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea };
-            insert.Parameters.Add(uploadParameter);
-            insert.Parameters.Add(chunkParameter);
-            insert.Parameters.Add(dataParameter);
-
-            var written = 0L;
-            for (var chunk = 0; written < length; chunk++)
-            {
-                var filled = 0;
-                var want = (int)Math.Min(ChunkBytes, length - written);
-                while (filled < want)
-                {
-                    var read = await content.ReadAsync(buffer.AsMemory(filled, want - filled), cancellationToken).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        throw new InvalidDataException("The upload ended before the length it was given.");
-                    }
-
-                    filled += read;
-                }
-
-                chunkParameter.TypedValue = chunk;
-                dataParameter.TypedValue = buffer.AsMemory(0, filled);
-                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                written += filled;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params object?[] values)
-    {
-        var command = new NpgsqlCommand(sql, connection, transaction);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-        }
-
-        return command;
-    }
-
-    /// <summary>
-    /// Statements sent together, each with its own snapshot (read committed): one that follows a lock reads what was
-    /// committed while the lock was waited for. (A command with positional parameters holds one statement only.)
-    /// </summary>
-    private static NpgsqlBatch Batch(NpgsqlConnection connection, NpgsqlTransaction? transaction, params NpgsqlBatchCommand[] commands)
-    {
-        var batch = new NpgsqlBatch(connection, transaction);
-        foreach (var command in commands)
-        {
-            batch.BatchCommands.Add(command);
-        }
-
-        return batch;
-    }
-
-    /// <summary>Waits for a transaction-level advisory lock: held until commit or rollback, in whichever instance.</summary>
-    private static NpgsqlBatchCommand Lock(long key) => BatchCommand("SELECT pg_advisory_xact_lock($1)", key);
-
-    /// <summary>
-    /// Runs the batch and returns the last number a statement of it returned (a count or an id): a lock's result is
-    /// empty, and a statement that returns no rows has no result to step over.
-    /// </summary>
-    private static async Task<long> LastScalarAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
-    {
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        long? last = null;
-        do
-        {
-            if (reader.FieldCount > 0 && await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetValue(0) is long value)
-            {
-                last = value;
-            }
-        }
-        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
-
-        return last ?? throw new InvalidOperationException("The statement returned no number.");
-    }
-
-    private static NpgsqlBatchCommand BatchCommand(string sql, params object?[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-        }
-
-        return command;
-    }
-
-    private static long Ms(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
-
-    private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 }

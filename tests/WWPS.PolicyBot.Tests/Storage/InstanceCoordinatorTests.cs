@@ -76,8 +76,8 @@ public sealed class SharedDeduplicationTests
         using var first = await database.OpenAsync();
         using var second = await database.OpenAsync();
         var time = new Testing.ManualTimeProvider();
-        var one = new PolicyBot.BotFramework.ActivityDeduplicator(time, await PostgresProcessedIds.OpenAsync(first, default));
-        var two = new PolicyBot.BotFramework.ActivityDeduplicator(time, await PostgresProcessedIds.OpenAsync(second, default));
+        var one = new PolicyBot.Plumbing.ActivityDeduplicator(time, await PostgresProcessedIds.OpenAsync(first, default));
+        var two = new PolicyBot.Plumbing.ActivityDeduplicator(time, await PostgresProcessedIds.OpenAsync(second, default));
 
         Assert.True(await one.TryAcceptAsync("slack", "T1", "Ev1", default));
         Assert.False(await two.TryAcceptAsync("slack", "T1", "Ev1", default));
@@ -89,7 +89,7 @@ public sealed class SharedDeduplicationTests
 
         // Long after, the same id is new again (the window is minutes, not forever).
         time.Advance(TimeSpan.FromHours(1));
-        var three = new PolicyBot.BotFramework.ActivityDeduplicator(time, await PostgresProcessedIds.OpenAsync(first, default));
+        var three = new PolicyBot.Plumbing.ActivityDeduplicator(time, await PostgresProcessedIds.OpenAsync(first, default));
         Assert.True(await three.TryAcceptAsync("slack", "T1", "Ev2", default));
     }
 }

@@ -1,7 +1,7 @@
 using WWPS.PolicyBot.Cognitive.Drafts;
 using WWPS.PolicyBot.Protocol;
 
-namespace WWPS.PolicyBot.Hosting;
+namespace WWPS.PolicyBot.Plumbing;
 
 /// <summary>
 /// A message longer than the longest draft the bot checks (<see cref="DraftReviewer.MaxLength"/>) is answered with a

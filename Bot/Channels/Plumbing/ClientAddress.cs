@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace WWPS.PolicyBot.Hosting;
+namespace WWPS.PolicyBot.Plumbing;
 
 /// <summary>
 /// Who a per-client limit counts a request against: the caller's address as the trusted forwarded headers give it (a

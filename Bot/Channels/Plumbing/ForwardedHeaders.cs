@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace WWPS.PolicyBot.Hosting;
+namespace WWPS.PolicyBot.Plumbing;
 
 /// <summary>
 /// Where a request's connection really came from, read before any forwarded header is applied, and whether the

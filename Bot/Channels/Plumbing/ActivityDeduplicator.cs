@@ -1,4 +1,4 @@
-namespace WWPS.PolicyBot.BotFramework;
+namespace WWPS.PolicyBot.Plumbing;
 
 /// <summary>
 /// Remembers which activities were already taken in, so a channel's redelivery (after a timeout on its side, or a
@@ -86,69 +86,4 @@ internal sealed class ActivityDeduplicator(TimeProvider time, Storage.IProcessed
 
     private static string Key(string? channelId, string conversationId, string activityId) =>
         Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{channelId}\n{conversationId}\n{activityId}")));
-}
-
-/// <summary>
-/// One turn at a time per conversation. Two quick messages would otherwise both load the same conversation state and
-/// the second save would fail its ETag check; waiting a moment is better than a lost turn.
-/// </summary>
-internal sealed class ConversationLocks
-{
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, (SemaphoreSlim Semaphore, int Users)> _locks = new(StringComparer.Ordinal);
-
-    public async Task<IDisposable> AcquireAsync(string key, CancellationToken cancellationToken)
-    {
-        SemaphoreSlim semaphore;
-        lock (_gate)
-        {
-            var entry = _locks.TryGetValue(key, out var existing) ? existing : (new SemaphoreSlim(1, 1), 0);
-            _locks[key] = (entry.Item1, entry.Item2 + 1);
-            semaphore = entry.Item1;
-        }
-
-        try
-        {
-            await semaphore.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            Leave(key);
-            throw;
-        }
-
-        return new Releaser(this, key, semaphore);
-    }
-
-    private void Leave(string key)
-    {
-        lock (_gate)
-        {
-            var (semaphore, users) = _locks[key];
-            if (users == 1)
-            {
-                // Only the last user removes it, so a lock that someone is waiting on is never replaced.
-                _locks.Remove(key);
-                semaphore.Dispose();
-            }
-            else
-            {
-                _locks[key] = (semaphore, users - 1);
-            }
-        }
-    }
-
-    private sealed class Releaser(ConversationLocks owner, string key, SemaphoreSlim semaphore) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                semaphore.Release();
-                owner.Leave(key);
-            }
-        }
-    }
 }

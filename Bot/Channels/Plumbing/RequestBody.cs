@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace WWPS.PolicyBot.Hosting;
+namespace WWPS.PolicyBot.Plumbing;
 
 /// <summary>Reads a request body whole, up to a limit. Channels that sign or parse the raw bytes share this.</summary>
 internal static class RequestBody
