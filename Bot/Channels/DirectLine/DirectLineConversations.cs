@@ -242,21 +242,33 @@ internal sealed class DirectLineConversations(
             conversation.Id, uploadId, contentType, content, length, time.GetUtcNow(), options.MaxUploadBytesPerConversation, allowance, cancellationToken);
     }
 
-    // Lazy rather than on a timer: a quiet bot has nothing to sweep, and a busy one calls often.
-    private async Task SweepAsync(DateTimeOffset now, bool force, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ends the conversations that are past their time now, whatever else is going on: a busy web chat sweeps as it is
+    /// used, but the last conversations of a quiet day must go too (<see cref="DirectLineExpiry"/>). Returns how many.
+    /// </summary>
+    public async Task<int> SweepNowAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var ended = await SweepAsync(now, force: true, cancellationToken).ConfigureAwait(false);
+        await store.CompactAsync(ended, now, cancellationToken).ConfigureAwait(false);
+        return ended;
+    }
+
+    // Lazily as well as on a timer: a busy bot calls often, and a new conversation must find the room expired ones held.
+    private async Task<int> SweepAsync(DateTimeOffset now, bool force, CancellationToken cancellationToken)
     {
         var due = Interlocked.Read(ref _nextSweepTicks);
         if (!force && now.UtcTicks < due)
         {
-            return;
+            return 0;
         }
 
         if (Interlocked.CompareExchange(ref _nextSweepTicks, (now + SweepInterval).UtcTicks, due) != due && !force)
         {
-            return;
+            return 0;
         }
 
-        await store.SweepAsync(ActiveSince(now), UnstartedSince(now), now, options.MaxActivityBytes, cancellationToken).ConfigureAwait(false);
+        return await store.SweepAsync(ActiveSince(now), UnstartedSince(now), now, options.MaxActivityBytes, cancellationToken).ConfigureAwait(false);
     }
 
     internal static string ActivityId(string conversationId, long sequence) => string.Create(CultureInfo.InvariantCulture, $"{conversationId}|{sequence:D7}");

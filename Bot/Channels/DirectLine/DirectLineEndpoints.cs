@@ -24,6 +24,7 @@ internal static partial class DirectLineEndpoints
         services.AddDirectLineRateLimits(configuration);
         services.AddChannelPlumbing();
         services.AddSingleton<DirectLineConversations>();
+        services.AddHostedService<DirectLineExpiry>();
         services.TryAddSingleton<IDirectLineIdentityPolicy, NoReservedDirectLineIds>();
         services.AddSingleton(sp =>
         {

@@ -68,6 +68,13 @@ internal interface IDirectLineStore
     /// </summary>
     Task<int> SweepAsync(DateTimeOffset activeSince, DateTimeOffset unstartedSince, DateTimeOffset now, long maxActivityBytes, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// After the background expiry swept (<paramref name="swept"/> conversations ended): whatever the store must do so
+    /// that deleted rows are gone from its files too. SQLite overwrites freed pages as it deletes (secure_delete), so
+    /// nothing; PostgreSQL rewrites its tables now and then.
+    /// </summary>
+    Task CompactAsync(int swept, DateTimeOffset now, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Conversations active since <paramref name="activeSince"/>.</summary>
     Task<int> CountAsync(DateTimeOffset activeSince, CancellationToken cancellationToken);
 }

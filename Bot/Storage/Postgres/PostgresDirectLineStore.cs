@@ -91,7 +91,13 @@ internal sealed partial class PostgresDirectLineStore : IDirectLineStore
         """,
     ];
 
+    private static readonly TimeSpan CompactionInterval = TimeSpan.FromHours(1);
+
     private readonly PostgresDatabase _database;
+
+    // Compaction after sweeps: at most hourly, and only once a sweep has deleted something since the last one.
+    private DateTimeOffset _lastCompaction = DateTimeOffset.MinValue;
+    private bool _compactionDue;
 
     private PostgresDirectLineStore(PostgresDatabase database) => _database = database;
 
@@ -293,7 +299,37 @@ internal sealed partial class PostgresDirectLineStore : IDirectLineStore
             return (page.Activities, last);
         }, cancellationToken);
 
-    public Task<int> SweepAsync(DateTimeOffset activeSince, DateTimeOffset unstartedSince, DateTimeOffset now, long maxActivityBytes, CancellationToken cancellationToken) =>
+    public async Task<int> SweepAsync(DateTimeOffset activeSince, DateTimeOffset unstartedSince, DateTimeOffset now, long maxActivityBytes, CancellationToken cancellationToken)
+    {
+        var deleted = await SweepRowsAsync(activeSince, unstartedSince, now, maxActivityBytes, cancellationToken).ConfigureAwait(false);
+        if (deleted > 0)
+        {
+            // Whoever swept (a user's request or the background expiry), the background expiry compacts.
+            _compactionDue = true;
+        }
+
+        return deleted;
+    }
+
+    /// <summary>
+    /// After sweeps deleted conversations, at most once an hour: rewrites the Direct Line tables so the ended
+    /// conversations' messages and photos are in no table file either (<see cref="PostgresDatabase.CompactAsync"/>, the
+    /// promise the state and escalation purges keep). Only the background expiry calls it, never a user's request.
+    /// </summary>
+    public async Task CompactAsync(int swept, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        _compactionDue |= swept > 0;
+        if (_compactionDue && now - _lastCompaction >= CompactionInterval)
+        {
+            _lastCompaction = now;
+            _compactionDue = false;
+            await _database.CompactAsync(
+                "directline_conversations, directline_tokens, directline_activities, directline_uploads, directline_upload_chunks", cancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
+
+    private Task<int> SweepRowsAsync(DateTimeOffset activeSince, DateTimeOffset unstartedSince, DateTimeOffset now, long maxActivityBytes, CancellationToken cancellationToken) =>
         _database.RunInTransactionAsync("sweep Direct Line conversations", async (connection, transaction) =>
         {
             // One sweep at a time across instances (their results would be the same); conversations are deleted first,

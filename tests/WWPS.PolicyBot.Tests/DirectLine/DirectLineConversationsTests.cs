@@ -375,6 +375,38 @@ public abstract class DirectLineConversationsTests
         Assert.Equal(bytes, copy.ToArray());
     }
 
+    /// <summary>
+    /// Expiry does not wait for the next visitor: with nobody using the web chat, a conversation idle past its timeout is
+    /// deleted (its row, not only hidden) within one pass of <see cref="DirectLineExpiry"/>.
+    /// </summary>
+    [Fact]
+    public async Task AnIdleConversationIsDeletedOnTimeWithNobodyUsingTheWebChat()
+    {
+        const string Secret = "Leo Okafor rang about the photos on 07700 900123";
+        var store = await StoreAsync(new DirectLineOptions { IdleTimeout = TimeSpan.FromMinutes(60) });
+        var conversation = await StartedAsync(store);
+        await store.AppendAsync(conversation, new Activity { Type = ActivityTypes.Message, Text = Secret });
+        Assert.NotEqual(false, await OnDiskAsync(Secret));
+        using var expiry = new DirectLineExpiry(store, _time, Microsoft.Extensions.Logging.Abstractions.NullLogger<DirectLineExpiry>.Instance);
+        await expiry.StartAsync(default);
+
+        // A pass every 5 minutes: the ones before the hour leave the conversation alone, the one at the hour deletes it.
+        await _time.WaitForTimerAsync(due => due == DirectLineExpiry.Interval);
+        for (var minutes = 5; minutes <= 60; minutes += 5)
+        {
+            _time.Advance(DirectLineExpiry.Interval);
+            await _time.WaitForTimerAsync(due => due == DirectLineExpiry.Interval);
+            var row = await store.Store.FindAsync(conversation.Id, DateTimeOffset.UnixEpoch, touch: null, TimeSpan.Zero, default);
+            Assert.True(minutes < 60 ? row is not null : row is null, $"after {minutes} minutes the conversation is {(row is null ? "gone" : "kept")}");
+        }
+
+        Assert.NotEqual(true, await OnDiskAsync(Secret));
+        await expiry.StopAsync(default);
+    }
+
+    /// <summary>Whether <paramref name="text"/> is written in the store's files; null where the test cannot tell.</summary>
+    private protected virtual Task<bool?> OnDiskAsync(string text) => Task.FromResult<bool?>(null);
+
     /// <summary>A conversation as a page has it once Web Chat has started it.</summary>
     private static async Task<DirectLineConversation> StartedAsync(DirectLineConversations store)
     {
@@ -431,4 +463,8 @@ public sealed class PostgresDirectLineConversationsTests(PostgresClassFixture fi
     public Task DisposeAsync() => fixture.Database.CloseAllAsync();
 
     private protected override async Task<IDirectLineStore> OpenStoreAsync() => await PostgresDirectLineStore.OpenAsync(await fixture.Database.OpenAsync());
+
+    // A DELETE leaves the row's bytes in the table files; the sweep's compaction rewrites them.
+    private protected override async Task<bool?> OnDiskAsync(string text) =>
+        (await PostgresFiles.HoldingAsync(fixture.Database.ConnectionString, ["directline_conversations", "directline_activities", "directline_tokens"], text)).Count > 0;
 }
