@@ -11,7 +11,7 @@ namespace WWPS.PolicyBot.Storage.Postgres;
 /// each of them migrates on start. Several instances of the bot may share the database; each store is written so
 /// that two processes cannot both win a race (conditional updates, row locks), as with SQLite.
 /// </summary>
-public sealed class PostgresDatabase : IDisposable, IAsyncDisposable
+public sealed partial class PostgresDatabase : IDisposable, IAsyncDisposable
 {
     /// <summary>The setting that holds the connection string; named in every error, never its value.</summary>
     public const string Setting = "ConnectionStrings:PolicyBot";
@@ -199,8 +199,10 @@ public sealed class PostgresDatabase : IDisposable, IAsyncDisposable
         {
             // VACUUM FULL keeps a deleted row while any transaction in this database still has a snapshot from before
             // the delete (an autovacuum ANALYZE, a long query), and nothing would compact the table again. So first
-            // wait, up to 30 s, until no other session's snapshot is older than now. (Sessions of other roles show no
-            // xmin without pg_read_all_stats; the wait then cannot see them.)
+            // wait, up to 30 s, until no other session's snapshot is older than now. That includes sessions with no
+            // database yet (a connection still starting up counts against every database's horizon), which made the
+            // compaction miss rows while other clients were connecting. (Sessions of other roles show no xmin without
+            // pg_read_all_stats; the wait then cannot see them.)
             await using var command = new NpgsqlCommand(
                 """
                 DO $$
@@ -210,7 +212,7 @@ public sealed class PostgresDatabase : IDisposable, IAsyncDisposable
                         PERFORM pg_stat_clear_snapshot();
                         EXIT WHEN NOT EXISTS (
                             SELECT 1 FROM pg_stat_activity
-                            WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL AND age(backend_xmin) > age(mark));
+                            WHERE (datname = current_database() OR datname IS NULL) AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL AND age(backend_xmin) > age(mark));
                         PERFORM pg_sleep(0.1);
                     END LOOP;
                 END $$
@@ -224,9 +226,32 @@ public sealed class PostgresDatabase : IDisposable, IAsyncDisposable
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                command.CommandText = $"VACUUM (FULL) {tables}";
-                command.CommandTimeout = 600;
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                // VERBOSE says, per table, how many dead rows it had to keep because a snapshot could still see them
+                // (the wait above cannot see every session: one still connecting, another role's). Those rows are
+                // the purged text, so the rewrite is repeated, briefly, until none is kept.
+                var kept = 0L;
+                void Count(object? sender, NpgsqlNoticeEventArgs e) => kept += KeptRows(e.Notice.Detail);
+                connection.Notice += Count;
+                try
+                {
+                    command.CommandText = $"VACUUM (FULL, VERBOSE) {tables}";
+                    command.CommandTimeout = 600;
+                    for (var attempt = 0; attempt < 50; attempt++)
+                    {
+                        kept = 0;
+                        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                        if (kept == 0)
+                        {
+                            break;
+                        }
+
+                        await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    connection.Notice -= Count;
+                }
             }
             finally
             {
@@ -247,6 +272,16 @@ public sealed class PostgresDatabase : IDisposable, IAsyncDisposable
 
             return 0;
         }, cancellationToken);
+
+    /// <summary>The "N dead row versions cannot be removed yet" of a VACUUM VERBOSE detail; 0 when it says none.</summary>
+    internal static long KeptRows(string? detail)
+    {
+        var match = detail is null ? null : KeptRowsPattern().Match(detail);
+        return match is { Success: true } ? long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(\d+) dead row versions cannot be removed yet", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex KeptRowsPattern();
 
     public void Dispose() => _source.Dispose();
 

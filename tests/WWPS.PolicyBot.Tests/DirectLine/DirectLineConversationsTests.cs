@@ -386,7 +386,7 @@ public abstract class DirectLineConversationsTests
         var store = await StoreAsync(new DirectLineOptions { IdleTimeout = TimeSpan.FromMinutes(60) });
         var conversation = await StartedAsync(store);
         await store.AppendAsync(conversation, new Activity { Type = ActivityTypes.Message, Text = Secret });
-        Assert.NotEqual(false, await OnDiskAsync(Secret));
+        Assert.NotEqual(false, await OnDiskAsync(Secret, afterPurge: false));
         using var expiry = new DirectLineExpiry(store, _time, Microsoft.Extensions.Logging.Abstractions.NullLogger<DirectLineExpiry>.Instance);
         await expiry.StartAsync(default);
 
@@ -400,12 +400,12 @@ public abstract class DirectLineConversationsTests
             Assert.True(minutes < 60 ? row is not null : row is null, $"after {minutes} minutes the conversation is {(row is null ? "gone" : "kept")}");
         }
 
-        Assert.NotEqual(true, await OnDiskAsync(Secret));
+        Assert.NotEqual(true, await OnDiskAsync(Secret, afterPurge: true));
         await expiry.StopAsync(default);
     }
 
     /// <summary>Whether <paramref name="text"/> is written in the store's files; null where the test cannot tell.</summary>
-    private protected virtual Task<bool?> OnDiskAsync(string text) => Task.FromResult<bool?>(null);
+    private protected virtual Task<bool?> OnDiskAsync(string text, bool afterPurge) => Task.FromResult<bool?>(null);
 
     /// <summary>A conversation as a page has it once Web Chat has started it.</summary>
     private static async Task<DirectLineConversation> StartedAsync(DirectLineConversations store)
@@ -465,6 +465,12 @@ public sealed class PostgresDirectLineConversationsTests(PostgresClassFixture fi
     private protected override async Task<IDirectLineStore> OpenStoreAsync() => await PostgresDirectLineStore.OpenAsync(await fixture.Database.OpenAsync());
 
     // A DELETE leaves the row's bytes in the table files; the sweep's compaction rewrites them.
-    private protected override async Task<bool?> OnDiskAsync(string text) =>
-        (await PostgresFiles.HoldingAsync(fixture.Database.ConnectionString, ["directline_conversations", "directline_activities", "directline_tokens"], text)).Count > 0;
+    private protected override async Task<bool?> OnDiskAsync(string text, bool afterPurge)
+    {
+        string[] tables = ["directline_conversations", "directline_activities", "directline_tokens"];
+        var holding = afterPurge
+            ? await PostgresFiles.HoldingAfterCompactionAsync(fixture.Database.ConnectionString, tables, text)
+            : await PostgresFiles.HoldingAsync(fixture.Database.ConnectionString, tables, text);
+        return holding.Count > 0;
+    }
 }

@@ -280,7 +280,7 @@ public sealed class PostgresEscalationStoreTests(PostgresClassFixture fixture)
 
         Assert.Equal(1, await store.PurgeAsync(Time.GetUtcNow() - TimeSpan.FromDays(90), default));
 
-        Assert.Empty(await PostgresFiles.HoldingAsync(fixture.Database.ConnectionString, tables, Secret));
+        Assert.Empty(await PostgresFiles.HoldingAfterCompactionAsync(fixture.Database.ConnectionString, tables, Secret));
         Assert.Equal("My concern about a photo", (await store.GetAsync(recent.Id, default))!.Summary);
     }
 

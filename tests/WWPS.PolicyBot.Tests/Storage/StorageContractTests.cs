@@ -431,7 +431,7 @@ public sealed class PostgresStorageTests(PostgresClassFixture fixture) : Retaini
         await storage.WriteAsync(Change("test/conversations/kept", """{"draft":"nothing personal"}"""), default);
         Assert.Equal(21, await storage.PurgeOlderThanAsync(_time.GetUtcNow() - TimeSpan.FromDays(1)));
 
-        Assert.Empty(await PostgresFiles.HoldingAsync(fixture.Database.ConnectionString, ["state"], Secret));
+        Assert.Empty(await PostgresFiles.HoldingAfterCompactionAsync(fixture.Database.ConnectionString, ["state"], Secret));
         Assert.Equal(["test/conversations/kept"], (await storage.ReadAsync(["test/conversations/kept", "test/conversations/c1"], default)).Keys);
     }
 
