@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using WWPS.PolicyBot.Dialogs.Escalations;
 using WWPS.PolicyBot.Protocol;
@@ -18,20 +17,22 @@ namespace WWPS.PolicyBot.EscalationConsole;
 /// Kept in the bot's storage, as the console's sessions are (<see cref="ConsoleSessions"/>), so every instance on one
 /// database counts the same tries and honours the same lockout: with counts in each process's memory, two instances
 /// gave a guesser twice the tries. One small record per client and role (a hash of the address, never the address),
-/// changed under its ETag so two instances counting at once do not lose a count; a client is forgotten a day after
+/// changed under its ETag (a new one under a guard's) so two instances counting at once do not lose a count; a client is forgotten a day after
 /// its last wrong password, and the state purge deletes records nobody has written for <c>State:RetentionHours</c>.
 /// </remarks>
 internal sealed class ConsoleLockout(IStorage storage, ConsoleOptions options, TimeProvider time)
 {
     private const string KeyPrefix = "console/lockout/";
 
+    // A constant record whose ETag orders the creation of new records (StorageChanges). Under the retained prefix, so
+    // the state purge, which forgets quiet clients, leaves it alone: it says nothing about anyone.
+    private const string GuardKey = StorageKeys.Retained + "console/lockout-guard";
+
     private static readonly TimeSpan LongestLock = TimeSpan.FromDays(1);
     private static readonly TimeSpan Forget = TimeSpan.FromDays(1);
 
     // A check that never ended (its instance stopped mid-way) stops counting after this; a check takes milliseconds.
     private static readonly TimeSpan CheckLasts = TimeSpan.FromMinutes(1);
-
-    private readonly SemaphoreSlim[] _gates = [.. Enumerable.Range(0, 16).Select(_ => new SemaphoreSlim(1, 1))];
 
     /// <summary>
     /// Starts checking a password from <paramref name="client"/> for <paramref name="role"/>: null when it may go
@@ -76,56 +77,21 @@ internal sealed class ConsoleLockout(IStorage storage, ConsoleOptions options, T
         }, cancellationToken);
 
     /// <summary>Reads the record, applies <paramref name="change"/>, and writes what it returns (null: unchanged).</summary>
-    private async Task<TimeSpan?> UpdateAsync(
-        string client, EscalationRole role, Func<ConsoleLockoutRecord, DateTimeOffset, (ConsoleLockoutRecord? Next, TimeSpan? Result)> change, CancellationToken cancellationToken)
-    {
-        var key = Key(client, role);
-
-        // One change of a record at a time in this instance; between instances the ETag decides. (A record that does
-        // not exist yet has no ETag to check, so without this, wrong passwords sent at once could each start a count.)
-        var gate = _gates[(StringComparer.Ordinal.GetHashCode(key) & int.MaxValue) % _gates.Length];
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+    /// <remarks>
+    /// Under the lockout records' guard (<see cref="StorageChanges"/>): between instances, and between sign-ins at the
+    /// same moment, the ETag decides, a new record's creation included, so no wrong password goes uncounted.
+    /// </remarks>
+    private Task<TimeSpan?> UpdateAsync(
+        string client, EscalationRole role, Func<ConsoleLockoutRecord, DateTimeOffset, (ConsoleLockoutRecord? Next, TimeSpan? Result)> change, CancellationToken cancellationToken) =>
+        storage.ChangeAsync(Key(client, role), GuardKey, ConsoleLockoutJson.Default.ConsoleLockoutRecord, stored =>
         {
-            return await ChangeAsync(key, change, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
-
-    private async Task<TimeSpan?> ChangeAsync(
-        string key, Func<ConsoleLockoutRecord, DateTimeOffset, (ConsoleLockoutRecord? Next, TimeSpan? Result)> change, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var found = await storage.ReadAsync([key], cancellationToken).ConfigureAwait(false);
             var now = time.GetUtcNow();
-            found.TryGetValue(key, out var item);
-            var (next, result) = change(Current(item, now), now);
-            if (next is null)
-            {
-                return result;
-            }
+            return change(Current(stored, now), now);
+        }, time, cancellationToken);
 
-            try
-            {
-                // Written with the ETag read: another instance's count in between makes this one read again.
-                var value = JsonSerializer.SerializeToElement(next, ConsoleLockoutJson.Default.ConsoleLockoutRecord);
-                await storage.WriteAsync(
-                    new Dictionary<string, StoreItem>(StringComparer.Ordinal) { [key] = new(value, item?.ETag) }, cancellationToken).ConfigureAwait(false);
-                return result;
-            }
-            catch (StorageConcurrencyException) when (attempt < 20)
-            {
-            }
-        }
-    }
-
-    private static ConsoleLockoutRecord Current(StoreItem? item, DateTimeOffset now)
+    private static ConsoleLockoutRecord Current(ConsoleLockoutRecord? stored, DateTimeOffset now)
     {
-        if (item?.Value.Deserialize(ConsoleLockoutJson.Default.ConsoleLockoutRecord) is not { } entry)
+        if (stored is not { } entry)
         {
             return new ConsoleLockoutRecord();
         }

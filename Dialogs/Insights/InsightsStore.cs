@@ -42,13 +42,6 @@ internal sealed class InsightsStore(IStorage storage, TimeProvider? time = null)
     /// <summary>How far back the first purge after a start looks for weeks to delete: five years, once.</summary>
     internal const int SweepWeeks = 260;
 
-    // Each attempt is lost only to a write that succeeded, so this many in a row means something is wrong.
-    private const int MaxAttempts = 50;
-
-    private const int MaxBackoffMilliseconds = 50;
-
-    private static readonly JsonElement GuardValue = JsonSerializer.SerializeToElement(1, InsightsJson.Default.Int32);
-
     private readonly Lock _gate = new();
     private string? _sweptThrough;
 
@@ -183,66 +176,12 @@ internal sealed class InsightsStore(IStorage storage, TimeProvider? time = null)
     }
 
     /// <summary>
-    /// Reads an item, applies <paramref name="change"/> and writes the result back, conditional on the ETag read (or,
-    /// for a new item, on the guard's). Lost races are run again on what the winner wrote, so <paramref name="change"/>
-    /// must be a function of what it is given. Returns what was written; null when <paramref name="change"/> said no.
+    /// Reads an item, applies <paramref name="change"/> and writes the result back under the insights' guard
+    /// (<see cref="StorageChanges"/>). Returns what was written; null when <paramref name="change"/> said no.
     /// </summary>
-    private async Task<T?> UpdateAsync<T>(string key, JsonTypeInfo<T> type, Func<T?, T?> change, CancellationToken cancellationToken)
-        where T : class
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var (item, guard) = await ReadWithGuardAsync(key, cancellationToken).ConfigureAwait(false);
-            var changed = change(item is null ? null : item.Value.Deserialize(type));
-            if (changed is null)
-            {
-                return null;
-            }
-
-            var value = JsonSerializer.SerializeToElement(changed, type);
-            var changes = item is not null
-                ? new Dictionary<string, StoreItem>(StringComparer.Ordinal) { [key] = new(value, item.ETag ?? StoreItem.AnyETag) }
-                : new Dictionary<string, StoreItem>(StringComparer.Ordinal) { [GuardKey] = new(GuardValue, guard), [key] = new(value) };
-            try
-            {
-                await storage.WriteAsync(changes, cancellationToken).ConfigureAwait(false);
-                return changed;
-            }
-            catch (StorageConcurrencyException) when (attempt < MaxAttempts)
-            {
-                // Someone else changed it (or created it) since it was read: read their version and apply the change to
-                // it, after a short random wait, so writers that keep colliding in step (same timings, same retries) fall
-                // out of step instead of one of them losing every time.
-                var wait = TimeSpan.FromMilliseconds(Random.Shared.Next(0, Math.Min(MaxBackoffMilliseconds, 2 * attempt) + 1));
-                await Task.Delay(wait, time ?? TimeProvider.System, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    /// <summary>
-    /// The item, or when it is missing the guard's ETag read before the item was found missing (so that a creation by
-    /// anyone else in between changes the guard, and the write conditional on it fails).
-    /// </summary>
-    private async Task<(StoreItem? Item, string? Guard)> ReadWithGuardAsync(string key, CancellationToken cancellationToken)
-    {
-        var items = await storage.ReadAsync([key], cancellationToken).ConfigureAwait(false);
-        if (items.TryGetValue(key, out var item))
-        {
-            return (item, null);
-        }
-
-        var guard = (await storage.ReadAsync([GuardKey], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(GuardKey)?.ETag;
-        if (guard is null)
-        {
-            // The first insight ever: create the guard. Its content is constant, so two instances doing this at once
-            // lose nothing; the later write only changes its ETag, and a creation conditional on the earlier one retries.
-            guard = (await storage.WriteAsync(new Dictionary<string, StoreItem>(StringComparer.Ordinal) { [GuardKey] = new(GuardValue) }, cancellationToken)
-                .ConfigureAwait(false))[GuardKey];
-        }
-
-        items = await storage.ReadAsync([key], cancellationToken).ConfigureAwait(false);
-        return items.TryGetValue(key, out item) ? (item, null) : (null, guard);
-    }
+    private Task<T?> UpdateAsync<T>(string key, JsonTypeInfo<T> type, Func<T?, T?> change, CancellationToken cancellationToken)
+        where T : class =>
+        storage.ChangeAsync(key, GuardKey, type, current => change(current) is { } next ? (next, next) : (null, (T?)null), time ?? TimeProvider.System, cancellationToken);
 
     /// <summary>
     /// At most <see cref="MaxQuestionLength"/> characters, spacing made single; cut at a space, never inside a
