@@ -4,7 +4,7 @@
     /usr/bin/python3 Cognitive/Understanding/Training/train.py            # train, report, write the models
     /usr/bin/python3 Cognitive/Understanding/Training/train.py --report   # report only, write nothing
 
-Runs with Debian's Python (python3-sklearn, python3-onnx, python3-numpy; installed with apt-get when missing).
+Runs with Debian's Python (python3-sklearn, python3-onnx, python3-numpy, python3-torch; installed with apt-get when missing).
 Sentence vectors come from the bot itself (`WWPS.PolicyBot embed --jsonl`), so training and serving read text the
 same way; they are kept in ~/.cache/wwps-policybot-train keyed by the text, so a second run takes seconds.
 
@@ -25,11 +25,11 @@ DIM = 384
 
 def ensure_packages():
     try:
-        import numpy, sklearn, onnx  # noqa: F401
+        import numpy, sklearn, onnx, scipy, torch  # noqa: F401
     except ImportError:
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "python3-numpy", "python3-sklearn", "python3-onnx"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "python3-numpy", "python3-sklearn", "python3-onnx", "python3-scipy", "python3-torch"], check=True, env=env)
 
 
 ensure_packages()
@@ -116,19 +116,86 @@ def expand(rows, X):
 
 
 # The designs compared on the same folds; the first that wins on resolved + top-1 + abstain is shipped.
-# "logreg": the sentence vector and the 12 keyword scores; "logreg-vector": the sentence vector alone. (A third design,
-# fine-tuning MiniLM's top two layers with a head, was measured separately and did not beat these: see README.md.)
-DESIGNS = {"logreg": None, "logreg-vector": slice(0, DIM)}
+# "ensemble": the average of the logistic regression below and three small neural heads (one hidden layer of 256, GELU,
+# trained with dropout from three seeds), each reading the sentence vector and the 12 keyword scores; "logreg": the
+# logistic regression alone; "logreg-vector": the sentence vector alone. (Fine-tuning MiniLM's top layers was measured
+# separately and did not beat these: see README.md.)
+DESIGNS = {"ensemble": None, "logreg": None, "logreg-vector": slice(0, DIM)}
+MLP_SEEDS = (0, 1, 2)
+MLP_HIDDEN, MLP_DROPOUT, MLP_EPOCHS, MLP_LR, MLP_DECAY, MLP_BATCH = 256, 0.5, 60, 2e-3, 1e-3, 256
+
+
+class NeuralHead:
+    """One hidden layer over the standardised input, trained with the same weighted, class-balanced labels as the
+    regression. Deterministic: one thread, a fixed seed, the rows shuffled by torch's own generator."""
+
+    def __init__(self, seed):
+        self.seed = seed
+
+    def fit(self, X, y, w):
+        import torch
+        torch.set_num_threads(1)
+        torch.manual_seed(SEED + self.seed)
+        self.classes_ = np.unique(y)
+        index = {c: i for i, c in enumerate(self.classes_)}
+        target = torch.tensor([index[c] for c in y])
+        per_class = np.bincount(target.numpy(), weights=w, minlength=len(self.classes_))
+        weight = torch.tensor(w * (per_class.sum() / (len(per_class) * per_class))[target.numpy()], dtype=torch.float32)
+        self.mean, self.std = X.mean(0), X.std(0) + 1e-6
+        inputs = torch.tensor((X - self.mean) / self.std, dtype=torch.float32)
+        net = torch.nn.Sequential(torch.nn.Dropout(0.1), torch.nn.Linear(X.shape[1], MLP_HIDDEN), torch.nn.GELU(),
+                                  torch.nn.Dropout(MLP_DROPOUT), torch.nn.Linear(MLP_HIDDEN, len(self.classes_)))
+        optimiser = torch.optim.AdamW(net.parameters(), lr=MLP_LR, weight_decay=MLP_DECAY)
+        for _ in range(MLP_EPOCHS):
+            order = torch.randperm(len(target))
+            for start in range(0, len(target), MLP_BATCH):
+                batch = order[start:start + MLP_BATCH]
+                loss = torch.nn.functional.cross_entropy(net(inputs[batch]), target[batch], reduction="none")
+                loss = (loss * weight[batch]).sum() / weight[batch].sum()
+                optimiser.zero_grad(); loss.backward(); optimiser.step()
+        # Fold the standardisation into the first layer, so the exported graph reads the raw features.
+        W1 = net[1].weight.detach().numpy().T.astype(np.float64); b1 = net[1].bias.detach().numpy().astype(np.float64)
+        self.W1 = W1 / self.std[:, None]; self.b1 = b1 - (self.mean / self.std) @ W1
+        self.W2 = net[4].weight.detach().numpy().T.astype(np.float64); self.b2 = net[4].bias.detach().numpy().astype(np.float64)
+        return self
+
+    def predict_proba(self, X):
+        from scipy.special import erf, softmax
+        a = X @ self.W1 + self.b1
+        return softmax((0.5 * a * (1 + erf(a / np.sqrt(2)))) @ self.W2 + self.b2, axis=1)
+
+
+class Ensemble:
+    """The regression and the neural heads, averaged half and half."""
+
+    def __init__(self, parts):
+        self.regression, self.heads = parts[0], parts[1:]
+        self.classes_ = np.arange(NONE + 1)
+
+    def predict_proba(self, X):
+        full = lambda m: _full(m, m.predict_proba(X))
+        return 0.5 * full(self.regression) + 0.5 * sum(full(h) for h in self.heads) / len(self.heads)
+
+
+def _full(model, p):
+    out = np.zeros((len(p), NONE + 1)); out[:, model.classes_] = p
+    return out
 
 
 def fit(design, X, y, w):
-    model = LogisticRegression(C=8.0, max_iter=4000, class_weight="balanced")
-    model.fit(X[:, DESIGNS[design]] if DESIGNS[design] else X, y, sample_weight=w)
+    if design == "ensemble":
+        parts = [fit("logreg", X, y, w)] + [NeuralHead(s).fit(X, y, w) for s in MLP_SEEDS]
+        model = Ensemble(parts)
+    else:
+        model = LogisticRegression(C=8.0, max_iter=4000, class_weight="balanced")
+        model.fit(X[:, DESIGNS[design]] if DESIGNS[design] else X, y, sample_weight=w)
     model.design = design
     return model
 
 
 def probabilities(model, X):
+    if model.design == "ensemble":
+        return model.predict_proba(X)
     p = np.zeros((len(X), NONE + 1), dtype=np.float64)
     p[:, model.classes_] = model.predict_proba(X[:, DESIGNS[model.design]] if DESIGNS[model.design] else X)
     return p
@@ -200,18 +267,31 @@ def choose_thresholds(rows, P):
     return best[1]
 
 
-def out_of_fold(design, rows, X):
-    """Leave-one-persona-out: each persona's questions are predicted by a model that never saw that persona."""
-    groups = sorted({r["group"] for r in rows})
+def persona_folds(rows, k=8):
+    """k folds of whole personas (sorted, dealt round-robin by size), so each persona's questions are predicted by a
+    model that never saw that persona. Eight folds rather than one per persona keep the neural design's run short."""
+    sizes = {}
+    for r in rows:
+        sizes[r["group"]] = sizes.get(r["group"], 0) + 1
+    fold_of, load = {}, [0] * k
+    for g in sorted(sizes, key=lambda g: (-sizes[g], g)):
+        f = min(range(k), key=lambda i: (load[i], i))
+        fold_of[g] = f; load[f] += sizes[g]
+    return [[i for i, r in enumerate(rows) if fold_of[r["group"]] == f] for f in range(k)]
 
-    def fold(g):
-        train = [i for i, r in enumerate(rows) if r["group"] != g]
-        test = [i for i, r in enumerate(rows) if r["group"] == g]
+
+def out_of_fold(design, rows, X):
+    """Persona folds: each persona's questions are predicted by a model that never saw that persona."""
+    folds = persona_folds(rows)
+
+    def fold(test):
+        held = set(test)
+        train = [i for i in range(len(rows)) if i not in held]
         Xt, yt, wt = expand([rows[i] for i in train], X[train])
         return test, probabilities(fit(design, Xt, yt, wt), X[test])
 
     P = np.zeros((len(rows), NONE + 1))
-    for test, p in Parallel(n_jobs=2)(delayed(fold)(g) for g in groups):
+    for test, p in Parallel(n_jobs=2)(delayed(fold)(t) for t in folds):
         P[test] = p
     return P
 
@@ -283,6 +363,49 @@ def export_linear(path, W, b, input_name, output_name, activation):
     return hashlib.sha256(data).hexdigest()
 
 
+def export_questions(path, model, width):
+    """The question model as one ONNX graph from "embedding" to "probabilities" (12 clauses and "none")."""
+    def linear(m):
+        full_W = np.zeros((width, NONE + 1)); full_b = np.full(NONE + 1, -30.0)
+        full_W[:, m.classes_] = m.coef_.T; full_b[m.classes_] = m.intercept_
+        return full_W, full_b
+    if model.design != "ensemble":
+        return export_linear(path, *linear(model), "embedding", "probabilities", "softmax")
+    inits, nodes, probs = [], [], []
+
+    def add(name, array):
+        inits.append(numpy_helper.from_array(np.asarray(array, dtype=np.float32), name))
+
+    W, b = linear(model.regression)
+    add("lr_W", W); add("lr_b", b)
+    nodes += [helper.make_node("MatMul", ["embedding", "lr_W"], ["lr_z"]), helper.make_node("Add", ["lr_z", "lr_b"], ["lr_logits"]),
+              helper.make_node("Softmax", ["lr_logits"], ["lr_p"], axis=-1)]
+    add("half", 0.5); add("one", 1.0); add("root2", np.sqrt(2.0)); add("share", 0.5 / len(model.heads))
+    nodes.append(helper.make_node("Mul", ["lr_p", "half"], ["sum0"]))
+    for i, h in enumerate(model.heads):
+        W2 = np.zeros((MLP_HIDDEN, NONE + 1)); b2 = np.full(NONE + 1, -30.0)
+        W2[:, h.classes_] = h.W2; b2[h.classes_] = h.b2
+        add(f"h{i}_W1", h.W1); add(f"h{i}_b1", h.b1); add(f"h{i}_W2", W2); add(f"h{i}_b2", b2)
+        n = f"h{i}_"
+        nodes += [helper.make_node("MatMul", ["embedding", n + "W1"], [n + "z1"]), helper.make_node("Add", [n + "z1", n + "b1"], [n + "a"]),
+                  # GELU, exactly: a · ½(1 + erf(a/√2))
+                  helper.make_node("Div", [n + "a", "root2"], [n + "s"]), helper.make_node("Erf", [n + "s"], [n + "e"]),
+                  helper.make_node("Add", [n + "e", "one"], [n + "e1"]), helper.make_node("Mul", [n + "a", n + "e1"], [n + "g2"]),
+                  helper.make_node("Mul", [n + "g2", "half"], [n + "g"]),
+                  helper.make_node("MatMul", [n + "g", n + "W2"], [n + "z2"]), helper.make_node("Add", [n + "z2", n + "b2"], [n + "logits"]),
+                  helper.make_node("Softmax", [n + "logits"], [n + "p"], axis=-1), helper.make_node("Mul", [n + "p", "share"], [n + "w"]),
+                  helper.make_node("Add", [f"sum{i}", n + "w"], ["probabilities" if i == len(model.heads) - 1 else f"sum{i + 1}"])]
+    graph = helper.make_graph(nodes, "questions",
+                              [helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["n", width])],
+                              [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["n", NONE + 1])], inits)
+    onnx_model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="wwps-policybot-train")
+    onnx_model.ir_version = 8
+    onnx.checker.check_model(onnx_model)
+    data = onnx_model.SerializeToString()
+    path.write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
+
+
 def corpus_hash(pattern):
     h = hashlib.sha256()
     for path in sorted(CORPUS.glob(pattern)):
@@ -317,7 +440,7 @@ def main():
         model = fit(design, Xt, yt, wt)
         on_shared = {n: score(s, probabilities(model, embed([r["q"] for r in s])), t) for n, s in shared.items() if s}
         results[design] = (cv, t, model, on_shared)
-        print(f"  {design:7s} leave-one-persona-out: " + fmt(cv) + "".join(f" | shared {n}: " + fmt(s) for n, s in on_shared.items()))
+        print(f"  {design:7s} persona folds: " + fmt(cv) + "".join(f" | shared {n}: " + fmt(s) for n, s in on_shared.items()))
     if not drafts_only:
         chosen = max(results, key=lambda d: results[d][0]["resolved"] + results[d][0]["top1"] + results[d][0]["abstain"])
         cv, t, model, _ = results[chosen]
@@ -365,10 +488,7 @@ def main():
         return
 
     if not drafts_only:
-        width = model.coef_.shape[1]
-        full_W = np.zeros((width, NONE + 1)); full_b = np.full(NONE + 1, -30.0)
-        full_W[:, model.classes_] = model.coef_.T; full_b[model.classes_] = model.intercept_
-        qsha = export_linear(MODEL / "questions.onnx", full_W, full_b, "embedding", "probabilities", "softmax")
+        qsha = export_questions(MODEL / "questions.onnx", model, X.shape[1])
     if not drafts_only:
         write_question_meta(chosen, t, qsha, cv)
         print(f"wrote {MODEL}/questions.onnx sha256 {qsha}")
@@ -385,7 +505,7 @@ def write_question_meta(chosen, t, qsha, cv):
     meta = {
         "design": chosen, "seed": SEED, "labels": [CLAUSES[k] for k in KEYS] + ["none"], "keys": KEYS + ["NONE"],
         "thresholds": t, "onnx_sha256": qsha, "corpus_sha256": corpus_hash("questions.*.jsonl"),
-        "leave_one_persona_out": {k: round(v, 4) if isinstance(v, float) else v for k, v in cv.items()},
+        "persona_folds": {k: round(v, 4) if isinstance(v, float) else v for k, v in cv.items()},
     }
     (MODEL / "questions.json").write_text(json.dumps(meta, indent=2) + "\n")
 
