@@ -48,8 +48,15 @@ CLAUSES = {
 KEYS = list(CLAUSES)
 NONE = len(KEYS)  # the last class: the policy does not cover it
 FINDINGS = ["personal", "criticism", "harm", "photo", "workinfo", "contact"]
-# Where DraftModel.Input puts its personal-data flags among the extra features (after attachment and three tone scores).
+# Where DraftModel.Input puts its personal-data flags among the extra features (after attachment and three tone scores):
+# a child's name, another person's name, a phone or email, any other kind.
 PII_FLAGS = slice(4, 8)
+PHONE_OR_EMAIL = 6
+# Where the first of DraftModel.Cues is, and which of them is DraftRules.PrivateContactOffer.
+CUES = 9
+CONTACT_OFFER = CUES + 9
+# The clause key DraftReviewer.Learned cites for each kind (work information is in the photos clause, methods-3).
+KIND_CLAUSES = {"personal": "CONFIDENTIAL", "criticism": "DEFAMATION", "harm": "HARM", "photo": "PHOTOS", "workinfo": "PHOTOS", "contact": "CONTACT"}
 
 
 def read_jsonl(path):
@@ -263,6 +270,39 @@ def sigmoid(z):
     return 1 / (1 + np.exp(-z))
 
 
+def draft_findings(X, P, breaks, name_thresholds):
+    """The clause keys of DraftReviewer's findings for each draft (its Review and Learned, mirrored): each piece of
+    personal data is CONFIDENTIAL, or CONTACT when a private contact is offered (the contact cue or a phone/email, and
+    the model naming a contact); then, once the post breaks, each kind the model names, or the likeliest kind when
+    nothing else was found."""
+    extra = X[:, DIM:]
+    out = []
+    for i in range(len(X)):
+        p, f = P[i], []
+        kinds = sorted(range(len(FINDINGS)), key=lambda j: -p[1 + j])
+        named = [j for j in kinds if p[1 + j] >= name_thresholds[j]] if breaks[i] else []
+        offers = (extra[i, CONTACT_OFFER] > 0 or extra[i, PHONE_OR_EMAIL] > 0) and FINDINGS.index("contact") in named
+        if (extra[i, PII_FLAGS] > 0).any():
+            others = [k for k in range(PII_FLAGS.start, PII_FLAGS.stop) if k != PHONE_OR_EMAIL and extra[i, k] > 0]
+            if others:
+                f.append("CONFIDENTIAL")
+            if extra[i, PHONE_OR_EMAIL] > 0:
+                f.append("CONTACT" if offers else "CONFIDENTIAL")
+        if offers and extra[i, CONTACT_OFFER] > 0:
+            f.append("CONTACT")
+        if breaks[i] and not named and not f:
+            named = kinds[:1]
+        f += [KIND_CLAUSES[FINDINGS[j]] for j in named if not (FINDINGS[j] == "contact" and "CONTACT" in f)]
+        out.append(set(f))
+    return out
+
+
+def clause_accuracy(rows, found):
+    """As score.py scores a check: a not-allowed draft's clause is right when any finding cites one of its clauses."""
+    scored = [bool(found[i] & set(r["clauses"])) for i, r in enumerate(rows) if r["clauses"]]
+    return sum(scored) / max(1, len(scored))
+
+
 # ------------------------------------------------------------------------------------------------------------- export
 
 def export_linear(path, W, b, input_name, output_name, activation):
@@ -359,6 +399,9 @@ def main():
         f1 = lambda th: 2 * (truth & (p >= th)).sum() / max(1, truth.sum() + (p >= th).sum())
         name_thresholds.append(round(float(max(np.arange(0.3, 0.96, 0.05), key=f1)), 2))
     print(f"    kinds named at {dict(zip(FINDINGS, name_thresholds))}")
+    breaks = (DP[:, 0] >= dthreshold) | (DP[:, 1:].max(axis=1) >= kthreshold)
+    clause = clause_accuracy(drows, draft_findings(DX, DP, breaks, name_thresholds))
+    print(f"  logreg leave-one-persona-out: verdict {acc:.1%}, clause {clause:.1%} of {sum(1 for r in drows if r['clauses'])} not allowed")
     DW, Db = fit_drafts(DX, DY)
 
     if report_only:
@@ -375,7 +418,7 @@ def main():
     dsha = export_linear(MODEL / "drafts.onnx", DW, Db, "features", "probabilities", "sigmoid")
     dmeta = {
         "design": "logreg", "seed": SEED, "outputs": ["not-allowed"] + FINDINGS, "threshold": dthreshold, "kind_threshold": kthreshold, "name_thresholds": name_thresholds,
-        "onnx_sha256": dsha, "corpus_sha256": corpus_hash("drafts.*.jsonl"), "leave_one_persona_out": {"verdict": round(float(acc), 4)},
+        "onnx_sha256": dsha, "corpus_sha256": corpus_hash("drafts.*.jsonl"), "leave_one_persona_out": {"verdict": round(float(acc), 4), "clause": round(float(clause), 4)},
     }
     (MODEL / "drafts.json").write_text(json.dumps(dmeta, indent=2) + "\n")
     print(f"wrote {MODEL}/drafts.onnx sha256 {dsha}")
