@@ -24,6 +24,9 @@ public sealed class DraftReviewer
     internal const string Defamation = "methods-4";
     internal const string Contact = "methods-8";
 
+    // More than three lines of "this breaks…" from the model would bury the one that matters.
+    private const int MaxLearnedFindings = 3;
+
     // Clearly hostile tone about the preschool's people counts as criticism even without a listed word.
     private const double HostileCompound = -0.5;
 
@@ -109,10 +112,13 @@ public sealed class DraftReviewer
         var privateContacts = pii.Where(e => e.Category is PiiCategories.PhoneNumber or PiiCategories.Email).ToList();
         var reading = _model?.Read(text, pii, Published(analysis), draft.Attachments.Any(a => a.IsPhotoOrVideo));
         var offersPrivateContact = (contactOffer.Success || privateContacts.Count > 0) && (reading is not null
-            ? reading.Breaks && reading.Kinds.Any(k => k.Kind == "contact" && k.Named)
+            ? reading.Breaks && reading.Kinds.Any(k => k.Kind == "contact" && k.Sure)
             : RulesSeeAChildsContact(text, contactOffer, privateContacts));
 
-        foreach (var entity in pii)
+        // Ages alone are mostly in fine posts ("spaces for 2 year olds"): they count against a post only when the model
+        // says it breaks the policy anyway. They are still reported and redacted.
+        var piiCounts = reading is null || reading.Breaks || !DraftModel.AgesOnly(pii);
+        foreach (var entity in piiCounts ? pii : [])
         {
             var isContact = offersPrivateContact && entity.Category is PiiCategories.PhoneNumber or PiiCategories.Email;
             findings.Add(Finding(isContact ? "private-contact" : "pii", isContact ? Contact : Confidential, PiiMessage(entity), Span(text, entity.Start, entity.Length)));
@@ -165,7 +171,10 @@ public sealed class DraftReviewer
         return DraftModel.Input(draft.Text, [.. analysis.Pii.Where(e => !_allowList.IsAllowed(e))], Published(analysis), draft.Attachments.Any(a => a.IsPhotoOrVideo));
     }
 
-    /// <summary>The situations a draft breaks the policy in, from the learned model; one finding per kind it is sure of.</summary>
+    /// <summary>
+    /// The situations a draft breaks the policy in, from the learned model: each kind its reading names (or the
+    /// likeliest, when nothing else was found), likeliest first, at most <see cref="MaxLearnedFindings"/>.
+    /// </summary>
     private IEnumerable<DraftFinding> Learned(DraftInput draft, DraftReading reading, List<DraftFinding> already)
     {
         if (!reading.Breaks)
@@ -180,8 +189,14 @@ public sealed class DraftReviewer
             kinds.Add(reading.Kinds[0]);
         }
 
+        // A kind whose clause a finding already cites adds only a line: a private contact already found, or a personal
+        // matter the model is not sure of beside a name (so "a name alone" stays a revise, not a do-not-post).
+        kinds = [.. kinds
+            .Where(k => !(k.Kind == "contact" && already.Any(f => f.Kind == "private-contact")))
+            .Where(k => !(k.Kind == "personal" && !k.Sure && already.Any(f => f.Kind == "pii")))
+            .Take(MaxLearnedFindings)];
         var text = draft.Text;
-        foreach (var kind in kinds.Where(k => !(k.Kind == "contact" && already.Any(f => f.Kind == "private-contact"))))
+        foreach (var kind in kinds)
         {
             // Where one of the old rules' cues matches, it shows the user which words the finding is about.
             yield return kind.Kind switch
