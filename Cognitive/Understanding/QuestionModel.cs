@@ -26,7 +26,7 @@ public sealed record ClauseProbability(string ClauseId, double Probability);
 /// The learned reading of a question: a classifier over the bundled policy's twelve clauses and "not covered", trained
 /// on a corpus written in many voices (Training/README.md), over the shared sentence vector and the clauses' keyword
 /// scores. Its thresholds were chosen
-/// on leave-one-persona-out predictions by the training script, which writes them beside the model; the rule that
+/// on persona-fold predictions by the training script, which writes them beside the model; the rule that
 /// applies them is <see cref="Decide"/>, mirrored by <c>decide()</c> in train.py.
 /// </summary>
 public sealed class QuestionModel : IDisposable
