@@ -109,7 +109,7 @@ public sealed class DraftReviewer
         var pii = analysis.Pii.Where(e => !_allowList.IsAllowed(e)).OrderBy(e => e.Start).ToList();
         var findings = new List<DraftFinding>();
         var contactOffer = DraftRules.PrivateContactOffer().Match(text);
-        var privateContacts = pii.Where(e => e.Category is PiiCategories.PhoneNumber or PiiCategories.Email).ToList();
+        var privateContacts = pii.Where(e => e.Category is PiiCategories.PhoneNumber or PiiCategories.Email or PiiCategories.SocialHandle).ToList();
         var reading = _model?.Read(text, pii, Published(analysis), draft.Attachments.Any(a => a.IsPhotoOrVideo));
         var offersPrivateContact = (contactOffer.Success || privateContacts.Count > 0) && (reading is not null
             ? reading.Breaks && reading.Kinds.Any(k => k.Kind == "contact" && k.Sure)
@@ -120,7 +120,7 @@ public sealed class DraftReviewer
         var piiCounts = reading is null || reading.Breaks || !DraftModel.AgesOnly(pii);
         foreach (var entity in piiCounts ? pii : [])
         {
-            var isContact = offersPrivateContact && entity.Category is PiiCategories.PhoneNumber or PiiCategories.Email;
+            var isContact = offersPrivateContact && entity.Category is PiiCategories.PhoneNumber or PiiCategories.Email or PiiCategories.SocialHandle;
             findings.Add(Finding(isContact ? "private-contact" : "pii", isContact ? Contact : Confidential, PiiMessage(entity), Span(text, entity.Start, entity.Length)));
         }
 
@@ -319,7 +319,7 @@ public sealed class DraftReviewer
                 case "private-contact":
                     Add($"Don't give your own number or account for anything about a child: point parents to {preschool}.");
                     break;
-                case "pii" when pii.Any(e => e.Category is PiiCategories.PhoneNumber or PiiCategories.Email) && !findings.Any(f => f.Kind == "private-contact"):
+                case "pii" when pii.Any(e => e.Category is PiiCategories.PhoneNumber or PiiCategories.Email or PiiCategories.SocialHandle) && !findings.Any(f => f.Kind == "private-contact"):
                     Add($"Remove the private phone number or email; if people need to get in touch, use {preschool}.");
                     break;
                 case "photo":
@@ -369,6 +369,7 @@ public sealed class DraftReviewer
         PiiCategories.Person => entity.Subcategory == PiiCategories.Child ? "[CHILD]" : "[NAME]",
         PiiCategories.PhoneNumber => "[PHONE]",
         PiiCategories.Email => "[EMAIL]",
+        PiiCategories.SocialHandle => "[HANDLE]",
         PiiCategories.Address => "[ADDRESS]",
         PiiCategories.Age => "[AGE]",
         PiiCategories.DateOfBirth => "[DATE OF BIRTH]",
@@ -383,6 +384,7 @@ public sealed class DraftReviewer
         PiiCategories.Person => "Names a person connected with the post. Personal matters about the preschool's families and staff stay private.",
         PiiCategories.PhoneNumber => "Shares a private phone number.",
         PiiCategories.Email => "Shares a private email address.",
+        PiiCategories.SocialHandle => "Shares a private social media handle.",
         PiiCategories.Address => "Shares where someone lives.",
         PiiCategories.Age or PiiCategories.DateOfBirth => "Gives a child's age or date of birth.",
         _ => "Shares personal data.",

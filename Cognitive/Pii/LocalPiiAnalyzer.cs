@@ -37,6 +37,7 @@ public sealed class LocalPiiAnalyzer : IPiiAnalyzer
         _recognizers =
         [
             new EmailRecognizer(),
+            new SocialHandleRecognizer(),
             new PhoneRecognizer(),
             new NhsNumberRecognizer(),
             new NationalInsuranceRecognizer(),

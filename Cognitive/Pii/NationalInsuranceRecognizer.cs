@@ -9,13 +9,21 @@ internal sealed partial class NationalInsuranceRecognizer : IPiiRecognizer
     // the shape is specific enough) and a context word lifts it to 0.85.
     private const double BaseScore = 0.5;
 
+    // A prefix HMRC never issues ("QQ 12 34 56 C" is the one printed on forms as an example) is still what a person
+    // copying a number off paperwork would post. Set out in HMRC's own pairs it is unmistakable, so it still counts;
+    // run together it needs a context word ("NI", "HMRC").
+    private const double UnissuedSpacedScore = 0.45;
+    private const double UnissuedRunTogetherScore = 0.1;
+
     public void Recognize(AnalysisInput input, List<PiiCandidate> sink)
     {
         foreach (var match in NinoPattern().EnumerateMatches(input.Text))
         {
             var span = input.Text.AsSpan(match.Index, match.Length);
-            if (!HasValidPrefix(char.ToUpperInvariant(span[0]), char.ToUpperInvariant(span[1]))) continue;
-            double score = Scoring.WithContext(BaseScore, input.HasContextBefore(match.Index, ContextWords.Nino));
+            double baseScore = HasValidPrefix(char.ToUpperInvariant(span[0]), char.ToUpperInvariant(span[1])) ? BaseScore
+                : span.Count(' ') == 4 ? UnissuedSpacedScore
+                : UnissuedRunTogetherScore;
+            double score = Scoring.WithContext(baseScore, input.HasContextBefore(match.Index, ContextWords.Nino));
             sink.Add(new PiiCandidate(PiiCategories.NationalInsuranceNumber, match.Index, match.Length, score));
         }
     }

@@ -12,6 +12,9 @@ public static class PiiCategories
     public const string NhsNumber = "UKNationalHealthNumber";
     public const string NationalInsuranceNumber = "UKNationalInsuranceNumber";
 
+    /// <summary>A person's social media handle given as a way to reach them (@name on Instagram, a Snapchat username).</summary>
+    public const string SocialHandle = "SocialMediaHandle";
+
     /// <summary>Subcategory of <see cref="Person"/> when the text shows the person is a child; redacted as [CHILD].</summary>
     public const string Child = "Child";
 

@@ -173,14 +173,34 @@ public sealed class PiiRecognizerTests
     [InlineData("nino ce123456d", "ce123456d")]
     public void FindsNationalInsuranceNumbers(string text, string nino) => AssertSpan(text, PiiCategories.NationalInsuranceNumber, nino);
 
+    // A prefix HMRC never issues is still what someone copied off a form ("QQ 12 34 56 C" is HMRC's own example), so it
+    // is flagged when set out in pairs or named as an NI number.
     [Theory]
-    [InlineData("NI number DA 12 34 56 C")]
-    [InlineData("NI number AO 12 34 56 C")]
-    [InlineData("NI number BG 12 34 56 C")]
-    [InlineData("NI number ZZ123456A")]
+    [InlineData("NI number DA 12 34 56 C", "DA 12 34 56 C")]
+    [InlineData("Payroll needs her details: QQ 48 21 07 B, starts Monday", "QQ 48 21 07 B")]
+    [InlineData("NI number ZZ123456A", "ZZ123456A")]
+    public void FindsNinoShapedNumbersWithPrefixesNeverIssued(string text, string nino) => AssertSpan(text, PiiCategories.NationalInsuranceNumber, nino);
+
+    [Theory]
+    [InlineData("Order ref ZZ123456A has shipped")]
     [InlineData("NI number AB 12 34 56 E")]
-    public void RejectsNinoPrefixesNeverIssued(string text) =>
+    public void RejectsWhatIsNotANino(string text) =>
         Assert.DoesNotContain(Analyzer.Recognize(text), e => e.Category == PiiCategories.NationalInsuranceNumber);
+
+    [Theory]
+    [InlineData("Parents feel free to drop me a message on insta @kayla.earlyyears x", "@kayla.earlyyears")]
+    [InlineData("hmu on snap (jadeybabes_x) if u need me", "jadeybabes_x")]
+    [InlineData("@samira_h I've sent the photos to your email", "@samira_h")]
+    [InlineData("my tiktok is mia_bakes22, follow for more", "mia_bakes22")]
+    public void FindsSocialHandlesOfferedAsAContact(string text, string handle) => AssertSpan(text, PiiCategories.SocialHandle, handle);
+
+    [Theory]
+    [InlineData("Huge thanks to @DownleyDental for the toothbrushes!")]
+    [InlineData("Instagram is live! Follow @westwycombepreschool for event news")]
+    [InlineData("I'm usually on snap (evenings) but never about work")]
+    [InlineData("Email the office at office@example.org")]
+    public void LeavesMentionsAndPlainWordsAlone(string text) =>
+        Assert.DoesNotContain(Analyzer.Recognize(text), e => e.Category == PiiCategories.SocialHandle);
 
     [Theory]
     [InlineData("Freddie (4) loved the slide", PiiCategories.Age, "4")]
