@@ -63,6 +63,7 @@ MAX_LEARNED_FINDINGS = 3
 # on the persona folds, from never to always: 0.9 kept most of the clause gain (92.7% against 93.2% always) with about a
 # third of the wrong extra lines (0.54 clauses a flagged post that its labels do not list, against 0.85; 0.40 never).
 HEDGE_BELOW = 0.9
+HEDGE_FLOOR = float(os.environ.get("WWPS_HEDGE_FLOOR", "0.4"))
 # The clause key DraftReviewer.Learned cites for each kind (work information is in the photos clause, methods-3).
 KIND_CLAUSES = {"personal": "CONFIDENTIAL", "criticism": "DEFAMATION", "harm": "HARM", "photo": "PHOTOS", "workinfo": "PHOTOS", "contact": "CONTACT"}
 
@@ -504,9 +505,11 @@ def judge_drafts(rows, X, Y, P, show=False):
     # best F1 on the out-of-fold predictions of the posts that break it (balanced class weights make every head
     # over-eager). When even the likeliest kind is below HEDGE_BELOW, every kind at the threshold with the best F2:
     # recall first, since a second plausible clause costs the user a line and a missing one leaves them guessing.
-    best = lambda j, beta: round(float(max(np.arange(0.2, 0.96, 0.05), key=lambda th: f_beta(Y[bad, 1 + j] == 1, P[bad, 1 + j] >= th, beta))), 2)
-    dt = {"sure_thresholds": [best(j, 1) for j in range(len(FINDINGS))], "hedge_below": HEDGE_BELOW,
-          "name_thresholds": [best(j, 2) for j in range(len(FINDINGS))]}
+    # Hedged kinds are never named below HEDGE_FLOOR: lower, the folds gained little clause and users got findings
+    # plainly wrong for the post (a story-time photo called a personal matter and work information).
+    best = lambda j, beta, low: round(float(max(np.arange(low, 0.96, 0.05), key=lambda th: f_beta(Y[bad, 1 + j] == 1, P[bad, 1 + j] >= th, beta))), 2)
+    dt = {"sure_thresholds": [best(j, 1, 0.2) for j in range(len(FINDINGS))], "hedge_below": HEDGE_BELOW,
+          "name_thresholds": [best(j, 2, HEDGE_FLOOR) for j in range(len(FINDINGS))]}
     if show:
         print(f"    kinds named when sure at {dict(zip(FINDINGS, dt['sure_thresholds']))}, "
               f"below {HEDGE_BELOW} at {dict(zip(FINDINGS, dt['name_thresholds']))}")
