@@ -157,28 +157,39 @@ class NeuralHead:
         target = torch.tensor([index[c] for c in y])
         per_class = np.bincount(target.numpy(), weights=w, minlength=len(self.classes_))
         weight = torch.tensor(w * (per_class.sum() / (len(per_class) * per_class))[target.numpy()], dtype=torch.float32)
-        self.mean, self.std = X.mean(0), X.std(0) + 1e-6
-        inputs = torch.tensor((X - self.mean) / self.std, dtype=torch.float32)
-        net = torch.nn.Sequential(torch.nn.Dropout(0.1), torch.nn.Linear(X.shape[1], MLP_HIDDEN), torch.nn.GELU(),
-                                  torch.nn.Dropout(MLP_DROPOUT), torch.nn.Linear(MLP_HIDDEN, len(self.classes_)))
-        optimiser = torch.optim.AdamW(net.parameters(), lr=MLP_LR, weight_decay=MLP_DECAY)
-        for _ in range(MLP_EPOCHS):
-            order = torch.randperm(len(target))
-            for start in range(0, len(target), MLP_BATCH):
-                batch = order[start:start + MLP_BATCH]
-                loss = torch.nn.functional.cross_entropy(net(inputs[batch]), target[batch], reduction="none")
-                loss = (loss * weight[batch]).sum() / weight[batch].sum()
-                optimiser.zero_grad(); loss.backward(); optimiser.step()
-        # Fold the standardisation into the first layer, so the exported graph reads the raw features.
-        W1 = net[1].weight.detach().numpy().T.astype(np.float64); b1 = net[1].bias.detach().numpy().astype(np.float64)
-        self.W1 = W1 / self.std[:, None]; self.b1 = b1 - (self.mean / self.std) @ W1
-        self.W2 = net[4].weight.detach().numpy().T.astype(np.float64); self.b2 = net[4].bias.detach().numpy().astype(np.float64)
+        loss = lambda logits, batch: (torch.nn.functional.cross_entropy(logits, target[batch], reduction="none") * weight[batch]).sum() / weight[batch].sum()
+        self.W1, self.b1, self.W2, self.b2 = train_hidden_layer(X, len(self.classes_), loss, MLP_HIDDEN, MLP_DROPOUT, MLP_LR, MLP_DECAY, MLP_EPOCHS, MLP_BATCH)
         return self
 
     def predict_proba(self, X):
-        from scipy.special import erf, softmax
-        a = X @ self.W1 + self.b1
-        return softmax((0.5 * a * (1 + erf(a / np.sqrt(2)))) @ self.W2 + self.b2, axis=1)
+        from scipy.special import softmax
+        return softmax(gelu(X @ self.W1 + self.b1) @ self.W2 + self.b2, axis=1)
+
+
+def train_hidden_layer(X, outputs, loss, hidden, dropout, lr, decay, epochs, batch_size):
+    """One hidden layer (GELU) over the standardised input, trained with AdamW on shuffled batches; loss(logits, batch)
+    gives the batch's loss. Returns W1, b1, W2, b2 with the standardisation folded into the first layer, so the exported
+    graph reads the raw features. The caller seeds torch first."""
+    import torch
+    mean, std = X.mean(0), X.std(0) + 1e-6
+    inputs = torch.tensor((X - mean) / std, dtype=torch.float32)
+    net = torch.nn.Sequential(torch.nn.Dropout(0.1), torch.nn.Linear(X.shape[1], hidden), torch.nn.GELU(),
+                              torch.nn.Dropout(dropout), torch.nn.Linear(hidden, outputs))
+    optimiser = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=decay)
+    n = len(X)
+    for _ in range(epochs):
+        order = torch.randperm(n)
+        for start in range(0, n, batch_size):
+            value = loss(net(inputs[order[start:start + batch_size]]), order[start:start + batch_size])
+            optimiser.zero_grad(); value.backward(); optimiser.step()
+    W1 = net[1].weight.detach().numpy().T.astype(np.float64); b1 = net[1].bias.detach().numpy().astype(np.float64)
+    W2 = net[4].weight.detach().numpy().T.astype(np.float64); b2 = net[4].bias.detach().numpy().astype(np.float64)
+    return W1 / std[:, None], b1 - (mean / std) @ W1, W2, b2
+
+
+def gelu(a):
+    from scipy.special import erf
+    return 0.5 * a * (1 + erf(a / np.sqrt(2)))
 
 
 class Ensemble:
@@ -378,28 +389,15 @@ class DraftHead:
         n, pos = len(Y), Y.sum(0).astype(np.float64)
         balance = np.where(Y == 1, n / (2 * np.maximum(pos, 1)), n / (2 * np.maximum(n - pos, 1)))
         weight, target = torch.tensor(balance, dtype=torch.float32), torch.tensor(Y, dtype=torch.float32)
-        self.mean, self.std = X.mean(0), X.std(0) + 1e-6
-        inputs = torch.tensor((X - self.mean) / self.std, dtype=torch.float32)
-        net = torch.nn.Sequential(torch.nn.Dropout(0.1), torch.nn.Linear(X.shape[1], self.hidden), torch.nn.GELU(),
-                                  torch.nn.Dropout(DRAFT_DROPOUT), torch.nn.Linear(self.hidden, Y.shape[1]))
-        optimiser = torch.optim.AdamW(net.parameters(), lr=DRAFT_LR, weight_decay=DRAFT_DECAY)
-        for _ in range(DRAFT_EPOCHS):
-            order = torch.randperm(n)
-            for start in range(0, n, DRAFT_BATCH):
-                batch = order[start:start + DRAFT_BATCH]
-                loss = torch.nn.functional.binary_cross_entropy_with_logits(net(inputs[batch]), target[batch], weight=weight[batch], reduction="none")
-                loss = (loss.sum(0) / weight[batch].sum(0)).mean()
-                optimiser.zero_grad(); loss.backward(); optimiser.step()
-        # Fold the standardisation into the first layer, so the exported graph reads the raw features.
-        W1 = net[1].weight.detach().numpy().T.astype(np.float64); b1 = net[1].bias.detach().numpy().astype(np.float64)
-        self.W1 = W1 / self.std[:, None]; self.b1 = b1 - (self.mean / self.std) @ W1
-        self.W2 = net[4].weight.detach().numpy().T.astype(np.float64); self.b2 = net[4].bias.detach().numpy().astype(np.float64)
+
+        def loss(logits, batch):
+            each = torch.nn.functional.binary_cross_entropy_with_logits(logits, target[batch], weight=weight[batch], reduction="none")
+            return (each.sum(0) / weight[batch].sum(0)).mean()
+        self.W1, self.b1, self.W2, self.b2 = train_hidden_layer(X, Y.shape[1], loss, self.hidden, DRAFT_DROPOUT, DRAFT_LR, DRAFT_DECAY, DRAFT_EPOCHS, DRAFT_BATCH)
         return self
 
     def predict(self, X):
-        from scipy.special import erf
-        a = X @ self.W1 + self.b1
-        return sigmoid((0.5 * a * (1 + erf(a / np.sqrt(2)))) @ self.W2 + self.b2)
+        return sigmoid(gelu(X @ self.W1 + self.b1) @ self.W2 + self.b2)
 
 
 class DraftEnsemble:
@@ -536,6 +534,11 @@ def export_linear(path, W, b, input_name, output_name, activation):
         [helper.make_tensor_value_info(input_name, TensorProto.FLOAT, ["n", W.shape[0]])],
         [helper.make_tensor_value_info(output_name, TensorProto.FLOAT, ["n", W.shape[1]])],
         inits)
+    return save_graph(path, graph)
+
+
+def save_graph(path, graph):
+    """Writes the graph as an opset-13 model (ONNX Runtime in the bot reads it) and returns the file's SHA-256."""
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="wwps-policybot-train")
     model.ir_version = 8
     onnx.checker.check_model(model)
@@ -546,81 +549,55 @@ def export_linear(path, W, b, input_name, output_name, activation):
 
 def export_questions(path, model, width):
     """The question model as one ONNX graph from "embedding" to "probabilities" (12 clauses and "none")."""
-    def linear(m):
-        full_W = np.zeros((width, NONE + 1)); full_b = np.full(NONE + 1, -30.0)
-        full_W[:, m.classes_] = m.coef_.T; full_b[m.classes_] = m.intercept_
+    def full(classes, W, b, rows):
+        full_W = np.zeros((rows, NONE + 1)); full_b = np.full(NONE + 1, -30.0)
+        full_W[:, classes] = W; full_b[classes] = b
         return full_W, full_b
+    linear = model.regression if model.design == "ensemble" else model
+    regression = full(linear.classes_, linear.coef_.T, linear.intercept_, width)
     if model.design != "ensemble":
-        return export_linear(path, *linear(model), "embedding", "probabilities", "softmax")
-    inits, nodes, probs = [], [], []
-
-    def add(name, array):
-        inits.append(numpy_helper.from_array(np.asarray(array, dtype=np.float32), name))
-
-    W, b = linear(model.regression)
-    add("lr_W", W); add("lr_b", b)
-    nodes += [helper.make_node("MatMul", ["embedding", "lr_W"], ["lr_z"]), helper.make_node("Add", ["lr_z", "lr_b"], ["lr_logits"]),
-              helper.make_node("Softmax", ["lr_logits"], ["lr_p"], axis=-1)]
-    add("half", 0.5); add("one", 1.0); add("root2", np.sqrt(2.0)); add("share", 0.5 / len(model.heads))
-    nodes.append(helper.make_node("Mul", ["lr_p", "half"], ["sum0"]))
-    for i, h in enumerate(model.heads):
-        W2 = np.zeros((MLP_HIDDEN, NONE + 1)); b2 = np.full(NONE + 1, -30.0)
-        W2[:, h.classes_] = h.W2; b2[h.classes_] = h.b2
-        add(f"h{i}_W1", h.W1); add(f"h{i}_b1", h.b1); add(f"h{i}_W2", W2); add(f"h{i}_b2", b2)
-        n = f"h{i}_"
-        nodes += [helper.make_node("MatMul", ["embedding", n + "W1"], [n + "z1"]), helper.make_node("Add", [n + "z1", n + "b1"], [n + "a"]),
-                  # GELU, exactly: a · ½(1 + erf(a/√2))
-                  helper.make_node("Div", [n + "a", "root2"], [n + "s"]), helper.make_node("Erf", [n + "s"], [n + "e"]),
-                  helper.make_node("Add", [n + "e", "one"], [n + "e1"]), helper.make_node("Mul", [n + "a", n + "e1"], [n + "g2"]),
-                  helper.make_node("Mul", [n + "g2", "half"], [n + "g"]),
-                  helper.make_node("MatMul", [n + "g", n + "W2"], [n + "z2"]), helper.make_node("Add", [n + "z2", n + "b2"], [n + "logits"]),
-                  helper.make_node("Softmax", [n + "logits"], [n + "p"], axis=-1), helper.make_node("Mul", [n + "p", "share"], [n + "w"]),
-                  helper.make_node("Add", [f"sum{i}", n + "w"], ["probabilities" if i == len(model.heads) - 1 else f"sum{i + 1}"])]
-    graph = helper.make_graph(nodes, "questions",
-                              [helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["n", width])],
-                              [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["n", NONE + 1])], inits)
-    onnx_model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="wwps-policybot-train")
-    onnx_model.ir_version = 8
-    onnx.checker.check_model(onnx_model)
-    data = onnx_model.SerializeToString()
-    path.write_bytes(data)
-    return hashlib.sha256(data).hexdigest()
+        return export_linear(path, *regression, "embedding", "probabilities", "softmax")
+    heads = [(h.W1, h.b1, *full(h.classes_, h.W2, h.b2, MLP_HIDDEN)) for h in model.heads]
+    return export_averaged(path, "questions", "embedding", width, NONE + 1, regression, heads, "Softmax")
 
 
 def export_drafts(path, model, width):
     """The draft model as one ONNX graph from "features" to "probabilities" ("not allowed" and the six kinds, each the
     mean of the regression's sigmoid and the neural heads' sigmoids)."""
+    heads = [(h.W1, h.b1, h.W2, h.b2) for h in model.heads]
+    return export_averaged(path, "drafts", "features", width, model.W.shape[1], (model.W, model.b), heads, "Sigmoid")
+
+
+def export_averaged(path, name, input_name, width, outputs, regression, heads, activation):
+    """One graph: half the regression's activation plus half the mean of the heads' (hidden layer with an exact GELU)."""
     inits, nodes = [], []
 
-    def add(name, array):
-        inits.append(numpy_helper.from_array(np.asarray(array, dtype=np.float32), name))
+    def add(key, array):
+        inits.append(numpy_helper.from_array(np.asarray(array, dtype=np.float32), key))
 
-    outputs = model.W.shape[1]
-    add("lr_W", model.W); add("lr_b", model.b)
-    nodes += [helper.make_node("MatMul", ["features", "lr_W"], ["lr_z"]), helper.make_node("Add", ["lr_z", "lr_b"], ["lr_logits"]),
-              helper.make_node("Sigmoid", ["lr_logits"], ["lr_p"])]
-    add("half", 0.5); add("one", 1.0); add("root2", np.sqrt(2.0)); add("share", 0.5 / len(model.heads))
+    def activate(x, y):
+        return helper.make_node("Softmax", [x], [y], axis=-1) if activation == "Softmax" else helper.make_node("Sigmoid", [x], [y])
+
+    add("lr_W", regression[0]); add("lr_b", regression[1])
+    nodes += [helper.make_node("MatMul", [input_name, "lr_W"], ["lr_z"]), helper.make_node("Add", ["lr_z", "lr_b"], ["lr_logits"]),
+              activate("lr_logits", "lr_p")]
+    add("half", 0.5); add("one", 1.0); add("root2", np.sqrt(2.0)); add("share", 0.5 / len(heads))
     nodes.append(helper.make_node("Mul", ["lr_p", "half"], ["sum0"]))
-    for i, h in enumerate(model.heads):
-        add(f"h{i}_W1", h.W1); add(f"h{i}_b1", h.b1); add(f"h{i}_W2", h.W2); add(f"h{i}_b2", h.b2)
+    for i, (W1, b1, W2, b2) in enumerate(heads):
+        add(f"h{i}_W1", W1); add(f"h{i}_b1", b1); add(f"h{i}_W2", W2); add(f"h{i}_b2", b2)
         n = f"h{i}_"
-        nodes += [helper.make_node("MatMul", ["features", n + "W1"], [n + "z1"]), helper.make_node("Add", [n + "z1", n + "b1"], [n + "a"]),
+        nodes += [helper.make_node("MatMul", [input_name, n + "W1"], [n + "z1"]), helper.make_node("Add", [n + "z1", n + "b1"], [n + "a"]),
                   # GELU, exactly: a · ½(1 + erf(a/√2))
                   helper.make_node("Div", [n + "a", "root2"], [n + "s"]), helper.make_node("Erf", [n + "s"], [n + "e"]),
                   helper.make_node("Add", [n + "e", "one"], [n + "e1"]), helper.make_node("Mul", [n + "a", n + "e1"], [n + "g2"]),
                   helper.make_node("Mul", [n + "g2", "half"], [n + "g"]),
                   helper.make_node("MatMul", [n + "g", n + "W2"], [n + "z2"]), helper.make_node("Add", [n + "z2", n + "b2"], [n + "logits"]),
-                  helper.make_node("Sigmoid", [n + "logits"], [n + "p"]), helper.make_node("Mul", [n + "p", "share"], [n + "w"]),
-                  helper.make_node("Add", [f"sum{i}", n + "w"], ["probabilities" if i == len(model.heads) - 1 else f"sum{i + 1}"])]
-    graph = helper.make_graph(nodes, "drafts",
-                              [helper.make_tensor_value_info("features", TensorProto.FLOAT, ["n", width])],
+                  activate(n + "logits", n + "p"), helper.make_node("Mul", [n + "p", "share"], [n + "w"]),
+                  helper.make_node("Add", [f"sum{i}", n + "w"], ["probabilities" if i == len(heads) - 1 else f"sum{i + 1}"])]
+    graph = helper.make_graph(nodes, name,
+                              [helper.make_tensor_value_info(input_name, TensorProto.FLOAT, ["n", width])],
                               [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["n", outputs])], inits)
-    onnx_model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="wwps-policybot-train")
-    onnx_model.ir_version = 8
-    onnx.checker.check_model(onnx_model)
-    data = onnx_model.SerializeToString()
-    path.write_bytes(data)
-    return hashlib.sha256(data).hexdigest()
+    return save_graph(path, graph)
 
 
 def corpus_hash(pattern):
