@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Serialization;
 using WWPS.PolicyBot.Dialogs.Escalations;
 using WWPS.PolicyBot.Protocol;
@@ -106,7 +104,7 @@ internal sealed class ConsoleLockout(IStorage storage, ConsoleOptions options, T
 
     // The client's address is hashed: the database need not say who tried to sign in from where.
     private static string Key(string client, EscalationRole role) =>
-        KeyPrefix + (role == EscalationRole.Manager ? "manager/" : "chair/") + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(client)));
+        KeyPrefix + (role == EscalationRole.Manager ? "manager/" : "chair/") + StorageKeys.Hashed(client);
 }
 
 /// <summary>One client's wrong passwords for one role.</summary>

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using WWPS.PolicyBot.Dialogs.Escalations;
@@ -74,7 +73,7 @@ internal sealed class ConsoleSessions(IStorage storage, ConsoleOptions options, 
             cancellationToken).ConfigureAwait(false);
 
     // Only a hash of the id is stored: someone who reads the database cannot make a cookie from it.
-    private static string Key(string id) => KeyPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
+    private static string Key(string id) => KeyPrefix + StorageKeys.Hashed(id);
 
     private static string Role(EscalationRole role) => role == EscalationRole.Manager ? "manager" : "chair";
 }

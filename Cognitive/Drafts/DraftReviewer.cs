@@ -109,7 +109,7 @@ public sealed class DraftReviewer
         var pii = analysis.Pii.Where(e => !_allowList.IsAllowed(e)).OrderBy(e => e.Start).ToList();
         var findings = new List<DraftFinding>();
         var contactOffer = DraftRules.PrivateContactOffer().Match(text);
-        var privateContacts = pii.Where(e => e.Category is PiiCategories.PhoneNumber or PiiCategories.Email or PiiCategories.SocialHandle).ToList();
+        var privateContacts = pii.Where(e => PiiCategories.IsContact(e.Category)).ToList();
         var reading = _model?.Read(text, pii, Published(analysis), draft.Attachments.Any(a => a.IsPhotoOrVideo));
         var offersPrivateContact = (contactOffer.Success || privateContacts.Count > 0) && (reading is not null
             ? reading.Breaks && reading.Kinds.Any(k => k.Kind == "contact" && k.Sure)
@@ -120,7 +120,7 @@ public sealed class DraftReviewer
         var piiCounts = reading is null || reading.Breaks || !DraftModel.AgesOnly(pii);
         foreach (var entity in piiCounts ? pii : [])
         {
-            var isContact = offersPrivateContact && entity.Category is PiiCategories.PhoneNumber or PiiCategories.Email or PiiCategories.SocialHandle;
+            var isContact = offersPrivateContact && PiiCategories.IsContact(entity.Category);
             findings.Add(Finding(isContact ? "private-contact" : "pii", isContact ? Contact : Confidential, PiiMessage(entity), Span(text, entity.Start, entity.Length)));
         }
 
@@ -319,7 +319,7 @@ public sealed class DraftReviewer
                 case "private-contact":
                     Add($"Don't give your own number or account for anything about a child: point parents to {preschool}.");
                     break;
-                case "pii" when pii.Any(e => e.Category is PiiCategories.PhoneNumber or PiiCategories.Email or PiiCategories.SocialHandle) && !findings.Any(f => f.Kind == "private-contact"):
+                case "pii" when pii.Any(e => PiiCategories.IsContact(e.Category)) && !findings.Any(f => f.Kind == "private-contact"):
                     Add($"Remove the private phone number or email; if people need to get in touch, use {preschool}.");
                     break;
                 case "photo":

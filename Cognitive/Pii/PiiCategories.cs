@@ -15,6 +15,9 @@ public static class PiiCategories
     /// <summary>A person's social media handle given as a way to reach them (@name on Instagram, a Snapchat username).</summary>
     public const string SocialHandle = "SocialMediaHandle";
 
+    /// <summary>Whether an entity of <paramref name="category"/> is a way to reach someone privately (phone, email, handle).</summary>
+    public static bool IsContact(string category) => category is PhoneNumber or Email or SocialHandle;
+
     /// <summary>Subcategory of <see cref="Person"/> when the text shows the person is a child; redacted as [CHILD].</summary>
     public const string Child = "Child";
 

@@ -107,8 +107,8 @@ public sealed class DraftModel : IDisposable
             (float)tone.Scores.Negative,
             Flag(pii.Any(e => e.Category == PiiCategories.Person && e.Subcategory == PiiCategories.Child)),
             Flag(pii.Any(e => e.Category == PiiCategories.Person && e.Subcategory != PiiCategories.Child)),
-            Flag(pii.Any(e => e.Category is PiiCategories.PhoneNumber or PiiCategories.Email or PiiCategories.SocialHandle)),
-            Flag(pii.Any(e => e.Category is not (PiiCategories.Person or PiiCategories.PhoneNumber or PiiCategories.Email or PiiCategories.SocialHandle))),
+            Flag(pii.Any(e => PiiCategories.IsContact(e.Category))),
+            Flag(pii.Any(e => e.Category != PiiCategories.Person && !PiiCategories.IsContact(e.Category))),
             Flag(publishedContacts.Count > 0),
         };
         extra.AddRange(Cues.Select(cue => Flag(cue().IsMatch(text))));

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 
 namespace WWPS.PolicyBot.Protocol;
@@ -24,6 +26,12 @@ public static class StorageKeys
     /// day, must leave them alone: a count from last month was last written last month and is meant to be there.
     /// </summary>
     public const string Retained = "retained/";
+
+    /// <summary>
+    /// A key part that stands for <paramref name="secret"/> without revealing it (SHA-256, lower-case hex): a session id
+    /// or a client's address is looked up by it, but a copy of the store gives neither back.
+    /// </summary>
+    public static string Hashed(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 }
 
 /// <summary>Key/value storage with optimistic concurrency; conversation and user state, escalations live on it.</summary>
