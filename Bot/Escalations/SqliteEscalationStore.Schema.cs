@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using WWPS.PolicyBot.Storage;
 
 namespace WWPS.PolicyBot.Escalations;
 
@@ -10,15 +10,8 @@ public sealed partial class SqliteEscalationStore
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(time);
-        var connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            // busy_timeout: the state store writes to the same file from its own connection.
-            DefaultTimeout = 30,
-        }.ToString();
-        var store = new SqliteEscalationStore(connectionString, path, time);
+        // The state store writes to the same file from its own connection.
+        var store = new SqliteEscalationStore(SqliteStorage.SharedFileConnectionString(path), path, time);
         await using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = """

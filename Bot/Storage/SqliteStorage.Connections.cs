@@ -10,6 +10,18 @@ namespace WWPS.PolicyBot.Storage;
 /// </summary>
 public sealed partial class SqliteStorage
 {
+    /// <summary>
+    /// The connection string every store in the bot's database file opens it with: created if missing, pooled, and a
+    /// command waits up to 30 s on a lock another writer (another store, another process) holds before failing.
+    /// </summary>
+    internal static string SharedFileConnectionString(string path) => new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Pooling = true,
+        DefaultTimeout = 30,
+    }.ToString();
+
     /// <summary>Opens (creating if needed) <c>{dataFolder}/{fileName}</c> and makes sure the table exists.</summary>
     /// <exception cref="StorageUnavailableException">The folder or file cannot be created, opened or written.</exception>
     public static async Task<SqliteStorage> OpenAsync(
@@ -18,15 +30,8 @@ public sealed partial class SqliteStorage
         ArgumentException.ThrowIfNullOrEmpty(dataFolder);
         ArgumentNullException.ThrowIfNull(timeProvider);
         var path = Path.GetFullPath(Path.Combine(dataFolder, fileName));
-        var connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            // The long-lived connections below are this class's own pool; the rare one-off ones (purge, health) are pooled.
-            Pooling = true,
-            // Seconds a command waits on a lock held by another writer (another process) before failing.
-            DefaultTimeout = 30,
-        }.ToString();
+        // The long-lived connections below are this class's own pool; the rare one-off ones (purge, health) are pooled.
+        var connectionString = SharedFileConnectionString(path);
 
         try
         {

@@ -37,7 +37,7 @@ internal sealed partial class SqliteDirectLineStore : IDirectLineStore, IDisposa
 
     /// <summary>Opens the store in the database file at <paramref name="path"/>, creating or migrating its tables.</summary>
     public static Task<SqliteDirectLineStore> OpenAsync(string path, CancellationToken cancellationToken = default) =>
-        OpenAsync(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30 }.ToString(), keepAlive: false, cancellationToken);
+        OpenAsync(SqliteStorage.SharedFileConnectionString(path), keepAlive: false, cancellationToken);
 
     /// <summary>A store in a private in-memory database, for <c>Storage:Provider = memory</c> and tests.</summary>
     public static Task<SqliteDirectLineStore> OpenInMemoryAsync(CancellationToken cancellationToken = default) =>
